@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Every setting the functions read, validated once at cold start. */
+export const Config = z.object({
+  COMMENTS_TABLE_NAME: z.string().min(1),
+  CONTROL_TABLE_NAME: z.string().min(1),
+  /** The host service's JSON Web Key Set, which signs viewer tokens. */
+  VIEWER_TOKEN_JWKS_URL: z.url(),
+  VIEWER_TOKEN_ISSUER: z.string().min(1),
+  VIEWER_TOKEN_AUDIENCE: z.string().min(1),
+  /** How long a function trusts its in-memory copy of a room (settings take effect within this). */
+  ROOM_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /** Most comments one `live` document carries. */
+  LIVE_COMMENT_LIMIT: z.coerce.number().int().min(1).max(1_000).default(200),
+  /** Days a comment is kept before the table's TTL removes it. */
+  COMMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+});
+export type Config = z.infer<typeof Config>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = Config.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid function configuration (${problems}).`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,44 @@
+import type { Comment } from './comment.js';
+import type { Room } from './room.js';
+
+/** Interfaces the use cases need; adapters implement them (DynamoDB, caches). */
+
+export interface RoomReader {
+  get(roomId: string): Promise<Room | undefined>;
+}
+
+export interface RoomWriter {
+  /** Creates the room; resolves false if a room with that id exists already. */
+  create(room: Room): Promise<boolean>;
+}
+
+export interface CreateCommentRequest {
+  readonly comment: Comment;
+  readonly shard: number;
+  readonly clientMessageId: string;
+  /** When set, the write succeeds only if the user's previous slow-mode window has ended by `nowMs`. */
+  readonly slowMode?: { readonly nowMs: number; readonly untilMs: number };
+  /** Epoch seconds after which the comment may be expired by the table's TTL. */
+  readonly expiresAtSec: number;
+}
+
+export type CreateCommentResult =
+  | { readonly outcome: 'created'; readonly comment: Comment }
+  /** A comment with this (user, clientMessageId) exists already; here it is. */
+  | { readonly outcome: 'duplicate'; readonly comment: Comment }
+  | { readonly outcome: 'slow-mode'; readonly retryAfterMs: number };
+
+export interface CommentWriter {
+  /** One atomic, conditional write: the comment, its idempotency record and the slow-mode window. */
+  create(request: CreateCommentRequest): Promise<CreateCommentResult>;
+  findByClientMessageId(roomId: string, userId: string, clientMessageId: string): Promise<Comment | undefined>;
+}
+
+export interface CommentReader {
+  /** Per shard, newest first: the comments with id ≥ `fromId`, at most `limit` from each shard. */
+  newest(roomId: string, shards: number, fromId: string, limit: number): Promise<Comment[][]>;
+  /** Per shard, oldest first: every comment with `fromId` ≤ id ≤ `toId`. */
+  range(roomId: string, shards: number, fromId: string, toId: string): Promise<Comment[][]>;
+}
+
+export type Clock = () => number;

@@ -1,0 +1,87 @@
+import type { Comment, PostCommentBody, Viewer } from './comment.js';
+import { ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError } from './errors.js';
+import { newCommentId } from './ids.js';
+import type { Clock, CommentWriter, RoomReader } from './ports.js';
+import { pickWriteShard } from './shards.js';
+import { normalizeCommentText } from './text-rules.js';
+
+export interface PostCommentDeps {
+  readonly rooms: RoomReader;
+  readonly comments: CommentWriter;
+  readonly clock: Clock;
+  readonly retentionDays: number;
+  readonly random?: () => number;
+}
+
+export interface PostCommentResult {
+  readonly comment: Comment;
+  /** True when this request repeated an earlier one and got its comment back. */
+  readonly replayed: boolean;
+}
+
+/**
+ * A viewer posts a comment. Primary course: the room exists and is open, the
+ * text passes the room's rules, and one conditional write stores the comment
+ * together with its idempotency record and the user's slow-mode window.
+ */
+export async function postComment(
+  deps: PostCommentDeps,
+  roomId: string,
+  viewer: Viewer,
+  body: PostCommentBody,
+): Promise<PostCommentResult> {
+  const room = await deps.rooms.get(roomId);
+  if (!room) throw new NotFoundError('room_not_found', `Room ${roomId} does not exist.`);
+  const maxLength = room.settings.maxCommentLength;
+  if (room.status !== 'open') {
+    // A retry of a comment accepted before the room closed still gets its answer.
+    const earlier = await deps.comments.findByClientMessageId(roomId, viewer.userId, body.clientMessageId);
+    if (earlier) return replay(earlier, normalizeCommentText(body.text, maxLength));
+    throw new ForbiddenError('room_closed', `Room ${roomId} is closed to new comments.`);
+  }
+  const text = normalizeCommentText(body.text, maxLength);
+
+  const nowMs = deps.clock();
+  const id = newCommentId(nowMs);
+  const comment: Comment = {
+    id,
+    roomId,
+    userId: viewer.userId,
+    displayName: viewer.displayName,
+    text,
+    createdAt: new Date(nowMs).toISOString(),
+  };
+  const slowModeMs = room.settings.slowModeSeconds * 1000;
+  const result = await deps.comments.create({
+    comment,
+    shard: pickWriteShard(room.shards, deps.random),
+    clientMessageId: body.clientMessageId,
+    ...(slowModeMs > 0 ? { slowMode: { nowMs, untilMs: nowMs + slowModeMs } } : {}),
+    expiresAtSec: Math.ceil(nowMs / 1000) + deps.retentionDays * 86_400,
+  });
+
+  switch (result.outcome) {
+    case 'created':
+      return { comment: result.comment, replayed: false };
+    case 'duplicate':
+      return replay(result.comment, text);
+    case 'slow-mode': {
+      const retryAfterSec = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+      throw new RateLimitedError(
+        'slow_mode',
+        `Slow mode: one comment every ${room.settings.slowModeSeconds} s in this room. Try again in ${retryAfterSec} s.`,
+        retryAfterSec,
+      );
+    }
+  }
+}
+
+function replay(earlier: Comment, text: string): PostCommentResult {
+  if (earlier.text !== text) {
+    throw new UnprocessableError(
+      'client_message_id_reused',
+      'This clientMessageId was already used for a different text; use a new id for a new comment.',
+    );
+  }
+  return { comment: earlier, replayed: true };
+}

@@ -1,0 +1,117 @@
+import type { Comment } from './comment.js';
+import { BadRequestError, NotFoundError } from './errors.js';
+import { highestIdAt, lowestIdAt } from './ids.js';
+import { ascendingBy, descendingBy, mergeSorted } from './merge.js';
+import type { Clock, CommentReader, RoomReader } from './ports.js';
+import { publicRoom, type PublicRoom, type Room } from './room.js';
+import { segmentBounds, segmentOf, segmentState, type SegmentState } from './segments.js';
+
+export interface ReadFeedDeps {
+  readonly rooms: RoomReader;
+  readonly comments: CommentReader;
+  readonly clock: Clock;
+  /** Most comments one `live` document carries. */
+  readonly liveLimit: number;
+}
+
+export interface LiveDocument {
+  readonly room: PublicRoom;
+  readonly segment: {
+    /** The segment being written now. */
+    readonly current: number;
+    /** `comments` covers every comment since this segment's start, unless `truncated`. */
+    readonly windowStart: number;
+    readonly lengthSeconds: number;
+  };
+  /** Oldest first. */
+  readonly comments: Comment[];
+  /** True when the window held more than the limit: fetch segments for the rest. */
+  readonly truncated: boolean;
+  readonly pollAfterMs: number;
+  readonly generatedAt: string;
+}
+
+export interface SegmentDocument {
+  readonly roomId: string;
+  readonly segment: number;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  /** Closed: no comment can be added any more (deletions may still remove some). */
+  readonly closed: boolean;
+  /** Oldest first, merged across every shard. */
+  readonly comments: Comment[];
+}
+
+const byIdAscending = ascendingBy<Comment>((c) => c.id);
+const byIdDescending = descendingBy<Comment>((c) => c.id);
+
+async function findRoom(rooms: RoomReader, roomId: string): Promise<Room> {
+  const room = await rooms.get(roomId);
+  if (!room) throw new NotFoundError('room_not_found', `Room ${roomId} does not exist.`);
+  return room;
+}
+
+export async function getRoom(deps: Pick<ReadFeedDeps, 'rooms' | 'clock'>, roomId: string) {
+  const room = await findRoom(deps.rooms, roomId);
+  return { room: publicRoom(room), currentSegment: segmentOf(deps.clock(), room.settings.segmentSeconds) };
+}
+
+/**
+ * The live edge: the newest comments of the current and previous segment,
+ * merged newest-first across shards and cut at the limit.
+ */
+export async function getLive(deps: ReadFeedDeps, roomId: string): Promise<LiveDocument> {
+  const room = await findRoom(deps.rooms, roomId);
+  const nowMs = deps.clock();
+  const { segmentSeconds, pollIntervalSeconds } = room.settings;
+  const current = segmentOf(nowMs, segmentSeconds);
+  const windowStart = current - 1;
+  const fromId = lowestIdAt(segmentBounds(windowStart, segmentSeconds).startMs);
+
+  // One more than the limit from each shard tells whether the window was cut.
+  const perShard = await deps.comments.newest(roomId, room.shards.read, fromId, deps.liveLimit + 1);
+  const newest = mergeSorted(perShard, byIdDescending, deps.liveLimit + 1);
+  return {
+    room: publicRoom(room),
+    segment: { current, windowStart, lengthSeconds: segmentSeconds },
+    comments: newest.slice(0, deps.liveLimit).reverse(),
+    truncated: newest.length > deps.liveLimit,
+    pollAfterMs: pollIntervalSeconds * 1000,
+    generatedAt: new Date(nowMs).toISOString(),
+  };
+}
+
+export type SegmentResult =
+  | { readonly state: Exclude<SegmentState, 'future'>; readonly document: SegmentDocument; readonly room: Room }
+  | { readonly state: 'future'; readonly startsInMs: number };
+
+/** Every comment of segment `n`, in id order across all shards. Future segments are refused without a read. */
+export async function getSegment(deps: ReadFeedDeps, roomId: string, rawN: string): Promise<SegmentResult> {
+  if (!/^\d{1,15}$/.test(rawN)) {
+    throw new BadRequestError('invalid_segment', 'A segment number is a non-negative integer.');
+  }
+  const n = Number(rawN);
+  const room = await findRoom(deps.rooms, roomId);
+  const { segmentSeconds } = room.settings;
+  const nowMs = deps.clock();
+  const state = segmentState(n, nowMs, segmentSeconds);
+  const { startMs, endMs } = segmentBounds(n, segmentSeconds);
+  if (state === 'future') return { state, startsInMs: startMs - nowMs };
+  if (n < segmentOf(Date.parse(room.createdAt), segmentSeconds)) {
+    throw new NotFoundError('segment_before_room', `Segment ${n} ends before room ${roomId} was created.`);
+  }
+
+  const perShard = await deps.comments.range(roomId, room.shards.read, lowestIdAt(startMs), highestIdAt(endMs - 1));
+  return {
+    state,
+    room,
+    document: {
+      roomId,
+      segment: n,
+      startsAt: new Date(startMs).toISOString(),
+      endsAt: new Date(endMs).toISOString(),
+      closed: state === 'closed',
+      comments: mergeSorted(perShard, byIdAscending),
+    },
+  };
+}

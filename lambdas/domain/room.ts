@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { DEFAULT_MAX_COMMENT_LENGTH } from './text-rules.js';
+import { MAX_SHARDS } from './shards.js';
+
+/** Room ids appear in URLs and keys: a short, URL-safe alphabet with no key delimiter. */
+export const RoomId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a room id is 1–64 of A–Z a–z 0–9 _ -');
+
+export const RoomSettings = z.strictObject({
+  /** Seconds a user must wait between two comments in this room; 0 turns slow mode off. */
+  slowModeSeconds: z.number().int().min(0).max(3600).default(0),
+  /** Longest comment, in code points. */
+  maxCommentLength: z.number().int().min(1).max(1000).default(DEFAULT_MAX_COMMENT_LENGTH),
+  /** How often viewers poll `live`; also its CDN cache lifetime. */
+  pollIntervalSeconds: z.number().int().min(1).max(60).default(3),
+  /** Length of one feed segment. Fixed when the room is created. */
+  segmentSeconds: z.number().int().min(1).max(300).default(10),
+});
+export type RoomSettings = z.infer<typeof RoomSettings>;
+
+export const RoomStatus = z.enum(['open', 'closed']);
+export type RoomStatus = z.infer<typeof RoomStatus>;
+
+export const Room = z.strictObject({
+  roomId: RoomId,
+  title: z.string().min(1).max(200),
+  status: RoomStatus,
+  settings: RoomSettings,
+  shards: z.strictObject({
+    write: z.number().int().min(1).max(MAX_SHARDS),
+    read: z.number().int().min(1).max(MAX_SHARDS),
+  }),
+  version: z.number().int().min(1),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Room = z.infer<typeof Room>;
+
+/** What any viewer may see of a room: everything but internal bookkeeping. */
+export function publicRoom(room: Room) {
+  return {
+    roomId: room.roomId,
+    title: room.title,
+    status: room.status,
+    settings: {
+      slowModeSeconds: room.settings.slowModeSeconds,
+      maxCommentLength: room.settings.maxCommentLength,
+      pollIntervalSeconds: room.settings.pollIntervalSeconds,
+      segmentSeconds: room.settings.segmentSeconds,
+    },
+  };
+}
+export type PublicRoom = ReturnType<typeof publicRoom>;
+
+export interface NewRoom {
+  roomId: string;
+  title: string;
+  settings?: Partial<RoomSettings>;
+  shards?: number;
+}
+
+/** Builds a valid room from creation input, or throws a ZodError saying what is wrong. */
+export function createRoom(input: NewRoom, now: Date): Room {
+  const at = now.toISOString();
+  const write = input.shards ?? 1;
+  return Room.parse({
+    roomId: input.roomId,
+    title: input.title,
+    status: 'open',
+    settings: RoomSettings.parse(input.settings ?? {}),
+    shards: { write, read: write },
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  });
+}

@@ -1,0 +1,60 @@
+import { UnprocessableError } from './errors.js';
+
+/**
+ * The rules every comment text passes before it is stored. Returns the text as
+ * stored, or throws a 422 that says which rule it broke.
+ *
+ * - Line endings become `\n`, tabs become spaces, and the text is NFC-normalised.
+ * - Bidi embedding/override/isolate/mark characters are stripped: they can make
+ *   a comment render as something else ("Trojan Source") and no language needs
+ *   them in a one-paragraph chat line.
+ * - Other control characters are refused: people do not type them.
+ * - Runs of blank lines collapse to one line break; surrounding whitespace is trimmed.
+ * - Text that is empty once invisible characters are ignored is refused.
+ * - Length is counted in code points, after all of the above.
+ */
+export const DEFAULT_MAX_COMMENT_LENGTH = 200;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
+// Characters that render as nothing (zero-width, fillers, blank braille) and so
+// cannot make a comment non-empty. Kept inside text: ZWJ builds emoji sequences.
+const INVISIBLE = /[\s\u00AD\u115F\u1160\u180E\u200B-\u200D\u2060-\u2064\uFEFF\u2800\u3164\uFFA0]/gu;
+
+export function normalizeCommentText(raw: string, maxLength: number): string {
+  if (LONE_SURROGATE.test(raw)) {
+    throw new UnprocessableError('invalid_text', 'Text contains an unpaired surrogate code unit.');
+  }
+  const text = raw
+    .replace(/\r\n?/g, '\n')
+    .replace(/\t/g, ' ')
+    .normalize('NFC')
+    .replace(BIDI_CONTROLS, '');
+  if (CONTROL_CHARACTERS.test(text)) {
+    throw new UnprocessableError('invalid_characters', 'Text contains control characters.');
+  }
+  const collapsed = text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{2,}/g, '\n')
+    .trim();
+  if (collapsed.replace(INVISIBLE, '').length === 0) {
+    throw new UnprocessableError('empty_text', 'Text is empty or contains only invisible characters.');
+  }
+  const length = codePointLength(collapsed);
+  if (length > maxLength) {
+    throw new UnprocessableError(
+      'text_too_long',
+      `Text is ${length} characters long; this room allows at most ${maxLength}.`,
+    );
+  }
+  return collapsed;
+}
+
+export function codePointLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}

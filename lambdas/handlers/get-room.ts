@@ -1,0 +1,15 @@
+import { getRoom } from '../domain/read-feed.js';
+import { RoomId } from '../domain/room.js';
+import { pollCacheControl } from './cache-control.js';
+import { clock, rooms } from './deps.js';
+import { httpHandler, json, pathParam } from './http.js';
+
+/** GET /v1/rooms/{roomId} */
+export const handler = httpHandler(
+  async (event) => {
+    const roomId = pathParam(event, 'roomId', RoomId);
+    const info = await getRoom({ rooms, clock }, roomId);
+    return json(200, info, { 'Cache-Control': pollCacheControl(info.room.settings.pollIntervalSeconds) });
+  },
+  { cacheableErrors: true },
+);

@@ -1,0 +1,28 @@
+import { ChatError } from '../domain/errors.js';
+import { getSegment } from '../domain/read-feed.js';
+import { RoomId } from '../domain/room.js';
+import { segmentCacheControl } from './cache-control.js';
+import { clock, comments, config, rooms } from './deps.js';
+import { httpHandler, json, pathParam } from './http.js';
+
+/** GET /v1/rooms/{roomId}/segments/{n} */
+export const handler = httpHandler(
+  async (event) => {
+    const roomId = pathParam(event, 'roomId', RoomId);
+    const result = await getSegment(
+      { rooms, comments, clock, liveLimit: config.LIVE_COMMENT_LIMIT },
+      roomId,
+      event.pathParameters?.n ?? '',
+    );
+    if (result.state === 'future') {
+      throw new ChatError(404, 'segment_not_started', 'This segment has not started yet.', {
+        retryable: true,
+        retryAfterSec: Math.max(1, Math.ceil(result.startsInMs / 1000)),
+      });
+    }
+    return json(200, result.document, {
+      'Cache-Control': segmentCacheControl(result.state, result.room.settings.pollIntervalSeconds),
+    });
+  },
+  { cacheableErrors: true },
+);

@@ -1,0 +1,107 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger } from '../adapters/logger.js';
+import {
+  BadRequestError,
+  ChatError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../domain/errors.js';
+import { cors } from '../routes.js';
+
+export type ApiEvent = APIGatewayProxyEvent;
+export type ApiResult = APIGatewayProxyResult;
+
+/** Posts are small: text is at most 1,000 code points. */
+export const MAX_BODY_BYTES = 8 * 1024;
+
+const BASE_HEADERS = {
+  'Content-Type': 'application/json; charset=utf-8',
+  'Access-Control-Allow-Origin': cors.allowOrigin,
+  'Access-Control-Expose-Headers': cors.exposeHeaders.join(', '),
+  'X-Content-Type-Options': 'nosniff',
+};
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+  return { statusCode, headers: { ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/**
+ * The one place errors become responses. Known errors keep their status and
+ * code; anything else is a 500 whose details go to the log, never the client.
+ * `cacheable`: on the edge routes a deterministic 4xx may be cached for one
+ * second, so a flood of requests for a missing room cannot reach the origin.
+ */
+export function errorResult(error: unknown, cacheable: boolean): ApiResult {
+  const known = error instanceof ChatError;
+  if (!known) logger.error('unhandled error', { error: error as Error });
+  else if (error.status >= 500) logger.warn('request failed', { code: error.code, error: error as Error });
+  const status = known ? error.status : 500;
+  const body = {
+    code: known ? error.code : 'internal_error',
+    message: known ? error.message : 'Something went wrong on our side.',
+    retryable: known ? error.retryable : true,
+    ...(known && error.retryAfterSec !== undefined ? { retryAfterSec: error.retryAfterSec } : {}),
+  };
+  const cacheControl = cacheable && status < 500 && status !== 429 ? 'public, max-age=1' : 'no-store';
+  return json(status, body, {
+    'Cache-Control': cacheControl,
+    ...(body.retryAfterSec !== undefined ? { 'Retry-After': String(body.retryAfterSec) } : {}),
+  });
+}
+
+export function header(event: ApiEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+export function pathParam<T>(event: ApiEvent, name: string, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(event.pathParameters?.[name]);
+  if (!parsed.success) {
+    throw new BadRequestError(`invalid_${name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}`, `Invalid ${name}: ${parsed.error.issues[0]?.message}.`);
+  }
+  return parsed.data;
+}
+
+/** A JSON body: the right media type, not too large, well-formed, and exactly the schema's fields. */
+export function jsonBody<T>(event: ApiEvent, schema: z.ZodType<T>): T {
+  const mediaType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new UnsupportedMediaTypeError('Send the body as Content-Type: application/json.');
+  }
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    throw new BadRequestError('invalid_json', 'The body is not valid JSON.', error);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+      .join('; ');
+    throw new BadRequestError('invalid_body', `Invalid body: ${problems}.`);
+  }
+  return parsed.data;
+}
+
+/** Wraps a route's logic: every thrown error becomes the JSON error shape. */
+export function httpHandler(
+  run: (event: ApiEvent) => Promise<ApiResult>,
+  options: { cacheableErrors: boolean },
+): (event: ApiEvent) => Promise<ApiResult> {
+  return async (event) => {
+    try {
+      return await run(event);
+    } catch (error) {
+      return errorResult(error, options.cacheableErrors);
+    }
+  };
+}

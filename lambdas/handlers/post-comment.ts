@@ -1,0 +1,22 @@
+import { PostCommentBody } from '../domain/comment.js';
+import { postComment } from '../domain/post-comment.js';
+import { RoomId } from '../domain/room.js';
+import { clock, comments, config, rooms, viewerTokens } from './deps.js';
+import { header, httpHandler, json, jsonBody, pathParam } from './http.js';
+
+/** POST /v1/rooms/{roomId}/comments */
+export const handler = httpHandler(
+  async (event) => {
+    const viewer = await viewerTokens().verify(header(event, 'authorization'));
+    const roomId = pathParam(event, 'roomId', RoomId);
+    const body = jsonBody(event, PostCommentBody);
+    const { comment, replayed } = await postComment(
+      { rooms, comments, clock, retentionDays: config.COMMENT_RETENTION_DAYS },
+      roomId,
+      viewer,
+      body,
+    );
+    return json(201, { comment }, { 'Cache-Control': 'no-store', ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) });
+  },
+  { cacheableErrors: false },
+);
