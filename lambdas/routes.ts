@@ -72,3 +72,19 @@ export const cors = {
   exposeHeaders: ['Retry-After', 'Idempotent-Replayed'],
   maxAgeSeconds: 600,
 } as const;
+
+/**
+ * Answers the API gateway gives by itself, before any function runs, in the
+ * API's JSON error shape. CDK sets them as API Gateway gateway responses; the
+ * local runtime answers with the same ones.
+ */
+export const gatewayResponses = {
+  /** API Gateway's MISSING_AUTHENTICATION_TOKEN: no route matches the method and path. */
+  routeNotFound: { status: 404, code: 'route_not_found', message: 'No such route.', retryable: false },
+  /** REQUEST_TOO_LARGE */
+  bodyTooLarge: { status: 413, code: 'payload_too_large', message: 'The request is too large.', retryable: false },
+  /** THROTTLED */
+  throttled: { status: 429, code: 'throttled', message: 'Too many requests; retry shortly.', retryable: true },
+  /** DEFAULT_5XX: the function failed or timed out. */
+  serverError: { status: 502, code: 'bad_gateway', message: 'The service failed to answer.', retryable: true },
+} as const;

@@ -1,0 +1,95 @@
+/**
+ * `npm start`: the whole product on this machine, no AWS account needed.
+ * Ctrl-C stops everything, DynamoDB Local included.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { projectRoot } from './paths.js';
+import { DEMO_ROOM_ID } from './seed.js';
+import { startLocalStack } from './stack.js';
+
+const USAGE = `Usage: npm start -- [options]
+
+  --port <n>            edge (CloudFront stand-in) port        default 3000
+  --api-port <n>        API origin (API Gateway stand-in) port default 3001
+  --dynamodb-port <n>   DynamoDB Local port                    default 8000
+  --data-dir <path>     where DynamoDB Local keeps its data    default .local/dynamodb
+  --in-memory           keep no data between runs
+  -h, --help            this text`;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '3000' },
+    'api-port': { type: 'string', default: '3001' },
+    'dynamodb-port': { type: 'string', default: '8000' },
+    'data-dir': { type: 'string', default: join(projectRoot, '.local', 'dynamodb') },
+    'in-memory': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+function port(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) {
+    console.error(`--${name} must be a port number (0–65535); got "${value}".\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const options = {
+  port: port('port', values.port),
+  apiPort: port('api-port', values['api-port']),
+  dynamodbPort: port('dynamodb-port', values['dynamodb-port']),
+  ...(values['in-memory'] ? {} : { dataDir: values['data-dir'] }),
+};
+
+console.log('Starting DynamoDB Local and the local stack…');
+let stack;
+try {
+  stack = await startLocalStack(options);
+} catch (error) {
+  console.error(`Could not start the local stack: ${(error as Error).message}`);
+  process.exit(1);
+}
+const { edgeUrl, apiUrl, dynamodbEndpoint } = stack;
+
+console.log(`
+Hybrid live chat is running locally.
+
+  Edge (CloudFront stand-in)     ${edgeUrl}
+  API origin (API Gateway)       ${apiUrl}
+  DynamoDB Local                 ${dynamodbEndpoint} (${options.dataDir ? `data in ${options.dataDir}` : 'in memory'})
+  Demo room                      ${DEMO_ROOM_ID}
+  Edge cache counters            ${edgeUrl}/local/edge
+
+Try it:
+
+  TOKEN=$(curl -s -X POST ${edgeUrl}/local/tokens -H 'content-type: application/json' \\
+    -d '{"userId":"viewer-1","displayName":"Ada"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')
+  curl -s -X POST ${edgeUrl}/v1/rooms/${DEMO_ROOM_ID}/comments -H "authorization: Bearer $TOKEN" \\
+    -H 'content-type: application/json' -d '{"text":"hello","clientMessageId":"m-1"}'
+  curl -s ${edgeUrl}/v1/rooms/${DEMO_ROOM_ID}/live
+
+Ctrl-C stops everything.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    void stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

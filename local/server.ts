@@ -1,0 +1,165 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { gatewayError, matchRoute, type GatewayRequest, type LocalApiGateway } from './api-gateway.js';
+import type { DevTokenIssuer } from './dev-tokens.js';
+import type { EdgeCache, EdgeResponse } from './edge-cache.js';
+
+/** API Gateway's own payload limit. */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+export interface LocalServices {
+  /** Set once the handlers are loaded; until then requests get 503. */
+  gateway?: LocalApiGateway;
+  readonly edge: EdgeCache;
+  readonly tokens: DevTokenIssuer;
+}
+
+/**
+ * The CloudFront stand-in: `edge` routes (GET/HEAD) go through the edge cache
+ * keyed by path alone; everything else passes straight to the API. Also
+ * serves the local-only endpoints under `/local/`.
+ */
+export function createEdgeServer(services: LocalServices): Server {
+  return createServer((req, res) => {
+    void handle(req, res, async (request) => {
+      if (request.path.startsWith('/local/')) return localEndpoint(services, request);
+      const gateway = services.gateway;
+      if (!gateway) return notReady();
+      const match = matchRoute(request.method === 'HEAD' ? 'GET' : request.method, request.path);
+      if (match?.route.cache !== 'edge' || (request.method !== 'GET' && request.method !== 'HEAD')) {
+        return gateway.invoke(request);
+      }
+      // The cache key is the path only: no query string, headers or cookies reach the origin.
+      const originRequest: GatewayRequest = {
+        ...request,
+        method: 'GET',
+        query: new URLSearchParams(),
+        headers: pick(request.headers, ['host', 'user-agent', 'accept-encoding']),
+        body: '',
+      };
+      const { response, outcome, ageSeconds } = await services.edge.fetch(request.path, () =>
+        gateway.invoke(originRequest),
+      );
+      return {
+        ...response,
+        headers: { ...response.headers, 'x-cache': `${outcome} from local-edge`, age: String(ageSeconds) },
+      };
+    });
+  });
+}
+
+/** The API Gateway stand-in: the origin, with no cache in front. */
+export function createOriginServer(services: LocalServices): Server {
+  return createServer((req, res) => {
+    void handle(req, res, async (request) => (services.gateway ? services.gateway.invoke(request) : notReady()));
+  });
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  respond: (request: GatewayRequest) => Promise<EdgeResponse>,
+): Promise<void> {
+  let response: EdgeResponse;
+  try {
+    const body = await readBody(req);
+    if (body === undefined) {
+      response = gatewayError('bodyTooLarge');
+    } else {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      response = await respond({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers,
+        body,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      });
+    }
+  } catch (error) {
+    console.error('[local] request failed:', error);
+    response = gatewayError('serverError');
+  }
+  res.writeHead(response.status, response.headers);
+  res.end(req.method === 'HEAD' ? undefined : response.body);
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function pick(headers: Record<string, string>, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.filter((n) => headers[n] !== undefined).map((n) => [n, headers[n]!]));
+}
+
+function notReady(): EdgeResponse {
+  return jsonResponse(503, { code: 'starting', message: 'The local stack is still starting.', retryable: true });
+}
+
+function jsonResponse(status: number, body: unknown): EdgeResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  };
+}
+
+const TokenRequest = z.strictObject({
+  userId: z.string().min(1).max(128),
+  displayName: z.string().min(1).max(64),
+  ttlSeconds: z.number().int().min(-3600).max(86_400).optional(),
+});
+const InvalidationRequest = z.strictObject({ paths: z.array(z.string().startsWith('/')).min(1).max(100) });
+
+/** Local-only endpoints: dev identities, the JWKS that verifies them, and edge cache diagnostics. */
+async function localEndpoint(services: LocalServices, request: GatewayRequest): Promise<EdgeResponse> {
+  const route = `${request.method} ${request.path}`;
+  switch (route) {
+    case 'GET /local/health':
+      return jsonResponse(services.gateway ? 200 : 503, { ready: Boolean(services.gateway) });
+    case 'GET /local/jwks.json':
+      return jsonResponse(200, services.tokens.jwks());
+    case 'POST /local/tokens': {
+      const parsed = TokenRequest.safeParse(parseJson(request.body));
+      if (!parsed.success) return invalid(parsed.error);
+      return jsonResponse(201, await services.tokens.issue(parsed.data));
+    }
+    case 'GET /local/edge':
+      return jsonResponse(200, services.edge.stats());
+    case 'POST /local/edge/invalidations': {
+      const parsed = InvalidationRequest.safeParse(parseJson(request.body));
+      if (!parsed.success) return invalid(parsed.error);
+      return jsonResponse(201, { dropped: services.edge.invalidate(parsed.data.paths) });
+    }
+    default:
+      return gatewayError('routeNotFound');
+  }
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function invalid(error: z.ZodError): EdgeResponse {
+  const message = error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+  return jsonResponse(400, { code: 'invalid_body', message, retryable: false });
+}
