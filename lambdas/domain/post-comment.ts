@@ -1,6 +1,6 @@
 import type { Comment, PostCommentBody, Viewer } from './comment.js';
 import { ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError } from './errors.js';
-import { newCommentId } from './ids.js';
+import { commentIdTime, newCommentId } from './ids.js';
 import type { Clock, CommentWriter, RoomReader } from './ports.js';
 import { pickWriteShard } from './shards.js';
 import { normalizeCommentText } from './text-rules.js';
@@ -49,7 +49,9 @@ export async function postComment(
     userId: viewer.userId,
     displayName: viewer.displayName,
     text,
-    createdAt: new Date(nowMs).toISOString(),
+    // The id's time, not the clock's: monotonic ids may run a moment ahead of a
+    // clock that stepped back, and the id decides the comment's segment.
+    createdAt: new Date(commentIdTime(id)).toISOString(),
   };
   const slowModeMs = room.settings.slowModeSeconds * 1000;
   const result = await deps.comments.create({

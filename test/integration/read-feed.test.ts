@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { handler as getLive } from '../../lambdas/handlers/get-live.js';
+import { handler as getRoom } from '../../lambdas/handlers/get-room.js';
+import { handler as getSegment } from '../../lambdas/handlers/get-segment.js';
+import { segmentBounds, segmentOf } from '../../lambdas/domain/segments.js';
+import { liveEvent, roomEvent, segmentEvent } from '../helpers/events.js';
+import { seedComment, testStores } from '../helpers/store.js';
+
+const stores = testStores();
+const body = (result: { body: string }) => JSON.parse(result.body);
+const HOUR = 3_600_000;
+
+describe('GET /v1/rooms/{roomId}/live', () => {
+  it('returns the window’s comments oldest first, merged across every shard', async () => {
+    const room = await stores.room({ shards: 4 });
+    const now = Date.now();
+    const written = [];
+    for (let i = 0; i < 12; i++) written.push(await seedComment(stores, room, now - 1000 + i, i % 4));
+
+    const result = await getLive(liveEvent(room.roomId));
+
+    expect(result.statusCode).toBe(200);
+    const live = body(result);
+    expect(live.comments.map((c: { id: string }) => c.id)).toEqual(written.map((c) => c.id));
+    expect(live.truncated).toBe(false);
+    expect(live.segment.current).toBe(segmentOf(Date.now(), 10));
+    expect(live.segment.windowStart).toBe(live.segment.current - 1);
+    expect(live.pollAfterMs).toBe(3000);
+    expect(live.room).toEqual({
+      roomId: room.roomId,
+      title: room.title,
+      status: 'open',
+      settings: { slowModeSeconds: 0, maxCommentLength: 200, pollIntervalSeconds: 3, segmentSeconds: 10 },
+    });
+  });
+
+  it('leaves out comments older than the previous segment', async () => {
+    const room = await stores.room({ createdAt: new Date(Date.now() - HOUR) });
+    const old = await seedComment(stores, room, Date.now() - 5 * 60_000);
+    const recent = await seedComment(stores, room, Date.now());
+
+    const live = body(await getLive(liveEvent(room.roomId)));
+
+    expect(live.comments.map((c: { id: string }) => c.id)).toEqual([recent.id]);
+    expect(live.comments.map((c: { id: string }) => c.id)).not.toContain(old.id);
+  });
+
+  it('keeps the newest comments and says it is truncated when the window holds more than the limit', async () => {
+    const room = await stores.room({ shards: 3 });
+    const now = Date.now();
+    const written = [];
+    for (let i = 0; i < 60; i++) written.push(await seedComment(stores, room, now - 2000 + i * 10, i % 3));
+
+    const live = body(await getLive(liveEvent(room.roomId)));
+
+    expect(live.truncated).toBe(true);
+    expect(live.comments.map((c: { id: string }) => c.id)).toEqual(written.slice(-50).map((c) => c.id));
+  });
+
+  it('lets a CDN cache it for exactly the room’s poll interval', async () => {
+    const room = await stores.room({ settings: { pollIntervalSeconds: 5 } });
+
+    const result = await getLive(liveEvent(room.roomId));
+
+    expect(result.headers?.['Cache-Control']).toBe('public, max-age=5, s-maxage=5');
+    expect(body(result).pollAfterMs).toBe(5000);
+  });
+
+  it('answers 404 for an unknown room, cacheable for one second', async () => {
+    const result = await getLive(liveEvent('missing-room'));
+
+    expect(result.statusCode).toBe(404);
+    expect(body(result)).toEqual({ code: 'room_not_found', message: 'Room missing-room does not exist.', retryable: false });
+    expect(result.headers?.['Cache-Control']).toBe('public, max-age=1');
+  });
+});
+
+describe('GET /v1/rooms/{roomId}/segments/{n}', () => {
+  it('returns every comment of a closed segment in id order across shards, and only those, cached long', async () => {
+    const room = await stores.room({ shards: 4, createdAt: new Date(Date.now() - HOUR) });
+    const n = segmentOf(Date.now() - 30 * 60_000, 10);
+    const { startMs, endMs } = segmentBounds(n, 10);
+    const before = await seedComment(stores, room, startMs - 1, 0);
+    const inside = [
+      await seedComment(stores, room, startMs, 1),
+      await seedComment(stores, room, startMs + 4000, 3),
+      await seedComment(stores, room, startMs + 4000, 0),
+      await seedComment(stores, room, endMs - 1, 2),
+    ];
+    const after = await seedComment(stores, room, endMs, 1);
+
+    const result = await getSegment(segmentEvent(room.roomId, n));
+
+    expect(result.statusCode).toBe(200);
+    const segment = body(result);
+    expect(segment).toMatchObject({
+      roomId: room.roomId,
+      segment: n,
+      closed: true,
+      startsAt: new Date(startMs).toISOString(),
+      endsAt: new Date(endMs).toISOString(),
+    });
+    const ids = segment.comments.map((c: { id: string }) => c.id);
+    expect(ids).toEqual(inside.map((c) => c.id).sort());
+    expect(ids).not.toContain(before.id);
+    expect(ids).not.toContain(after.id);
+    expect(result.headers?.['Cache-Control']).toBe('public, max-age=300, s-maxage=86400');
+  });
+
+  it('serves the current segment as open, cached for the poll interval only', async () => {
+    const room = await stores.room();
+    const comment = await seedComment(stores, room, Date.now());
+    const n = segmentOf(Date.parse(comment.createdAt), 10);
+
+    const result = await getSegment(segmentEvent(room.roomId, n));
+
+    expect(result.statusCode).toBe(200);
+    expect(body(result).closed).toBe(false);
+    expect(body(result).comments.map((c: { id: string }) => c.id)).toEqual([comment.id]);
+    expect(result.headers?.['Cache-Control']).toBe('public, max-age=3, s-maxage=3');
+  });
+
+  it('refuses a future segment with a retryable 404 that is cached for one second', async () => {
+    const room = await stores.room();
+    const n = segmentOf(Date.now(), 10) + 3;
+
+    const result = await getSegment(segmentEvent(room.roomId, n));
+
+    expect(result.statusCode).toBe(404);
+    expect(body(result)).toMatchObject({ code: 'segment_not_started', retryable: true });
+    expect(body(result).retryAfterSec).toBeGreaterThanOrEqual(20);
+    expect(result.headers?.['Retry-After']).toBe(String(body(result).retryAfterSec));
+    expect(result.headers?.['Cache-Control']).toBe('public, max-age=1');
+  });
+
+  it('refuses a segment that ended before the room was created', async () => {
+    const room = await stores.room();
+
+    const result = await getSegment(segmentEvent(room.roomId, segmentOf(Date.now(), 10) - 100));
+
+    expect(result.statusCode).toBe(404);
+    expect(body(result).code).toBe('segment_before_room');
+  });
+
+  it.each(['abc', '-1', '1.5', '1e3', ''])('refuses the segment number "%s" with 400', async (n) => {
+    const room = await stores.room();
+
+    const result = await getSegment(segmentEvent(room.roomId, n));
+
+    expect(result.statusCode).toBe(400);
+    expect(body(result).code).toBe('invalid_segment');
+  });
+});
+
+describe('GET /v1/rooms/{roomId}', () => {
+  it('returns the public room info and the current segment, without internal fields', async () => {
+    const room = await stores.room({ shards: 4, settings: { slowModeSeconds: 10 } });
+
+    const result = await getRoom(roomEvent(room.roomId));
+
+    expect(result.statusCode).toBe(200);
+    const info = body(result);
+    expect(info.room).toMatchObject({ roomId: room.roomId, status: 'open', settings: { slowModeSeconds: 10 } });
+    expect(info.room.shards).toBeUndefined();
+    expect(info.room.version).toBeUndefined();
+    expect(info.currentSegment).toBe(segmentOf(Date.now(), 10));
+    expect(result.headers?.['Cache-Control']).toBe('public, max-age=3, s-maxage=3');
+  });
+});
