@@ -82,9 +82,24 @@ export const gatewayResponses = {
   /** API Gateway's MISSING_AUTHENTICATION_TOKEN: no route matches the method and path. */
   routeNotFound: { status: 404, code: 'route_not_found', message: 'No such route.', retryable: false },
   /** REQUEST_TOO_LARGE */
-  bodyTooLarge: { status: 413, code: 'payload_too_large', message: 'The request is too large.', retryable: false },
+  bodyTooLarge: {
+    status: 413,
+    code: 'payload_too_large',
+    message: 'The request is too large.',
+    retryable: false,
+  },
   /** THROTTLED */
-  throttled: { status: 429, code: 'throttled', message: 'Too many requests; retry shortly.', retryable: true },
+  throttled: {
+    status: 429,
+    code: 'throttled',
+    message: 'Too many requests; retry shortly.',
+    retryable: true,
+  },
   /** DEFAULT_5XX: the function failed or timed out. */
-  serverError: { status: 502, code: 'bad_gateway', message: 'The service failed to answer.', retryable: true },
+  serverError: {
+    status: 502,
+    code: 'bad_gateway',
+    message: 'The service failed to answer.',
+    retryable: true,
+  },
 } as const;

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { cors, functions, gatewayResponses, routes, type FunctionName, type Route } from '../lambdas/routes.js';
+import {
+  cors,
+  functions,
+  gatewayResponses,
+  routes,
+  type FunctionName,
+  type Route,
+} from '../lambdas/routes.js';
 import type { EdgeResponse } from './edge-cache.js';
 import { projectRoot } from './paths.js';
 
@@ -120,9 +127,7 @@ export class LocalApiGateway {
   }
 
   private toEvent(request: GatewayRequest, match: RouteMatch): APIGatewayProxyEvent {
-    const query = [...request.query.keys()].length
-      ? Object.fromEntries(request.query.entries())
-      : null;
+    const query = [...request.query.keys()].length ? Object.fromEntries(request.query.entries()) : null;
     const multiQuery = query
       ? Object.fromEntries([...new Set(request.query.keys())].map((k) => [k, request.query.getAll(k)]))
       : null;
@@ -170,7 +175,10 @@ function preflight(): EdgeResponse {
   };
 }
 
-function localIdentity(sourceIp: string, userAgent: string | null): APIGatewayProxyEvent['requestContext']['identity'] {
+function localIdentity(
+  sourceIp: string,
+  userAgent: string | null,
+): APIGatewayProxyEvent['requestContext']['identity'] {
   return {
     accessKey: null,
     accountId: null,

@@ -82,7 +82,9 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, output: () 
         return;
       } catch (error) {
         if (Date.now() > deadline) {
-          throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s:\n${output()}`, { cause: error });
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s:\n${output()}`, {
+            cause: error,
+          });
         }
         await new Promise((resolve) => setTimeout(resolve, 200));
       }

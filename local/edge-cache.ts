@@ -32,7 +32,14 @@ export type CacheOutcome = 'Hit' | 'Miss' | 'Collapsed';
 export class EdgeCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inFlight = new Map<string, Promise<EdgeResponse>>();
-  private readonly counters = { requests: 0, hits: 0, misses: 0, collapsed: 0, originCalls: 0, invalidations: 0 };
+  private readonly counters = {
+    requests: 0,
+    hits: 0,
+    misses: 0,
+    collapsed: 0,
+    originCalls: 0,
+    invalidations: 0,
+  };
 
   constructor(
     private readonly clock: () => number = Date.now,
@@ -48,7 +55,11 @@ export class EdgeCache {
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > now) {
       this.counters.hits++;
-      return { response: entry.response, outcome: 'Hit', ageSeconds: Math.floor((now - entry.storedAt) / 1000) };
+      return {
+        response: entry.response,
+        outcome: 'Hit',
+        ageSeconds: Math.floor((now - entry.storedAt) / 1000),
+      };
     }
     const pending = this.inFlight.get(key);
     if (pending) {

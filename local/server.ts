@@ -51,7 +51,9 @@ export function createEdgeServer(services: LocalServices): Server {
 /** The API Gateway stand-in: the origin, with no cache in front. */
 export function createOriginServer(services: LocalServices): Server {
   return createServer((req, res) => {
-    void handle(req, res, async (request) => (services.gateway ? services.gateway.invoke(request) : notReady()));
+    void handle(req, res, async (request) =>
+      services.gateway ? services.gateway.invoke(request) : notReady(),
+    );
   });
 }
 
@@ -108,7 +110,11 @@ function pick(headers: Record<string, string>, names: string[]): Record<string, 
 }
 
 function notReady(): EdgeResponse {
-  return jsonResponse(503, { code: 'starting', message: 'The local stack is still starting.', retryable: true });
+  return jsonResponse(503, {
+    code: 'starting',
+    message: 'The local stack is still starting.',
+    retryable: true,
+  });
 }
 
 function jsonResponse(status: number, body: unknown): EdgeResponse {

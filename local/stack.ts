@@ -89,7 +89,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     services.gateway = new LocalApiGateway(await loadHandlers());
 
-    if (options.seed ?? true) await seedDemoRoom(new DynamoRoomStore(createDocumentClient(client), tables.control));
+    if (options.seed ?? true)
+      await seedDemoRoom(new DynamoRoomStore(createDocumentClient(client), tables.control));
 
     return {
       edgeUrl,
@@ -114,7 +115,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 function listen(server: Server, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on 127.0.0.1 is in use; choose another (see npm start -- --help).`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} on 127.0.0.1 is in use; choose another (see npm start -- --help).`)
+          : error,
+      ),
     );
     server.listen(port, '127.0.0.1', () => {
       const { port: actual } = server.address() as AddressInfo;

@@ -18,7 +18,10 @@ export function tableNames(prefix: string): TableNames {
 
 /** Creates the tables from the same definitions CDK deploys; existing tables are left as they are. */
 export async function createTables(client: DynamoDBClient, names: TableNames): Promise<void> {
-  await Promise.all([create(client, commentsTable, names.comments), create(client, controlTable, names.control)]);
+  await Promise.all([
+    create(client, commentsTable, names.comments),
+    create(client, controlTable, names.control),
+  ]);
 }
 
 async function create(client: DynamoDBClient, table: TableDefinition, name: string): Promise<void> {

@@ -47,12 +47,15 @@ export class ViewerTokenVerifier {
       if (error instanceof errors.JWKSTimeout) {
         throw new UnavailableError('The token signing keys could not be fetched; retry shortly.', error);
       }
-      if (error instanceof errors.JWTExpired) throw new UnauthorizedError('The viewer token has expired.', error);
+      if (error instanceof errors.JWTExpired)
+        throw new UnauthorizedError('The viewer token has expired.', error);
       throw new UnauthorizedError('The viewer token is not valid.', error);
     }
     const claims = ViewerClaims.safeParse(payload);
     if (!claims.success) {
-      throw new UnauthorizedError('The viewer token must carry "sub" (user id) and "name" (display name) claims.');
+      throw new UnauthorizedError(
+        'The viewer token must carry "sub" (user id) and "name" (display name) claims.',
+      );
     }
     return { userId: claims.data.sub, displayName: claims.data.name.normalize('NFC') };
   }

@@ -2,7 +2,11 @@
  * k-way merge of individually sorted lists (one per shard) with a binary heap:
  * O(n log k), and it stops as soon as `limit` items are out.
  */
-export function mergeSorted<T>(lists: readonly (readonly T[])[], compare: (a: T, b: T) => number, limit = Infinity): T[] {
+export function mergeSorted<T>(
+  lists: readonly (readonly T[])[],
+  compare: (a: T, b: T) => number,
+  limit = Infinity,
+): T[] {
   // Heap entries: [list index, position in that list].
   const heap: [number, number][] = [];
   const head = ([l, p]: [number, number]): T => lists[l]![p]!;

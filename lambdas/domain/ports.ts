@@ -31,7 +31,11 @@ export type CreateCommentResult =
 export interface CommentWriter {
   /** One atomic, conditional write: the comment, its idempotency record and the slow-mode window. */
   create(request: CreateCommentRequest): Promise<CreateCommentResult>;
-  findByClientMessageId(roomId: string, userId: string, clientMessageId: string): Promise<Comment | undefined>;
+  findByClientMessageId(
+    roomId: string,
+    userId: string,
+    clientMessageId: string,
+  ): Promise<Comment | undefined>;
 }
 
 export interface CommentReader {

@@ -82,7 +82,11 @@ export async function getLive(deps: ReadFeedDeps, roomId: string): Promise<LiveD
 }
 
 export type SegmentResult =
-  | { readonly state: Exclude<SegmentState, 'future'>; readonly document: SegmentDocument; readonly room: Room }
+  | {
+      readonly state: Exclude<SegmentState, 'future'>;
+      readonly document: SegmentDocument;
+      readonly room: Room;
+    }
   | { readonly state: 'future'; readonly startsInMs: number };
 
 /** Every comment of segment `n`, in id order across all shards. Future segments are refused without a read. */
@@ -101,7 +105,12 @@ export async function getSegment(deps: ReadFeedDeps, roomId: string, rawN: strin
     throw new NotFoundError('segment_before_room', `Segment ${n} ends before room ${roomId} was created.`);
   }
 
-  const perShard = await deps.comments.range(roomId, room.shards.read, lowestIdAt(startMs), highestIdAt(endMs - 1));
+  const perShard = await deps.comments.range(
+    roomId,
+    room.shards.read,
+    lowestIdAt(startMs),
+    highestIdAt(endMs - 1),
+  );
   return {
     state,
     room,

@@ -17,6 +17,8 @@ export const DEFAULT_MAX_COMMENT_LENGTH = 200;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+// Matching control characters is this pattern's purpose.
+// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
 // Characters that render as nothing (zero-width, fillers, blank braille) and so
 // cannot make a comment non-empty. Kept inside text: ZWJ builds emoji sequences.
@@ -26,11 +28,7 @@ export function normalizeCommentText(raw: string, maxLength: number): string {
   if (LONE_SURROGATE.test(raw)) {
     throw new UnprocessableError('invalid_text', 'Text contains an unpaired surrogate code unit.');
   }
-  const text = raw
-    .replace(/\r\n?/g, '\n')
-    .replace(/\t/g, ' ')
-    .normalize('NFC')
-    .replace(BIDI_CONTROLS, '');
+  const text = raw.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').normalize('NFC').replace(BIDI_CONTROLS, '');
   if (CONTROL_CHARACTERS.test(text)) {
     throw new UnprocessableError('invalid_characters', 'Text contains control characters.');
   }
@@ -54,7 +52,5 @@ export function normalizeCommentText(raw: string, maxLength: number): string {
 }
 
 export function codePointLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
+  return Array.from(text).length;
 }

@@ -16,7 +16,10 @@ export function pollCacheControl(pollIntervalSeconds: number): string {
   return `public, max-age=${pollIntervalSeconds}, s-maxage=${pollIntervalSeconds}`;
 }
 
-export function segmentCacheControl(state: Exclude<SegmentState, 'future'>, pollIntervalSeconds: number): string {
+export function segmentCacheControl(
+  state: Exclude<SegmentState, 'future'>,
+  pollIntervalSeconds: number,
+): string {
   return state === 'closed'
     ? `public, max-age=${CLOSED_SEGMENT_BROWSER_SECONDS}, s-maxage=${CLOSED_SEGMENT_CDN_SECONDS}`
     : pollCacheControl(pollIntervalSeconds);

@@ -11,7 +11,10 @@ import { loadConfig } from '../config.js';
  */
 export const config = loadConfig();
 const doc = createDocumentClient();
-export const rooms = new CachedRoomReader(new DynamoRoomStore(doc, config.CONTROL_TABLE_NAME), config.ROOM_CACHE_TTL_MS);
+export const rooms = new CachedRoomReader(
+  new DynamoRoomStore(doc, config.CONTROL_TABLE_NAME),
+  config.ROOM_CACHE_TTL_MS,
+);
 export const comments = new DynamoCommentStore(doc, config.COMMENTS_TABLE_NAME, config.CONTROL_TABLE_NAME);
 export const clock = () => Date.now();
 

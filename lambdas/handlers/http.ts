@@ -61,7 +61,10 @@ export function header(event: ApiEvent, name: string): string | undefined {
 export function pathParam<T>(event: ApiEvent, name: string, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(event.pathParameters?.[name]);
   if (!parsed.success) {
-    throw new BadRequestError(`invalid_${name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}`, `Invalid ${name}: ${parsed.error.issues[0]?.message}.`);
+    throw new BadRequestError(
+      `invalid_${name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}`,
+      `Invalid ${name}: ${parsed.error.issues[0]?.message}.`,
+    );
   }
   return parsed.data;
 }
@@ -72,7 +75,9 @@ export function jsonBody<T>(event: ApiEvent, schema: z.ZodType<T>): T {
   if (mediaType !== 'application/json') {
     throw new UnsupportedMediaTypeError('Send the body as Content-Type: application/json.');
   }
-  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  const raw = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`The body is larger than ${MAX_BODY_BYTES} bytes.`);
   }

@@ -16,7 +16,11 @@ export const handler = httpHandler(
       viewer,
       body,
     );
-    return json(201, { comment }, { 'Cache-Control': 'no-store', ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) });
+    return json(
+      201,
+      { comment },
+      { 'Cache-Control': 'no-store', ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) },
+    );
   },
   { cacheableErrors: false },
 );

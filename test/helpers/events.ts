@@ -10,7 +10,10 @@ export interface EventOptions {
 
 /** A REST API (v1) proxy event, as API Gateway sends it. */
 export function apiEvent(options: EventOptions): APIGatewayProxyEvent {
-  const path = options.resource.replace(/\{(\w+)\}/g, (_, name: string) => options.pathParameters[name] ?? '');
+  const path = options.resource.replace(
+    /\{(\w+)\}/g,
+    (_, name: string) => options.pathParameters[name] ?? '',
+  );
   const headers = options.headers ?? {};
   return {
     resource: options.resource,
@@ -48,4 +51,5 @@ export const liveEvent = (roomId: string) =>
 export const segmentEvent = (roomId: string, n: string | number) =>
   apiEvent({ resource: '/v1/rooms/{roomId}/segments/{n}', pathParameters: { roomId, n: String(n) } });
 
-export const roomEvent = (roomId: string) => apiEvent({ resource: '/v1/rooms/{roomId}', pathParameters: { roomId } });
+export const roomEvent = (roomId: string) =>
+  apiEvent({ resource: '/v1/rooms/{roomId}', pathParameters: { roomId } });

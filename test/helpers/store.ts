@@ -22,7 +22,11 @@ export function testStores() {
     async room(input: Partial<NewRoom> & { createdAt?: Date; status?: Room['status'] } = {}): Promise<Room> {
       const room = {
         ...createRoom(
-          { roomId: input.roomId ?? `r-${randomUUID().slice(0, 12)}`, title: input.title ?? 'Test room', ...input },
+          {
+            roomId: input.roomId ?? `r-${randomUUID().slice(0, 12)}`,
+            title: input.title ?? 'Test room',
+            ...input,
+          },
           input.createdAt ?? new Date(),
         ),
         ...(input.status ? { status: input.status } : {}),
@@ -61,7 +65,9 @@ export function testStores() {
 
     /** Every control item that belongs to a room other than the room itself (idempotency, slow mode). */
     async controlItems(roomId: string): Promise<Record<string, unknown>[]> {
-      const { Items = [] } = await doc.send(new ScanCommand({ TableName: controlTable, ConsistentRead: true }));
+      const { Items = [] } = await doc.send(
+        new ScanCommand({ TableName: controlTable, ConsistentRead: true }),
+      );
       return Items.filter((i) => String(i.pk).includes(`#${roomId}#`));
     },
   };

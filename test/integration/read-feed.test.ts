@@ -70,7 +70,11 @@ describe('GET /v1/rooms/{roomId}/live', () => {
     const result = await getLive(liveEvent('missing-room'));
 
     expect(result.statusCode).toBe(404);
-    expect(body(result)).toEqual({ code: 'room_not_found', message: 'Room missing-room does not exist.', retryable: false });
+    expect(body(result)).toEqual({
+      code: 'room_not_found',
+      message: 'Room missing-room does not exist.',
+      retryable: false,
+    });
     expect(result.headers?.['Cache-Control']).toBe('public, max-age=1');
   });
 });
@@ -160,7 +164,11 @@ describe('GET /v1/rooms/{roomId}', () => {
 
     expect(result.statusCode).toBe(200);
     const info = body(result);
-    expect(info.room).toMatchObject({ roomId: room.roomId, status: 'open', settings: { slowModeSeconds: 10 } });
+    expect(info.room).toMatchObject({
+      roomId: room.roomId,
+      status: 'open',
+      settings: { slowModeSeconds: 10 },
+    });
     expect(info.room.shards).toBeUndefined();
     expect(info.room.version).toBeUndefined();
     expect(info.currentSegment).toBe(segmentOf(Date.now(), 10));

@@ -71,7 +71,12 @@ export class DynamoCommentStore implements CommentWriter, CommentReader {
       {
         Put: {
           TableName: this.commentsTable,
-          Item: { pk: commentPartition(comment.roomId, shard), sk: comment.id, ...comment, expiresAt: expiresAtSec },
+          Item: {
+            pk: commentPartition(comment.roomId, shard),
+            sk: comment.id,
+            ...comment,
+            expiresAt: expiresAtSec,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -105,7 +110,11 @@ export class DynamoCommentStore implements CommentWriter, CommentReader {
     }
   }
 
-  async findByClientMessageId(roomId: string, userId: string, clientMessageId: string): Promise<Comment | undefined> {
+  async findByClientMessageId(
+    roomId: string,
+    userId: string,
+    clientMessageId: string,
+  ): Promise<Comment | undefined> {
     const { Item } = await transientAsUnavailable(() =>
       this.doc.send(
         new GetCommand({
@@ -139,7 +148,10 @@ export class DynamoCommentStore implements CommentWriter, CommentReader {
     roomId: string,
     shards: number,
     limit: number,
-    query: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ScanIndexForward'>,
+    query: Pick<
+      QueryCommandInput,
+      'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ScanIndexForward'
+    >,
   ): Promise<Comment[][]> {
     const one = async (shard: number): Promise<Comment[]> => {
       const out: Comment[] = [];
@@ -148,7 +160,10 @@ export class DynamoCommentStore implements CommentWriter, CommentReader {
         {
           TableName: this.commentsTable,
           ...query,
-          ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':pk': commentPartition(roomId, shard) },
+          ExpressionAttributeValues: {
+            ...query.ExpressionAttributeValues,
+            ':pk': commentPartition(roomId, shard),
+          },
         },
       );
       for await (const page of pages) {
@@ -159,7 +174,9 @@ export class DynamoCommentStore implements CommentWriter, CommentReader {
       }
       return out;
     };
-    return transientAsUnavailable(() => Promise.all(Array.from({ length: shards }, (_, shard) => one(shard))));
+    return transientAsUnavailable(() =>
+      Promise.all(Array.from({ length: shards }, (_, shard) => one(shard))),
+    );
   }
 }
 

@@ -11,4 +11,7 @@ export const idempotencyKey = (roomId: string, clientMessageId: string, userId: 
   sk: 'idem',
 });
 
-export const slowModeKey = (roomId: string, userId: string) => ({ pk: `slow#${roomId}#${userId}`, sk: 'slow' });
+export const slowModeKey = (roomId: string, userId: string) => ({
+  pk: `slow#${roomId}#${userId}`,
+  sk: 'slow',
+});
