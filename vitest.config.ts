@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     // Each suite needs its own process: handlers read their configuration once, at import.
     pool: 'forks',
+    // The JSON results feed CI's one-line summary (.ci/summary.mjs).
+    reporters: ['default', 'json'],
+    outputFile: { json: '.build/vitest-results.json' },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
