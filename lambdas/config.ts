@@ -18,7 +18,9 @@ export const Config = z.object({
 export type Config = z.infer<typeof Config>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = Config.safeParse(env);
+  // An empty variable means "not set": it must not coerce to 0 and turn a cache off.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = Config.safeParse(set);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid function configuration (${problems}).`);

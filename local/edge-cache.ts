@@ -32,6 +32,8 @@ export type CacheOutcome = 'Hit' | 'Miss' | 'Collapsed';
 export class EdgeCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inFlight = new Map<string, Promise<EdgeResponse>>();
+  /** In-flight origin calls an invalidation overtook: their responses are served, not stored. */
+  private readonly overtaken = new Set<string>();
   private readonly counters = {
     requests: 0,
     hits: 0,
@@ -70,7 +72,7 @@ export class EdgeCache {
     this.counters.misses++;
     this.counters.originCalls++;
     const call = origin().then((response) => {
-      this.store(key, response);
+      if (!this.overtaken.delete(key)) this.store(key, response);
       return response;
     });
     this.inFlight.set(key, call);
@@ -78,18 +80,22 @@ export class EdgeCache {
       return { response: await call, outcome: 'Miss', ageSeconds: 0 };
     } finally {
       this.inFlight.delete(key);
+      this.overtaken.delete(key);
     }
   }
 
   /** Drops cached paths: an exact path, or a prefix ending in `*` (CloudFront's invalidation syntax). */
   invalidate(paths: readonly string[]): number {
+    const matches = (key: string) =>
+      paths.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p));
     let dropped = 0;
     for (const key of [...this.entries.keys()]) {
-      if (paths.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p))) {
+      if (matches(key)) {
         this.entries.delete(key);
         dropped++;
       }
     }
+    for (const key of this.inFlight.keys()) if (matches(key)) this.overtaken.add(key);
     this.counters.invalidations++;
     return dropped;
   }

@@ -10,7 +10,11 @@ export function mergeSorted<T>(
   // Heap entries: [list index, position in that list].
   const heap: [number, number][] = [];
   const head = ([l, p]: [number, number]): T => lists[l]![p]!;
-  const less = (a: [number, number], b: [number, number]) => compare(head(a), head(b)) < 0;
+  // Ties go to the earlier list, so the output is deterministic.
+  const less = (a: [number, number], b: [number, number]) => {
+    const order = compare(head(a), head(b));
+    return order < 0 || (order === 0 && a[0] < b[0]);
+  };
 
   const push = (entry: [number, number]) => {
     heap.push(entry);

@@ -3,7 +3,7 @@ import { ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError } f
 import { commentIdTime, newCommentId } from './ids.js';
 import type { Clock, CommentWriter, RoomReader } from './ports.js';
 import { pickWriteShard } from './shards.js';
-import { normalizeCommentText } from './text-rules.js';
+import { assertCommentLength, codePointLength, normalizeCommentText } from './text-rules.js';
 
 export interface PostCommentDeps {
   readonly rooms: RoomReader;
@@ -32,14 +32,18 @@ export async function postComment(
 ): Promise<PostCommentResult> {
   const room = await deps.rooms.get(roomId);
   if (!room) throw new NotFoundError('room_not_found', `Room ${roomId} does not exist.`);
+  const text = normalizeCommentText(body.text);
   const maxLength = room.settings.maxCommentLength;
-  if (room.status !== 'open') {
-    // A retry of a comment accepted before the room closed still gets its answer.
+  const tooLong = codePointLength(text) > maxLength;
+  if (room.status !== 'open' || tooLong) {
+    // A retry of a comment accepted earlier — before the room closed, or under a
+    // higher length limit — still gets its answer. Only refusals pay this read.
     const earlier = await deps.comments.findByClientMessageId(roomId, viewer.userId, body.clientMessageId);
-    if (earlier) return replay(earlier, normalizeCommentText(body.text, maxLength));
-    throw new ForbiddenError('room_closed', `Room ${roomId} is closed to new comments.`);
+    if (earlier) return replay(earlier, text);
+    if (room.status !== 'open')
+      throw new ForbiddenError('room_closed', `Room ${roomId} is closed to new comments.`);
+    assertCommentLength(text, maxLength);
   }
-  const text = normalizeCommentText(body.text, maxLength);
 
   const nowMs = deps.clock();
   const id = newCommentId(nowMs);

@@ -20,35 +20,51 @@ const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 // Matching control characters is this pattern's purpose.
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
-// Characters that render as nothing (zero-width, fillers, blank braille) and so
-// cannot make a comment non-empty. Kept inside text: ZWJ builds emoji sequences.
-const INVISIBLE = /[\s\u00AD\u115F\u1160\u180E\u200B-\u200D\u2060-\u2064\uFEFF\u2800\u3164\uFFA0]/gu;
+// Characters that render as nothing (zero-width, fillers, blank braille, variation
+// selectors, tags) and so cannot make a comment or a line non-empty. They stay
+// inside text: ZWJ and variation selectors build emoji.
+const INVISIBLE =
+  /[\s\u00AD\u034F\u115F\u1160\u180E\u200B-\u200D\u2060-\u2064\uFE00-\uFE0F\uFEFF\u2800\u3164\uFFA0\u{E0000}-\u{E007F}]/gu;
+const isBlank = (text: string) => text.replace(INVISIBLE, '').length === 0;
 
-export function normalizeCommentText(raw: string, maxLength: number): string {
+/**
+ * Applies every rule; with `maxLength`, the length limit too. Callers that must
+ * tell "too long" apart (a retry of a comment accepted under a higher limit)
+ * check the length themselves with `assertCommentLength`.
+ */
+export function normalizeCommentText(raw: string, maxLength = Infinity): string {
   if (LONE_SURROGATE.test(raw)) {
     throw new UnprocessableError('invalid_text', 'Text contains an unpaired surrogate code unit.');
   }
-  const text = raw.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').normalize('NFC').replace(BIDI_CONTROLS, '');
+  const text = raw
+    .replace(/\r\n?|[\u2028\u2029]/g, '\n')
+    .replace(/\t/g, ' ')
+    .normalize('NFC')
+    .replace(BIDI_CONTROLS, '');
   if (CONTROL_CHARACTERS.test(text)) {
     throw new UnprocessableError('invalid_characters', 'Text contains control characters.');
   }
   const collapsed = text
     .split('\n')
-    .map((line) => line.trimEnd())
+    .map((line) => (isBlank(line) ? '' : line.trimEnd()))
     .join('\n')
     .replace(/\n{2,}/g, '\n')
     .trim();
-  if (collapsed.replace(INVISIBLE, '').length === 0) {
+  if (isBlank(collapsed)) {
     throw new UnprocessableError('empty_text', 'Text is empty or contains only invisible characters.');
   }
-  const length = codePointLength(collapsed);
+  assertCommentLength(collapsed, maxLength);
+  return collapsed;
+}
+
+export function assertCommentLength(text: string, maxLength: number): void {
+  const length = codePointLength(text);
   if (length > maxLength) {
     throw new UnprocessableError(
       'text_too_long',
       `Text is ${length} characters long; this room allows at most ${maxLength}.`,
     );
   }
-  return collapsed;
 }
 
 export function codePointLength(text: string): number {

@@ -10,7 +10,9 @@ describe('assertJavaAvailable', () => {
   it('says Java 17 is needed, and how to get it, when java is not on PATH', () => {
     process.env.PATH = '/nonexistent';
 
-    expect(() => assertJavaAvailable()).toThrow(/needs Java 17 or later.*apt-get install -y openjdk-17-jre-headless/s);
+    expect(() => assertJavaAvailable()).toThrow(
+      /needs Java 17 or later.*apt-get install -y openjdk-17-jre-headless/s,
+    );
   });
 
   it('passes where java runs', () => {

@@ -1,0 +1,180 @@
+import { ulid } from 'ulid';
+import type { Comment, Viewer } from '../../lambdas/domain/comment.js';
+import type {
+  CommentReader,
+  CommentWriter,
+  CreateCommentRequest,
+  CreateCommentResult,
+  RoomReader,
+} from '../../lambdas/domain/ports.js';
+import { createRoom, type NewRoom, type Room } from '../../lambdas/domain/room.js';
+
+/** A clock the test moves by hand. */
+export function manualClock(startMs: number) {
+  let nowMs = startMs;
+  const clock = () => nowMs;
+  return Object.assign(clock, {
+    set(ms: number) {
+      nowMs = ms;
+    },
+    advance(ms: number) {
+      nowMs += ms;
+    },
+  });
+}
+
+/** A room as `createRoom` builds it, with the fields a test cares about overridden. */
+export function aRoom(
+  overrides: Partial<NewRoom> & { createdAt?: Date; status?: Room['status'] } = {},
+): Room {
+  const room = createRoom(
+    {
+      roomId: overrides.roomId ?? 'room-1',
+      title: overrides.title ?? 'Launch stream',
+      ...(overrides.settings ? { settings: overrides.settings } : {}),
+      ...(overrides.shards ? { shards: overrides.shards } : {}),
+    },
+    overrides.createdAt ?? new Date(Date.UTC(2030, 0, 1)),
+  );
+  return overrides.status ? { ...room, status: overrides.status } : room;
+}
+
+export const aViewer = (overrides: Partial<Viewer> = {}): Viewer => ({
+  userId: 'user-1',
+  displayName: 'Ada',
+  ...overrides,
+});
+
+let seeded = 0;
+
+/** A stored comment created at `atMs` (a fresh, non-monotonic id for that time). */
+export function aComment(roomId: string, atMs: number, overrides: Partial<Comment> = {}): Comment {
+  seeded++;
+  return {
+    id: ulid(atMs),
+    roomId,
+    userId: `user-${seeded}`,
+    displayName: 'Tester',
+    text: `comment ${seeded}`,
+    createdAt: new Date(atMs).toISOString(),
+    ...overrides,
+  };
+}
+
+/** RoomReader over a map; records every id it was asked for. */
+export class InMemoryRooms implements RoomReader {
+  readonly reads: string[] = [];
+  private readonly rooms = new Map<string, Room>();
+
+  constructor(...rooms: Room[]) {
+    for (const room of rooms) this.put(room);
+  }
+
+  put(room: Room): void {
+    this.rooms.set(room.roomId, room);
+  }
+
+  async get(roomId: string): Promise<Room | undefined> {
+    this.reads.push(roomId);
+    return this.rooms.get(roomId);
+  }
+}
+
+/**
+ * CommentWriter and CommentReader with the contract of the DynamoDB store: one
+ * atomic create that is idempotent by (roomId, userId, clientMessageId) — a
+ * duplicate wins over slow mode, as the idempotency record is the
+ * transaction's first condition — and that refuses a write while the user's
+ * slow-mode window has not ended by `nowMs`. Nothing is written on refusal.
+ */
+export class InMemoryComments implements CommentWriter, CommentReader {
+  readonly creates: CreateCommentRequest[] = [];
+  readonly queries: { kind: 'newest' | 'range'; roomId: string; shards: number }[] = [];
+  private readonly partitions = new Map<string, Comment[]>();
+  private readonly idempotency = new Map<string, Comment>();
+  private readonly slowUntil = new Map<string, number>();
+
+  async create(request: CreateCommentRequest): Promise<CreateCommentResult> {
+    this.creates.push(request);
+    const { comment, shard, clientMessageId, slowMode } = request;
+    const earlier = this.idempotency.get(idempotencyKey(comment.roomId, comment.userId, clientMessageId));
+    if (earlier) return { outcome: 'duplicate', comment: earlier };
+    const slowKey = JSON.stringify([comment.roomId, comment.userId]);
+    const untilMs = this.slowUntil.get(slowKey);
+    if (slowMode && untilMs !== undefined && untilMs > slowMode.nowMs) {
+      return { outcome: 'slow-mode', retryAfterMs: Math.max(0, untilMs - slowMode.nowMs) };
+    }
+    this.idempotency.set(idempotencyKey(comment.roomId, comment.userId, clientMessageId), comment);
+    if (slowMode) this.slowUntil.set(slowKey, slowMode.untilMs);
+    this.seed(comment, shard);
+    return { outcome: 'created', comment };
+  }
+
+  async findByClientMessageId(roomId: string, userId: string, clientMessageId: string) {
+    return this.idempotency.get(idempotencyKey(roomId, userId, clientMessageId));
+  }
+
+  async newest(roomId: string, shards: number, fromId: string, limit: number): Promise<Comment[][]> {
+    this.queries.push({ kind: 'newest', roomId, shards });
+    return this.eachShard(roomId, shards, (list) =>
+      list
+        .filter((c) => c.id >= fromId)
+        .reverse()
+        .slice(0, limit),
+    );
+  }
+
+  async range(roomId: string, shards: number, fromId: string, toId: string): Promise<Comment[][]> {
+    this.queries.push({ kind: 'range', roomId, shards });
+    return this.eachShard(roomId, shards, (list) => list.filter((c) => c.id >= fromId && c.id <= toId));
+  }
+
+  /** Stores a comment directly, as if an earlier post had written it to `shard`. */
+  seed(comment: Comment, shard = 0): Comment {
+    const key = partition(comment.roomId, shard);
+    const list = [...(this.partitions.get(key) ?? []), comment].sort((a, b) => (a.id < b.id ? -1 : 1));
+    this.partitions.set(key, list);
+    return comment;
+  }
+
+  /** Every stored comment of a room on any shard, by id. */
+  stored(roomId: string): Comment[] {
+    return [...this.partitions.entries()]
+      .filter(([key]) => JSON.parse(key)[0] === roomId)
+      .flatMap(([, list]) => list)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  private eachShard(roomId: string, shards: number, pick: (list: Comment[]) => Comment[]): Comment[][] {
+    return Array.from({ length: shards }, (_, shard) =>
+      pick([...(this.partitions.get(partition(roomId, shard)) ?? [])]),
+    );
+  }
+}
+
+const partition = (roomId: string, shard: number) => JSON.stringify([roomId, shard]);
+const idempotencyKey = (roomId: string, userId: string, clientMessageId: string) =>
+  JSON.stringify([roomId, userId, clientMessageId]);
+
+/** A promise the test settles by hand. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** mulberry32: a small seeded PRNG, so randomised tests are reproducible. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

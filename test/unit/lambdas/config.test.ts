@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../lambdas/config.js';
+
+const required = {
+  COMMENTS_TABLE_NAME: 'comments',
+  CONTROL_TABLE_NAME: 'control',
+  VIEWER_TOKEN_JWKS_URL: 'https://host.test/.well-known/jwks.json',
+  VIEWER_TOKEN_ISSUER: 'https://host.test/',
+  VIEWER_TOKEN_AUDIENCE: 'hybrid-live-chat',
+};
+
+/** The message of the error `loadConfig` throws for `env`. */
+function failure(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error);
+    return (error as Error).message;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  it('applies the defaults to the required settings', () => {
+    expect(loadConfig({ ...required })).toEqual({
+      ...required,
+      ROOM_CACHE_TTL_MS: 1_000,
+      LIVE_COMMENT_LIMIT: 200,
+      COMMENT_RETENTION_DAYS: 30,
+    });
+  });
+
+  it('coerces numbers from environment strings', () => {
+    const config = loadConfig({
+      ...required,
+      ROOM_CACHE_TTL_MS: '250',
+      LIVE_COMMENT_LIMIT: '50',
+      COMMENT_RETENTION_DAYS: '7',
+    });
+
+    expect(config).toMatchObject({
+      ROOM_CACHE_TTL_MS: 250,
+      LIVE_COMMENT_LIMIT: 50,
+      COMMENT_RETENTION_DAYS: 7,
+    });
+  });
+
+  it('ignores unrelated variables', () => {
+    const config = loadConfig({ ...required, PATH: '/usr/bin', AWS_REGION: 'eu-west-1' });
+
+    expect(config).not.toHaveProperty('PATH');
+  });
+
+  it.each(['COMMENTS_TABLE_NAME', 'CONTROL_TABLE_NAME', 'VIEWER_TOKEN_ISSUER', 'VIEWER_TOKEN_AUDIENCE'])(
+    'throws an error naming %s when it is missing',
+    (name) => {
+      const message = failure({ ...required, [name]: undefined });
+
+      expect(message).toContain(name);
+    },
+  );
+
+  it('throws an error naming a table name set to the empty string', () => {
+    expect(failure({ ...required, COMMENTS_TABLE_NAME: '' })).toContain('COMMENTS_TABLE_NAME');
+  });
+
+  it.each(['not a url', 'host.test/jwks.json', ''])(
+    'throws an error naming VIEWER_TOKEN_JWKS_URL for %j',
+    (url) => {
+      expect(failure({ ...required, VIEWER_TOKEN_JWKS_URL: url })).toContain('VIEWER_TOKEN_JWKS_URL');
+    },
+  );
+
+  it.each([
+    ['ROOM_CACHE_TTL_MS', '-1'],
+    ['ROOM_CACHE_TTL_MS', '60001'],
+    ['LIVE_COMMENT_LIMIT', '0'],
+    ['LIVE_COMMENT_LIMIT', '1001'],
+    ['LIVE_COMMENT_LIMIT', 'many'],
+    ['COMMENT_RETENTION_DAYS', '1.5'],
+    ['COMMENT_RETENTION_DAYS', '0'],
+  ])('throws an error naming %s for %j', (name, value) => {
+    expect(failure({ ...required, [name]: value })).toContain(name);
+  });
+
+  it('names every problem at once', () => {
+    const message = failure({ ...required, COMMENTS_TABLE_NAME: undefined, VIEWER_TOKEN_JWKS_URL: 'nope' });
+
+    expect(message).toContain('COMMENTS_TABLE_NAME');
+    expect(message).toContain('VIEWER_TOKEN_JWKS_URL');
+  });
+
+  it('treats an empty variable as unset, so an empty cache TTL keeps the default', () => {
+    const config = loadConfig({ ...required, ROOM_CACHE_TTL_MS: '', LIVE_COMMENT_LIMIT: '' });
+
+    expect(config.ROOM_CACHE_TTL_MS).toBe(1_000);
+    expect(config.LIVE_COMMENT_LIMIT).toBe(200);
+  });
+});
