@@ -16,6 +16,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // Domain code stays free of AWS: it must run anywhere and be tested without mocks.
     files: ['lambdas/domain/**/*.ts'],
     rules: {

@@ -10,6 +10,11 @@ try {
   console.error(`No test results at ${file}: the test run did not finish.`);
   process.exit(1);
 }
-const { numPassedTests: passed, numFailedTests: failed, numPendingTests: skipped, numTodoTests: todo } = results;
+const {
+  numPassedTests: passed,
+  numFailedTests: failed,
+  numPendingTests: skipped,
+  numTodoTests: todo,
+} = results;
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped + (todo ?? 0)} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

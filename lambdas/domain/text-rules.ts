@@ -24,6 +24,7 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
 // selectors, tags) and so cannot make a comment or a line non-empty. They stay
 // inside text: ZWJ and variation selectors build emoji.
 const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class -- combining marks are listed on purpose, each alone
   /[\s\u00AD\u034F\u115F\u1160\u180E\u200B-\u200D\u2060-\u2064\uFE00-\uFE0F\uFEFF\u2800\u3164\uFFA0\u{E0000}-\u{E007F}]/gu;
 const isBlank = (text: string) => text.replace(INVISIBLE, '').length === 0;
 

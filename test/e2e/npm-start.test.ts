@@ -9,14 +9,29 @@ describe('npm start', () => {
   it('prints working URLs and stops everything, DynamoDB Local included, on SIGINT', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'local/main.ts', '--in-memory', '--port', '0', '--api-port', '0', '--dynamodb-port', '0'],
+      [
+        '--import',
+        'tsx',
+        'local/main.ts',
+        '--in-memory',
+        '--port',
+        '0',
+        '--api-port',
+        '0',
+        '--dynamodb-port',
+        '0',
+      ],
       { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await waitFor(() => output.includes('Ctrl-C stops everything'), 90_000, () => output);
+      await waitFor(
+        () => output.includes('Ctrl-C stops everything'),
+        90_000,
+        () => output,
+      );
 
       const edgeUrl = /Edge \(CloudFront stand-in\)\s+(\S+)/.exec(output)?.[1];
       const apiUrl = /API origin \(API Gateway\)\s+(\S+)/.exec(output)?.[1];

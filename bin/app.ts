@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * The CDK app. The only place that reads context:
+ *   -c stage=dev|prod (default dev)
+ *   -c viewerTokenJwksUrl=… -c viewerTokenIssuer=… -c viewerTokenAudience=… (required for prod;
+ *      dev falls back to placeholders under auth.example.com)
+ * The account and region come from the CLI's credentials when it has them.
+ */
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../lib/app.js';
+import { resolveStageConfig, type StageConfig } from '../lib/stage-config.js';
+
+const app = new App();
+
+let config: StageConfig;
+try {
+  config = resolveStageConfig({
+    stage: app.node.tryGetContext('stage'),
+    viewerTokenJwksUrl: app.node.tryGetContext('viewerTokenJwksUrl'),
+    viewerTokenIssuer: app.node.tryGetContext('viewerTokenIssuer'),
+    viewerTokenAudience: app.node.tryGetContext('viewerTokenAudience'),
+  });
+} catch (error) {
+  console.error(`Cannot build the app: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+const account = process.env.CDK_DEFAULT_ACCOUNT;
+const region = process.env.CDK_DEFAULT_REGION;
+buildApp(app, config, account || region ? { env: { account, region } } : {});

@@ -1,0 +1,47 @@
+import { type App, type Environment, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ApiStack } from './api-stack.js';
+import { DataStack } from './data-stack.js';
+import type { Stage, StageConfig } from './stage-config.js';
+
+export interface BuildOptions {
+  /**
+   * Account and region to deploy to.
+   * @default - environment-agnostic stacks
+   */
+  readonly env?: Environment;
+}
+
+export interface ChatStacks {
+  readonly data: DataStack;
+  readonly api: ApiStack;
+}
+
+/** `HybridChat-<stage>-Data`, `HybridChat-<stage>-Api`. */
+export function stackName(stage: Stage, part: 'Data' | 'Api'): string {
+  return `HybridChat-${stage}-${part}`;
+}
+
+/**
+ * The whole app for one stage: the stateful stack, the API stack that uses its
+ * tables, and cdk-nag's AwsSolutions pack as a synth-time validation (each
+ * acknowledged finding is acknowledged, with its reason, by the construct that
+ * made the choice). `bin/app.ts` and the CDK tests both build the app here.
+ */
+export function buildApp(app: App, config: StageConfig, options: BuildOptions = {}): ChatStacks {
+  const data = new DataStack(app, stackName(config.stage, 'Data'), {
+    stage: config.stage,
+    env: options.env,
+    description: `Hybrid live chat (${config.stage}): comment feed and control tables`,
+  });
+  const api = new ApiStack(app, stackName(config.stage, 'Api'), {
+    stage: config.stage,
+    env: options.env,
+    description: `Hybrid live chat (${config.stage}): functions, REST API, CloudFront`,
+    comments: data.comments,
+    control: data.control,
+    viewerToken: config.viewerToken,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+  return { data, api };
+}

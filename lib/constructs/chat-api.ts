@@ -1,0 +1,257 @@
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  EndpointType,
+  type IResource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct, type IConstruct } from 'constructs';
+import type {
+  cors as corsSettings,
+  FunctionName,
+  gatewayResponses as gatewayResponseTable,
+  Route,
+} from '../../lambdas/routes.js';
+
+export type CorsSettings = typeof corsSettings;
+export type GatewayResponses = typeof gatewayResponseTable;
+
+/** Which API Gateway response type each of the route table's gateway responses answers. */
+const GATEWAY_RESPONSE_TYPES: Record<keyof GatewayResponses, ResponseType> = {
+  routeNotFound: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+  bodyTooLarge: ResponseType.REQUEST_TOO_LARGE,
+  throttled: ResponseType.THROTTLED,
+  serverError: ResponseType.DEFAULT_5XX,
+};
+
+export interface StageThrottling {
+  /** Steady-state requests per second for the whole stage. */
+  readonly rateLimit: number;
+  /** Requests the stage accepts in a burst above the rate. */
+  readonly burstLimit: number;
+}
+
+export interface ChatApiProps {
+  /** The deployment stage's name (`dev`, `prod`); the routes' paths carry the API version. */
+  readonly stageName: string;
+  readonly routes: readonly Route[];
+  /** The function each route's `function` names. */
+  readonly functions: Readonly<Record<FunctionName, IFunction>>;
+  readonly cors: CorsSettings;
+  /** The answers API Gateway gives by itself, in the API's JSON error shape. */
+  readonly gatewayResponses: GatewayResponses;
+  readonly throttling: StageThrottling;
+  readonly logRetention: RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  /**
+   * Whether this stack sets the API Gateway account's CloudWatch Logs role
+   * (one per account and region), which stage logging needs. Turn off where the
+   * account's platform team already set it.
+   * @default true
+   */
+  readonly cloudWatchRole?: boolean;
+}
+
+/**
+ * The REST API, built from the route table: one resource per path, one
+ * Lambda proxy method per route, CORS preflights where routes are, gateway
+ * responses in the API's error shape, JSON access logs, X-Ray, and a stage
+ * throttle. Regional: CloudFront is the edge, so no second, API-managed one.
+ */
+export class ChatApi extends Construct {
+  readonly restApi: RestApi;
+
+  constructor(scope: Construct, id: string, props: ChatApiProps) {
+    super(scope, id);
+    validateRoutes(props.routes, props.functions);
+    const { rateLimit, burstLimit } = props.throttling;
+    if (!(rateLimit > 0) || !Number.isInteger(burstLimit) || burstLimit < 1) {
+      throw new Error(
+        `${id}: throttling needs a positive rateLimit and a whole burstLimit of at least 1, got ${JSON.stringify(props.throttling)}.`,
+      );
+    }
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+
+    const cloudWatchRole = props.cloudWatchRole ?? true;
+    this.restApi = new RestApi(this, 'Api', {
+      description: 'Hybrid live chat: comments API (behind CloudFront)',
+      endpointTypes: [EndpointType.REGIONAL],
+      cloudWatchRole,
+      deployOptions: {
+        stageName: props.stageName,
+        tracingEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: ACCESS_LOG_FORMAT,
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
+      },
+    });
+
+    const integrations = new Map<FunctionName, LambdaIntegration>();
+    const integrationFor = (name: FunctionName): LambdaIntegration => {
+      let integration = integrations.get(name);
+      if (!integration) {
+        // No test-invoke permission: only the deployed stage may invoke the function.
+        integration = new LambdaIntegration(props.functions[name], { proxy: true, allowTestInvoke: false });
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+
+    const withPreflight = new Set<IResource>();
+    for (const route of props.routes) {
+      const resource = this.restApi.root.resourceForPath(route.path);
+      const method = resource.addMethod(route.method, integrationFor(route.function));
+      Validations.of(method).acknowledge(
+        ...(route.cache === 'edge' ? PUBLIC_READ_ACKNOWLEDGEMENTS : TOKEN_IN_FUNCTION_ACKNOWLEDGEMENTS),
+      );
+      if (!withPreflight.has(resource)) {
+        withPreflight.add(resource);
+        resource.addCorsPreflight({
+          allowOrigins: [props.cors.allowOrigin],
+          allowMethods: [...props.cors.allowMethods],
+          allowHeaders: [...props.cors.allowHeaders],
+          exposeHeaders: [...props.cors.exposeHeaders],
+          maxAge: Duration.seconds(props.cors.maxAgeSeconds),
+        });
+      }
+    }
+
+    for (const [key, type] of Object.entries(GATEWAY_RESPONSE_TYPES) as [
+      keyof GatewayResponses,
+      ResponseType,
+    ][]) {
+      const { status, code, message, retryable } = props.gatewayResponses[key];
+      this.restApi.addGatewayResponse(`${key[0]?.toUpperCase()}${key.slice(1)}`, {
+        type,
+        statusCode: String(status),
+        responseHeaders: {
+          'Access-Control-Allow-Origin': quoted(props.cors.allowOrigin),
+          'Access-Control-Expose-Headers': quoted(props.cors.exposeHeaders.join(', ')),
+          // The handlers' rule (ADR 0004): 4xx other than 429 may be cached a second, 5xx and 429 never.
+          'Cache-Control': quoted(status < 500 && status !== 429 ? 'public, max-age=1' : 'no-store'),
+        },
+        templates: { 'application/json': JSON.stringify({ code, message, retryable }) },
+      });
+    }
+
+    Validations.of(this.restApi.node.defaultChild as IConstruct).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Requests are validated in the function (zod: path parameters, media type, size, and the body with ' +
+        "unknown fields rejected), so every refusal carries the API's own error code and shape; an API " +
+        'Gateway validator would answer its own {message} 400s, and a body model would duplicate the schema.',
+    });
+    Validations.of(this.restApi.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'Viewers reach the API through CloudFront; a WAF web ACL is left to the operator, who chooses it with ' +
+        'its per-request price at poll volumes in mind. The stage throttle bounds the load meanwhile.',
+    });
+    if (cloudWatchRole) {
+      Validations.of(this.restApi.node.findChild('CloudWatchRole')).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          "The account-level role API Gateway logs with is AWS's service-role policy for exactly that purpose; " +
+          'API Gateway, not our code, assumes it.',
+      });
+    }
+  }
+}
+
+/** JSON access log lines with what an operator needs to follow a request to its function and trace. */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: AccessLogField.contextRequestId(),
+    extendedRequestId: AccessLogField.contextExtendedRequestId(),
+    requestTime: AccessLogField.contextRequestTime(),
+    httpMethod: AccessLogField.contextHttpMethod(),
+    resourcePath: AccessLogField.contextResourcePath(),
+    path: AccessLogField.contextPath(),
+    status: AccessLogField.contextStatus(),
+    responseLength: AccessLogField.contextResponseLength(),
+    responseLatency: AccessLogField.contextResponseLatency(),
+    integrationStatus: AccessLogField.contextIntegrationStatus(),
+    integrationLatency: AccessLogField.contextIntegrationLatency(),
+    errorMessage: AccessLogField.contextErrorMessage(),
+    errorType: AccessLogField.contextErrorResponseType(),
+    xrayTraceId: AccessLogField.contextXrayTraceId(),
+    userAgent: AccessLogField.contextIdentityUserAgent(),
+  }),
+);
+
+const PUBLIC_READ_ACKNOWLEDGEMENTS = [
+  {
+    id: 'AwsSolutions-APIG4',
+    reason:
+      'Public read by design (ARCHITECTURE §4): every viewer requests the same URL with no credentials, so the ' +
+      'CDN can cache it by path alone.',
+  },
+  {
+    id: 'AwsSolutions-COG4',
+    reason:
+      'Public read by design (ARCHITECTURE §4): no user pool, no token, the cache key is the path only.',
+  },
+];
+
+const TOKEN_IN_FUNCTION_ACKNOWLEDGEMENTS = [
+  {
+    id: 'AwsSolutions-APIG4',
+    reason:
+      "Authenticated in the function: the host service's viewer JWT is verified against its JWKS with jose " +
+      "(signature, iss, aud, exp; ADR 0005), so a refusal is a 401 in the API's own error shape.",
+  },
+  {
+    id: 'AwsSolutions-COG4',
+    reason:
+      'Viewers are authenticated by the host service, not a Cognito user pool; the function verifies its JWT (ADR 0005).',
+  },
+];
+
+function quoted(value: string): string {
+  return `'${value.replace(/'/g, "\\'")}'`;
+}
+
+/** Fails synth, not a deploy, when the route table cannot become an API. */
+function validateRoutes(routes: readonly Route[], fns: Readonly<Record<string, IFunction>>): void {
+  if (routes.length === 0)
+    throw new Error('ChatApi: the route table is empty; add routes in lambdas/routes.ts.');
+  const seen = new Set<string>();
+  const parameterAt = new Map<string, string>();
+  for (const route of routes) {
+    const where = `Route ${route.method} ${route.path}`;
+    if (!/^(\/([A-Za-z0-9._-]+|\{[A-Za-z0-9_]+\}))+$/.test(route.path)) {
+      throw new Error(`${where}: the path must be /-separated literal or {param} segments.`);
+    }
+    const key = `${route.method} ${route.path}`;
+    if (seen.has(key)) throw new Error(`${where} appears twice in lambdas/routes.ts.`);
+    seen.add(key);
+    if (!fns[route.function]) throw new Error(`${where}: no function named ${route.function}.`);
+    // API Gateway allows one parameter name per position: /rooms/{roomId} and /rooms/{id} cannot coexist.
+    const segments = route.path.split('/').slice(1);
+    segments.forEach((segment, i) => {
+      if (!segment.startsWith('{')) return;
+      const parent = segments.slice(0, i).join('/');
+      const existing = parameterAt.get(parent);
+      if (existing && existing !== segment) {
+        throw new Error(
+          `${where}: ${segment} conflicts with ${existing} at the same position; use one name.`,
+        );
+      }
+      parameterAt.set(parent, segment);
+    });
+  }
+}

@@ -1,0 +1,189 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { RestApiBase } from 'aws-cdk-lib/aws-apigateway';
+import {
+  AllowedMethods,
+  CacheCookieBehavior,
+  CachedMethods,
+  CacheHeaderBehavior,
+  CachePolicy,
+  CacheQueryStringBehavior,
+  Distribution,
+  type ErrorResponse,
+  HttpVersion,
+  OriginRequestPolicy,
+  PriceClass,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { RestApiOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Construct } from 'constructs';
+import type { Route } from '../../lambdas/routes.js';
+
+/**
+ * How long CloudFront keeps each error status it caches, in seconds. Its
+ * default, 10 s, is longer than a poll interval. One second keeps a burst of
+ * polls for a missing room or a failing origin to about one origin request per
+ * second per edge location, and costs a viewer at most one poll. (For 500,
+ * 502, 503 and 504 CloudFront ignores the origin's `no-store` and keeps the
+ * error exactly this long; for 404 it keeps the larger of this and the
+ * origin's max-age, which the handlers set to one second on the edge routes.)
+ */
+export const ERROR_CACHING_SECONDS: Readonly<Record<number, number>> = {
+  400: 1,
+  403: 1,
+  404: 1,
+  405: 1,
+  414: 1,
+  500: 1,
+  501: 1,
+  502: 1,
+  503: 1,
+  504: 1,
+};
+
+export interface ChatCdnProps {
+  readonly api: RestApiBase;
+  readonly routes: readonly Route[];
+  /**
+   * The longest `s-maxage` the origin sends: the cache policy's maximum TTL.
+   * The origin decides every lifetime below it through `Cache-Control`.
+   */
+  readonly maxTtl: Duration;
+  /**
+   * @default PriceClass.PRICE_CLASS_200 — North America, Europe, Asia (Japan included), the Middle East
+   * and Africa. South America and Oceania, the most expensive per request, are served from the nearest
+   * included edge; a few more milliseconds do not matter to a seconds-long poll interval.
+   */
+  readonly priceClass?: PriceClass;
+}
+
+/**
+ * CloudFront in front of the API. `edge` routes share the default behaviour:
+ * cache key = path only, TTLs from the origin's `Cache-Control`, request
+ * collapsing on. Each `none` route gets an uncached behaviour that forwards
+ * everything but `Host` (so `Authorization` and `Content-Type` reach the API).
+ */
+export class ChatCdn extends Construct {
+  readonly distribution: Distribution;
+  readonly edgeCachePolicy: CachePolicy;
+
+  constructor(scope: Construct, id: string, props: ChatCdnProps) {
+    super(scope, id);
+    const uncachedPatterns = uncachedPathPatterns(props.routes);
+
+    this.edgeCachePolicy = new CachePolicy(this, 'EdgeCachePolicy', {
+      comment: 'Path-only cache key; lifetimes come from the origin Cache-Control (absent = not cached).',
+      headerBehavior: CacheHeaderBehavior.none(),
+      cookieBehavior: CacheCookieBehavior.none(),
+      queryStringBehavior: CacheQueryStringBehavior.none(),
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: props.maxTtl,
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    const origin = new RestApiOrigin(props.api);
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'Hybrid live chat: cached reads, uncached posts',
+      defaultBehavior: {
+        origin,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+        cachedMethods: CachedMethods.CACHE_GET_HEAD,
+        cachePolicy: this.edgeCachePolicy,
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        compress: true,
+      },
+      additionalBehaviors: Object.fromEntries(
+        uncachedPatterns.map((pattern) => [
+          pattern,
+          {
+            origin,
+            allowedMethods: AllowedMethods.ALLOW_ALL,
+            cachePolicy: CachePolicy.CACHING_DISABLED,
+            originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            // A redirect would turn a POST into a GET and drop its body: refuse plain HTTP instead.
+            viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+            compress: true,
+          },
+        ]),
+      ),
+      errorResponses: Object.entries(ERROR_CACHING_SECONDS).map(([status, seconds]): ErrorResponse => ({
+        httpStatus: Number(status),
+        ttl: Duration.seconds(seconds),
+      })),
+      priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_200,
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      enableIpv6: true,
+    });
+
+    Validations.of(this.distribution).acknowledge(
+      {
+        id: 'AwsSolutions-CFR1',
+        reason:
+          'Live chat is for viewers in any country; where a stream has territorial rights, the host service ' +
+          'enforces them when it issues tokens and plays the stream.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'A WAF web ACL is left to the operator: it is billed per request at poll volumes, the cache absorbs ' +
+          'read floods, and the API stage throttle bounds what reaches the origin.',
+      },
+      {
+        id: 'AwsSolutions-CFR3',
+        reason:
+          'Standard logs are one line per poll (hundreds of thousands of viewers); API Gateway access logs ' +
+          'record every request that reaches the origin and CloudFront metrics cover the edge. ' +
+          'Operators can add a log destination per deployment.',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'No custom domain yet: the *.cloudfront.net default certificate has a security policy fixed at ' +
+          'TLSv1 whatever minimumProtocolVersion says. With a custom domain and ACM certificate, set TLSv1.2_2021.',
+      },
+    );
+  }
+}
+
+/** CloudFront's pattern for an API Gateway path: each `{param}` segment becomes `*`. */
+export function pathPattern(path: string): string {
+  return path.replace(/\{[^}/]+\}/g, '*');
+}
+
+/**
+ * The path patterns of the `none` routes, most specific first. Throws if an
+ * `edge` route would fall under one of them: CloudFront chooses behaviours by
+ * path alone, so such a route would silently lose its cache.
+ */
+export function uncachedPathPatterns(routes: readonly Route[]): string[] {
+  for (const route of routes) {
+    if (route.cache === 'edge' && route.method !== 'GET') {
+      throw new Error(
+        `Route ${route.method} ${route.path} is 'edge', but CloudFront caches only GET and HEAD; make it 'none'.`,
+      );
+    }
+  }
+  const patterns = [...new Set(routes.filter((r) => r.cache === 'none').map((r) => pathPattern(r.path)))];
+  for (const pattern of patterns) {
+    const matcher = globToRegExp(pattern);
+    const shadowed = routes.find(
+      (r) => r.cache === 'edge' && matcher.test(r.path.replace(/\{[^}/]+\}/g, 'x')),
+    );
+    if (shadowed) {
+      throw new Error(
+        `Route ${shadowed.method} ${shadowed.path} is 'edge' but falls under the uncached behaviour ${pattern} ` +
+          `of a 'none' route; CloudFront matches behaviours by path only. Give it its own path or make it 'none'.`,
+      );
+    }
+  }
+  return patterns.sort((a, b) => b.length - a.length);
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`);
+}

@@ -1,0 +1,152 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** The environments one `cdk deploy` makes. */
+export const STAGES = ['dev', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export function isStage(value: unknown): value is Stage {
+  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
+}
+
+/** The host service's viewer tokens, which the post function verifies (ADR 0005). */
+export interface ViewerTokenSettings {
+  /** HTTPS URL of the host service's JSON Web Key Set. */
+  readonly jwksUrl: string;
+  /** Expected `iss` claim. */
+  readonly issuer: string;
+  /** Expected `aud` claim. */
+  readonly audience: string;
+}
+
+/** Everything the app needs to know about the environment it builds. */
+export interface StageConfig {
+  readonly stage: Stage;
+  readonly viewerToken: ViewerTokenSettings;
+}
+
+/**
+ * Placeholders that let `dev` synthesize and deploy without a host service.
+ * They name no real issuer: posts are refused (401) until real values are given.
+ */
+export const DEV_VIEWER_TOKEN_PLACEHOLDERS: ViewerTokenSettings = {
+  jwksUrl: 'https://auth.example.com/.well-known/jwks.json',
+  issuer: 'https://auth.example.com/',
+  audience: 'hybrid-live-chat',
+};
+
+/** The context keys `bin/app.ts` reads, as given on the command line (`-c key=value`). */
+export interface StageContext {
+  readonly stage?: unknown;
+  readonly viewerTokenJwksUrl?: unknown;
+  readonly viewerTokenIssuer?: unknown;
+  readonly viewerTokenAudience?: unknown;
+}
+
+const VIEWER_TOKEN_CONTEXT = {
+  jwksUrl: 'viewerTokenJwksUrl',
+  issuer: 'viewerTokenIssuer',
+  audience: 'viewerTokenAudience',
+} as const satisfies Record<keyof ViewerTokenSettings, keyof StageContext>;
+
+/**
+ * Turns raw CDK context into a checked `StageConfig`, or throws a message that
+ * says what was given and what to pass instead.
+ */
+export function resolveStageConfig(context: StageContext): StageConfig {
+  const stage = context.stage ?? 'dev';
+  if (!isStage(stage)) {
+    throw new Error(
+      `Unknown stage ${JSON.stringify(stage)}: pass -c stage=${STAGES.join('|')} (default: dev).`,
+    );
+  }
+
+  const given: Partial<Record<keyof ViewerTokenSettings, string>> = {};
+  for (const [setting, key] of Object.entries(VIEWER_TOKEN_CONTEXT) as [
+    keyof ViewerTokenSettings,
+    string,
+  ][]) {
+    const value = context[key as keyof StageContext];
+    if (value === undefined || value === '') continue;
+    if (typeof value !== 'string') {
+      throw new Error(`Context ${key} must be a string, got ${JSON.stringify(value)}.`);
+    }
+    given[setting] = value.trim();
+  }
+
+  let viewerToken: ViewerTokenSettings;
+  if (stage === 'dev') {
+    viewerToken = { ...DEV_VIEWER_TOKEN_PLACEHOLDERS, ...given };
+  } else {
+    const missing = Object.entries(VIEWER_TOKEN_CONTEXT)
+      .filter(([setting]) => given[setting as keyof ViewerTokenSettings] === undefined)
+      .map(([, key]) => key);
+    if (missing.length > 0) {
+      throw new Error(
+        `Stage ${stage} needs the host service's viewer-token settings; missing ${missing.join(', ')}. ` +
+          `Pass them as context, e.g. -c viewerTokenJwksUrl=https://auth.example.com/.well-known/jwks.json ` +
+          `-c viewerTokenIssuer=https://auth.example.com/ -c viewerTokenAudience=hybrid-live-chat.`,
+      );
+    }
+    viewerToken = given as ViewerTokenSettings;
+  }
+  validateViewerToken(viewerToken);
+  return { stage, viewerToken };
+}
+
+/** Throws unless the settings are usable by the post function's `Config` schema. */
+export function validateViewerToken(settings: ViewerTokenSettings): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(settings.jwksUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:') {
+    throw new Error(
+      `viewerTokenJwksUrl must be an https:// URL of the host service's JWKS, got ${JSON.stringify(settings.jwksUrl)}.`,
+    );
+  }
+  if (settings.issuer.trim() === '') throw new Error('viewerTokenIssuer must not be empty.');
+  if (settings.audience.trim() === '') throw new Error('viewerTokenAudience must not be empty.');
+}
+
+/** What differs between stages, decided in one place. */
+export interface StageSettings {
+  /** Tables and logs: destroyed with a dev stack, kept when a prod stack is deleted. */
+  readonly removalPolicy: RemovalPolicy;
+  /** DynamoDB deletion protection: a prod table cannot be deleted by any API call until it is turned off. */
+  readonly deletionProtection: boolean;
+  /** Function and access logs: a week in dev, a month in prod (long enough to investigate an event after it). */
+  readonly logRetention: RetentionDays;
+}
+
+export function stageSettings(stage: Stage): StageSettings {
+  switch (stage) {
+    case 'dev':
+      return {
+        removalPolicy: RemovalPolicy.DESTROY,
+        deletionProtection: false,
+        logRetention: RetentionDays.ONE_WEEK,
+      };
+    case 'prod':
+      return {
+        removalPolicy: RemovalPolicy.RETAIN,
+        deletionProtection: true,
+        logRetention: RetentionDays.ONE_MONTH,
+      };
+    default:
+      return assertNever(stage);
+  }
+}
+
+/** Guards stack props when called from plain JavaScript or with a cast. */
+export function assertStage(stage: unknown, where: string): asserts stage is Stage {
+  if (!isStage(stage)) {
+    throw new Error(`${where}: stage must be one of ${STAGES.join(', ')}, got ${JSON.stringify(stage)}.`);
+  }
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value ${JSON.stringify(value)}.`);
+}

@@ -1,0 +1,207 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import {
+  cors,
+  type FunctionName,
+  functions,
+  gatewayResponses,
+  type Route,
+  routes,
+} from '../../lambdas/routes.js';
+import { ChatApi } from '../../lib/constructs/chat-api.js';
+import { STAGES } from '../../lib/stage-config.js';
+import {
+  logicalId,
+  resources,
+  resourcesOfType,
+  synthesize,
+  type Synthesized,
+  type CfnJson,
+} from './synth.js';
+
+const synthesized = Object.fromEntries(STAGES.map((stage) => [stage, synthesize(stage, { bundle: false })]));
+
+/** Full path of every API Gateway resource, by logical id (the root is `/`). */
+function resourcePaths(s: Synthesized): Map<string, string> {
+  const all = resources(s.api);
+  const paths = new Map<string, string>();
+  const pathOf = (id: string): string => {
+    const known = paths.get(id);
+    if (known) return known;
+    const props = all[id]!.Properties as { ParentId: { Ref?: string }; PathPart: string };
+    const parent = props.ParentId.Ref ? pathOf(props.ParentId.Ref) : '';
+    const full = `${parent}/${props.PathPart}`;
+    paths.set(id, full);
+    return full;
+  };
+  for (const [id] of resourcesOfType(s.api, 'AWS::ApiGateway::Resource')) pathOf(id);
+  return paths;
+}
+
+function methods(s: Synthesized) {
+  const paths = resourcePaths(s);
+  return resourcesOfType(s.api, 'AWS::ApiGateway::Method').map(([, m]) => {
+    const props = m.Properties as Record<string, CfnJson>;
+    return { method: props.HttpMethod as string, path: paths.get(props.ResourceId.Ref) ?? '/', props };
+  });
+}
+
+describe.each(STAGES)('REST API (%s)', (stage) => {
+  const s = synthesized[stage]!;
+
+  it('is regional: CloudFront is the only edge', () => {
+    const [[, api]] = resourcesOfType(s.api, 'AWS::ApiGateway::RestApi') as [[string, CfnJson]];
+    expect(api.Properties.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
+  });
+
+  it('has a method for every route, with a Lambda proxy integration to the route’s function', () => {
+    const all = methods(s);
+    for (const route of routes) {
+      const found = all.find((m) => m.method === route.method && m.path === route.path);
+      expect(found, `${route.method} ${route.path}`).toBeDefined();
+      expect(found!.props.Integration.Type).toBe('AWS_PROXY');
+      expect(found!.props.Integration.IntegrationHttpMethod).toBe('POST');
+      const uri = JSON.stringify(found!.props.Integration.Uri);
+      expect(uri).toContain(
+        JSON.stringify({ 'Fn::GetAtt': [logicalId(s.stacks.api.functions[route.function]), 'Arn'] }),
+      );
+    }
+  });
+
+  it('has no method the route table does not name, except CORS preflights on route paths', () => {
+    const expected = new Set([
+      ...routes.map((r) => `${r.method} ${r.path}`),
+      ...routes.map((r) => `OPTIONS ${r.path}`),
+    ]);
+    expect(new Set(methods(s).map((m) => `${m.method} ${m.path}`))).toEqual(expected);
+  });
+
+  it('answers preflights from the CORS settings of lambdas/routes.ts', () => {
+    for (const preflight of methods(s).filter((m) => m.method === 'OPTIONS')) {
+      const [response] = preflight.props.Integration.IntegrationResponses;
+      expect(response.ResponseParameters).toMatchObject({
+        'method.response.header.Access-Control-Allow-Origin': `'${cors.allowOrigin}'`,
+        'method.response.header.Access-Control-Allow-Methods': `'${cors.allowMethods.join(',')}'`,
+        'method.response.header.Access-Control-Allow-Headers': `'${cors.allowHeaders.join(',')}'`,
+        'method.response.header.Access-Control-Max-Age': `'${cors.maxAgeSeconds}'`,
+      });
+    }
+  });
+
+  it('lets API Gateway invoke each function only through its own route on this stage', () => {
+    const permissions = resourcesOfType(s.api, 'AWS::Lambda::Permission').map(
+      ([, p]) => p.Properties as CfnJson,
+    );
+    expect(permissions).toHaveLength(routes.length);
+    const stageRef = { Ref: logicalId(s.stacks.api.http.restApi.deploymentStage) };
+    for (const route of routes) {
+      const suffix = `/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
+      const permission = permissions.find((p) => {
+        const parts = p.SourceArn['Fn::Join'][1] as unknown[];
+        return parts.at(-1) === suffix && JSON.stringify(parts).includes(JSON.stringify(stageRef));
+      });
+      expect(permission, `${route.method} ${route.path}`).toBeDefined();
+      expect(permission.Principal).toBe('apigateway.amazonaws.com');
+      expect(permission.Action).toBe('lambda:InvokeFunction');
+      expect(permission.FunctionName).toEqual({
+        'Fn::GetAtt': [logicalId(s.stacks.api.functions[route.function]), 'Arn'],
+      });
+    }
+  });
+
+  it('names the deployment stage after the stage, traces it, and logs access as JSON', () => {
+    const [[, apiStage]] = resourcesOfType(s.api, 'AWS::ApiGateway::Stage') as [[string, CfnJson]];
+    expect(apiStage.Properties.StageName).toBe(stage);
+    expect(apiStage.Properties.TracingEnabled).toBe(true);
+    const format = JSON.parse(apiStage.Properties.AccessLogSetting.Format) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    const logGroupId = apiStage.Properties.AccessLogSetting.DestinationArn['Fn::GetAtt'][0];
+    expect(resources(s.api)[logGroupId]!.Properties!.RetentionInDays).toBe(stage === 'prod' ? 30 : 7);
+  });
+
+  it('throttles the stage (placeholder limits until the scaler manages them) and logs errors', () => {
+    const [[, apiStage]] = resourcesOfType(s.api, 'AWS::ApiGateway::Stage') as [[string, CfnJson]];
+    expect(apiStage.Properties.MethodSettings).toEqual([
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+        ThrottlingRateLimit: 1000,
+        ThrottlingBurstLimit: 500,
+      }),
+    ]);
+  });
+
+  it('answers with the route table’s gateway responses, in the API’s error shape', () => {
+    const byType = Object.fromEntries(
+      resourcesOfType(s.api, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => [
+        r.Properties!.ResponseType,
+        r.Properties,
+      ]),
+    ) as Record<string, CfnJson>;
+    const expected: Record<keyof typeof gatewayResponses, string> = {
+      routeNotFound: 'MISSING_AUTHENTICATION_TOKEN',
+      bodyTooLarge: 'REQUEST_TOO_LARGE',
+      throttled: 'THROTTLED',
+      serverError: 'DEFAULT_5XX',
+    };
+    expect(Object.keys(byType).sort()).toEqual(Object.values(expected).sort());
+    for (const [key, type] of Object.entries(expected) as [keyof typeof gatewayResponses, string][]) {
+      const { status, code, message, retryable } = gatewayResponses[key];
+      expect(byType[type].StatusCode).toBe(String(status));
+      expect(JSON.parse(byType[type].ResponseTemplates['application/json'])).toEqual({
+        code,
+        message,
+        retryable,
+      });
+      expect(byType[type].ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe(
+        "'*'",
+      );
+    }
+    expect(byType.THROTTLED.ResponseParameters['gatewayresponse.header.Cache-Control']).toBe("'no-store'");
+    expect(byType.DEFAULT_5XX.ResponseParameters['gatewayresponse.header.Cache-Control']).toBe("'no-store'");
+  });
+});
+
+describe('ChatApi route checks', () => {
+  const build = (table: readonly Route[]) => {
+    const stack = new Stack(new App(), 'T');
+    const fn = LambdaFunction.fromFunctionArn(stack, 'F', 'arn:aws:lambda:us-east-1:111111111111:function:f');
+    const fns = Object.fromEntries(Object.keys(functions).map((name) => [name, fn])) as Record<
+      FunctionName,
+      IFunction
+    >;
+    return new ChatApi(stack, 'Api', {
+      stageName: 'dev',
+      routes: table,
+      functions: fns,
+      cors,
+      gatewayResponses,
+      throttling: { rateLimit: 1, burstLimit: 1 },
+      logRetention: RetentionDays.ONE_DAY,
+      logRemovalPolicy: RemovalPolicy.DESTROY,
+    });
+  };
+
+  it('accepts the real route table', () => {
+    expect(() => build(routes)).not.toThrow();
+  });
+
+  it('refuses two names for the same path parameter position', () => {
+    expect(() =>
+      build([
+        { method: 'GET', path: '/v1/rooms/{roomId}', function: 'getRoom', cache: 'edge' },
+        { method: 'GET', path: '/v1/rooms/{id}/live', function: 'getLive', cache: 'edge' },
+      ]),
+    ).toThrow(/\{id\} conflicts with \{roomId\}/);
+  });
+
+  it('refuses a route listed twice', () => {
+    const route: Route = { method: 'GET', path: '/v1/rooms/{roomId}', function: 'getRoom', cache: 'edge' };
+    expect(() => build([route, route])).toThrow(/appears twice/);
+  });
+});

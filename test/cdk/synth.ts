@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { buildApp, type ChatStacks } from '../../lib/app.js';
+import { fromProjectRoot } from '../../lib/paths.js';
+import { resolveStageConfig, type Stage } from '../../lib/stage-config.js';
+
+/** The viewer-token context a prod deploy must be given. */
+export const PROD_CONTEXT = {
+  viewerTokenJwksUrl: 'https://host.example.net/.well-known/jwks.json',
+  viewerTokenIssuer: 'https://host.example.net/',
+  viewerTokenAudience: 'chat-prod',
+} as const;
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stacks: ChatStacks;
+  readonly data: Template;
+  readonly api: Template;
+}
+
+/**
+ * Builds the app exactly as `bin/app.ts` does (same `buildApp`, same
+ * `cdk.json` feature flags, cdk-nag registered) and synthesizes it once.
+ * `bundle: false` skips esbuild (CDK's own `aws:cdk:bundling-stacks` switch)
+ * for tests that look at resources, not code.
+ */
+export function synthesize(stage: Stage, options: { bundle: boolean }): Synthesized {
+  const { app, stacks } = buildTestApp(stage, options);
+  return { app, stacks, data: Template.fromStack(stacks.data), api: Template.fromStack(stacks.api) };
+}
+
+/** The same app, built but not yet synthesized. */
+export function buildTestApp(stage: Stage, options: { bundle: boolean }): { app: App; stacks: ChatStacks } {
+  const cdkJson = JSON.parse(readFileSync(fromProjectRoot('cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  const app = new App({
+    context: { ...cdkJson.context, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+  });
+  const stacks = buildApp(app, resolveStageConfig({ stage, ...(stage === 'prod' ? PROD_CONTEXT : {}) }));
+  return { app, stacks };
+}
+
+/** The logical id of a construct's CloudFormation resource. */
+export function logicalId(construct: IConstruct): string {
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(element).getLogicalId(element);
+}
+
+/** Template JSON, read loosely: the assertions themselves check its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CfnJson = any;
+
+export type Resources = Record<
+  string,
+  { Type: string; Properties?: Record<string, unknown>; [key: string]: unknown }
+>;
+
+export function resources(template: Template): Resources {
+  return (template.toJSON() as { Resources: Resources }).Resources;
+}
+
+export function resourcesOfType(template: Template, type: string): [string, Resources[string]][] {
+  return Object.entries(resources(template)).filter(([, r]) => r.Type === type);
+}
