@@ -1,4 +1,6 @@
 import { ulid } from 'ulid';
+import { expect } from 'vitest';
+import { ChatError } from '../../lambdas/domain/errors.js';
 import type { Comment, Viewer } from '../../lambdas/domain/comment.js';
 import type {
   CommentReader,
@@ -177,4 +179,14 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The ChatError a promise rejects with; fails the test if it resolves or rejects with anything else. */
+export async function rejection(promise: Promise<unknown>): Promise<ChatError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ChatError);
+  return error as ChatError;
 }

@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { PostCommentBody } from '../../../lambdas/domain/comment.js';
-import { ChatError, RateLimitedError } from '../../../lambdas/domain/errors.js';
+import { RateLimitedError } from '../../../lambdas/domain/errors.js';
 import { commentIdTime } from '../../../lambdas/domain/ids.js';
 import type { CommentWriter, CreateCommentResult } from '../../../lambdas/domain/ports.js';
 import { postComment, type PostCommentDeps } from '../../../lambdas/domain/post-comment.js';
 import type { Room } from '../../../lambdas/domain/room.js';
-import { aComment, aRoom, aViewer, InMemoryComments, InMemoryRooms, manualClock } from '../fakes.js';
+import {
+  aComment,
+  aRoom,
+  aViewer,
+  InMemoryComments,
+  InMemoryRooms,
+  manualClock,
+  rejection,
+} from '../fakes.js';
 
 // Comment ids come from a per-process monotonic factory: every test starts a
 // day after the previous one, so no test sees ids pinned to an earlier test's time.
@@ -28,15 +36,6 @@ function setup(options: { room?: Room; random?: () => number; retentionDays?: nu
 }
 
 const body = (text: string, clientMessageId = 'msg-1'): PostCommentBody => ({ text, clientMessageId });
-
-async function rejection(promise: Promise<unknown>): Promise<ChatError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ChatError);
-  return error as ChatError;
-}
 
 describe('postComment', () => {
   it('stores a comment with the viewer identity and the normalised text', async () => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ChatError } from '../../../lambdas/domain/errors.js';
 import { getLive, getRoom, getSegment, type ReadFeedDeps } from '../../../lambdas/domain/read-feed.js';
 import { publicRoom, type Room } from '../../../lambdas/domain/room.js';
 import { SEGMENT_CLOSE_GRACE_MS, segmentBounds, segmentOf } from '../../../lambdas/domain/segments.js';
-import { aComment, aRoom, InMemoryComments, InMemoryRooms, manualClock } from '../fakes.js';
+import { aComment, aRoom, InMemoryComments, InMemoryRooms, manualClock, rejection } from '../fakes.js';
 
 const CREATED = Date.UTC(2030, 0, 1, 12, 0, 0);
 const SEGMENT_SECONDS = 10;
@@ -25,15 +24,6 @@ function setup(options: { room?: Room; liveLimit?: number; nowMs?: number } = {}
   const deps: ReadFeedDeps = { rooms, comments, clock, liveLimit: options.liveLimit ?? 50 };
   const seed = (atMs: number, shard = 0) => comments.seed(aComment(room.roomId, atMs), shard);
   return { room, rooms, comments, clock, deps, seed };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ChatError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ChatError);
-  return error as ChatError;
 }
 
 const ids = (comments: readonly { id: string }[]) => comments.map((c) => c.id);
