@@ -1,5 +1,6 @@
 import type { Comment } from './comment.js';
 import type { Room } from './room.js';
+import type { RoomEvent } from './room-event.js';
 
 /** Interfaces the use cases need; adapters implement them (DynamoDB, caches). */
 
@@ -46,3 +47,8 @@ export interface CommentReader {
 }
 
 export type Clock = () => number;
+
+/** Pushes a realtime event to subscribers. Callers persist the event first; this is the accelerator. */
+export interface RealtimePublisher {
+  publish(event: RoomEvent): Promise<void>;
+}
