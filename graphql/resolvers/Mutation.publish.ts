@@ -1,5 +1,5 @@
 import { util, type Context } from '@aws-appsync/utils';
-import { EVENT_ROOM_ID } from './room-ids';
+import { EVENT_ROOM_ID_PATTERN } from './room-ids';
 
 interface PublishArgs {
   event: { id: string; roomId: string; kind: string; time: string; payload: string };
@@ -8,7 +8,7 @@ interface PublishArgs {
 /** NONE data source: the event passes through to subscribers as the mutation's result. */
 export function request(ctx: Context<PublishArgs>) {
   const { event } = ctx.args;
-  if (!EVENT_ROOM_ID.test(event.roomId)) {
+  if (!util.matches(EVENT_ROOM_ID_PATTERN, event.roomId)) {
     util.error('roomId must be a room id or "*".', 'BadRequest');
   }
   return { payload: event };

@@ -1,5 +1,5 @@
 import { util, type Context } from '@aws-appsync/utils';
-import { ROOM_ID } from './room-ids';
+import { ROOM_ID_PATTERN } from './room-ids';
 
 /**
  * A room's events: AppSync's argument-based filtering matches the roomId
@@ -7,7 +7,8 @@ import { ROOM_ID } from './room-ids';
  * how the two kinds of filter combine never matters (ADR 0008).
  */
 export function request(ctx: Context<{ roomId: string }>) {
-  if (!ROOM_ID.test(ctx.args.roomId)) util.error('roomId is 1–64 of A–Z a–z 0–9 _ -.', 'BadRequest');
+  if (!util.matches(ROOM_ID_PATTERN, ctx.args.roomId))
+    util.error('roomId is 1–64 of A–Z a–z 0–9 _ -.', 'BadRequest');
   return { payload: null };
 }
 
