@@ -17,12 +17,46 @@ export const PostCommentBody = z.strictObject({
 });
 export type PostCommentBody = z.infer<typeof PostCommentBody>;
 
+/** What a feed item is: a viewer's comment, an artist's message or an operator's notice. */
+export const FeedItemKind = z.enum(['comment', 'artist_message', 'notice']);
+export type FeedItemKind = z.infer<typeof FeedItemKind>;
+
+export const NoticeLevel = z.enum(['info', 'warning', 'critical']);
+export type NoticeLevel = z.infer<typeof NoticeLevel>;
+
+/** A displayable feed item. Viewers' comments, artist messages and notices share the feed and its order. */
 export const Comment = z.strictObject({
   id: z.string(),
   roomId: z.string(),
+  kind: FeedItemKind.default('comment'),
   userId: z.string(),
   displayName: z.string(),
   text: z.string(),
   createdAt: z.iso.datetime(),
+  /** Notices only. */
+  level: NoticeLevel.optional(),
 });
-export type Comment = z.infer<typeof Comment>;
+export type Comment = z.output<typeof Comment>;
+
+/** A deletion, kept in the feed at the time it happened so `live` can tell clients to remove the item. */
+export interface Tombstone {
+  readonly id: string;
+  readonly kind: 'tombstone';
+  readonly roomId: string;
+  readonly commentId: string;
+  readonly deletedAt: string;
+}
+
+/** What the feed holds: items (marked when deleted) and tombstones, all ordered by id. */
+export type FeedRecord = (Comment & { readonly deletedAt?: string }) | Tombstone;
+
+export const isTombstone = (record: FeedRecord): record is Tombstone => record.kind === 'tombstone';
+/** An item a viewer should see: not a tombstone, not deleted. */
+export const isVisible = (record: FeedRecord): record is Comment =>
+  record.kind !== 'tombstone' && record.deletedAt === undefined;
+
+/** The public form of a visible item (no storage bookkeeping). */
+export function publicItem(item: Comment): Comment {
+  const { id, roomId, kind, userId, displayName, text, createdAt, level } = item;
+  return { id, roomId, kind, userId, displayName, text, createdAt, ...(level ? { level } : {}) };
+}

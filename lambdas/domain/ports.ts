@@ -1,4 +1,4 @@
-import type { Comment } from './comment.js';
+import type { Comment, FeedRecord } from './comment.js';
 import type { Room } from './room.js';
 import type { RoomEvent } from './room-event.js';
 
@@ -40,10 +40,29 @@ export interface CommentWriter {
 }
 
 export interface CommentReader {
-  /** Per shard, newest first: the comments with id ≥ `fromId`, at most `limit` from each shard. */
-  newest(roomId: string, shards: number, fromId: string, limit: number): Promise<Comment[][]>;
-  /** Per shard, oldest first: every comment with `fromId` ≤ id ≤ `toId`. */
-  range(roomId: string, shards: number, fromId: string, toId: string): Promise<Comment[][]>;
+  /** Per shard, newest first: the records with id ≥ `fromId`, at most `limit` from each shard. */
+  newest(roomId: string, shards: number, fromId: string, limit: number): Promise<FeedRecord[][]>;
+  /** Per shard, oldest first: every record with `fromId` ≤ id ≤ `toId`. */
+  range(roomId: string, shards: number, fromId: string, toId: string): Promise<FeedRecord[][]>;
+}
+
+export type DeleteOutcome = 'deleted' | 'already-deleted' | 'not-found';
+
+/** Feed writes outside the viewer post path: artist messages, notices, deletions. */
+export interface FeedWriter {
+  /** Stores an item; it must not exist yet. */
+  append(item: Comment, shard: number, expiresAtSec: number): Promise<void>;
+  /**
+   * Marks an item deleted and writes its tombstone, atomically. Looks for the
+   * item in every one of the room's `shards`.
+   */
+  markDeleted(
+    roomId: string,
+    shards: number,
+    commentId: string,
+    tombstone: { readonly id: string; readonly deletedAt: string },
+    expiresAtSec: number,
+  ): Promise<DeleteOutcome>;
 }
 
 export type Clock = () => number;

@@ -50,6 +50,7 @@ export async function postComment(
   const comment: Comment = {
     id,
     roomId,
+    kind: 'comment',
     userId: viewer.userId,
     displayName: viewer.displayName,
     text,

@@ -1,8 +1,16 @@
-import type { Comment } from './comment.js';
+import {
+  isTombstone,
+  isVisible,
+  publicItem,
+  type Comment,
+  type FeedRecord,
+  type Tombstone,
+} from './comment.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 import { highestIdAt, lowestIdAt } from './ids.js';
 import { ascendingBy, descendingBy, mergeSorted } from './merge.js';
 import type { Clock, CommentReader, RoomReader } from './ports.js';
+import { GLOBAL_ROOM_ID } from './room-event.js';
 import { publicRoom, type PublicRoom, type Room } from './room.js';
 import { segmentBounds, segmentOf, segmentState, type SegmentState } from './segments.js';
 
@@ -23,8 +31,10 @@ export interface LiveDocument {
     readonly windowStart: number;
     readonly lengthSeconds: number;
   };
-  /** Oldest first. */
+  /** Oldest first: comments, artist messages and notices (this room's and every room's), not deleted. */
   readonly comments: Comment[];
+  /** Deletions in the window: clients remove these ids from what they show. */
+  readonly tombstones: TombstoneView[];
   /** True when the window held more than the limit: fetch segments for the rest. */
   readonly truncated: boolean;
   readonly pollAfterMs: number;
@@ -38,12 +48,29 @@ export interface SegmentDocument {
   readonly endsAt: string;
   /** Closed: no comment can be added any more (deletions may still remove some). */
   readonly closed: boolean;
-  /** Oldest first, merged across every shard. */
+  /** Oldest first, merged across every shard and the global feed; deleted items left out. */
   readonly comments: Comment[];
+  /** Deletions that happened during this segment. */
+  readonly tombstones: TombstoneView[];
 }
 
-const byIdAscending = ascendingBy<Comment>((c) => c.id);
-const byIdDescending = descendingBy<Comment>((c) => c.id);
+export interface TombstoneView {
+  readonly commentId: string;
+  readonly deletedAt: string;
+}
+
+const byIdAscending = ascendingBy<FeedRecord>((c) => c.id);
+const byIdDescending = descendingBy<FeedRecord>((c) => c.id);
+
+/** Splits feed records (oldest first) into what viewers see and the deletions they must apply. */
+function present(records: readonly FeedRecord[]): { comments: Comment[]; tombstones: TombstoneView[] } {
+  return {
+    comments: records.filter(isVisible).map(publicItem),
+    tombstones: records
+      .filter(isTombstone)
+      .map(({ commentId, deletedAt }: Tombstone) => ({ commentId, deletedAt })),
+  };
+}
 
 async function findRoom(rooms: RoomReader, roomId: string): Promise<Room> {
   const room = await rooms.get(roomId);
@@ -69,12 +96,16 @@ export async function getLive(deps: ReadFeedDeps, roomId: string): Promise<LiveD
   const fromId = lowestIdAt(segmentBounds(windowStart, segmentSeconds).startMs);
 
   // One more than the limit from each shard tells whether the window was cut.
-  const perShard = await deps.comments.newest(roomId, room.shards.read, fromId, deps.liveLimit + 1);
-  const newest = mergeSorted(perShard, byIdDescending, deps.liveLimit + 1);
+  // The global feed (notices to every room) merges in like one more shard.
+  const [perShard, global] = await Promise.all([
+    deps.comments.newest(roomId, room.shards.read, fromId, deps.liveLimit + 1),
+    deps.comments.newest(GLOBAL_ROOM_ID, 1, fromId, deps.liveLimit + 1),
+  ]);
+  const newest = mergeSorted([...perShard, ...global], byIdDescending, deps.liveLimit + 1);
   return {
     room: publicRoom(room),
     segment: { current, windowStart, lengthSeconds: segmentSeconds },
-    comments: newest.slice(0, deps.liveLimit).reverse(),
+    ...present(newest.slice(0, deps.liveLimit).reverse()),
     truncated: newest.length > deps.liveLimit,
     pollAfterMs: pollIntervalSeconds * 1000,
     generatedAt: new Date(nowMs).toISOString(),
@@ -105,12 +136,11 @@ export async function getSegment(deps: ReadFeedDeps, roomId: string, rawN: strin
     throw new NotFoundError('segment_before_room', `Segment ${n} ends before room ${roomId} was created.`);
   }
 
-  const perShard = await deps.comments.range(
-    roomId,
-    room.shards.read,
-    lowestIdAt(startMs),
-    highestIdAt(endMs - 1),
-  );
+  const [fromId, toId] = [lowestIdAt(startMs), highestIdAt(endMs - 1)];
+  const [perShard, global] = await Promise.all([
+    deps.comments.range(roomId, room.shards.read, fromId, toId),
+    deps.comments.range(GLOBAL_ROOM_ID, 1, fromId, toId),
+  ]);
   return {
     state,
     room,
@@ -120,7 +150,7 @@ export async function getSegment(deps: ReadFeedDeps, roomId: string, rawN: strin
       startsAt: new Date(startMs).toISOString(),
       endsAt: new Date(endMs).toISOString(),
       closed: state === 'closed',
-      comments: mergeSorted(perShard, byIdAscending),
+      ...present(mergeSorted([...perShard, ...global], byIdAscending)),
     },
   };
 }

@@ -87,6 +87,7 @@ export async function seedComment(
     // Not the monotonic factory: seeded comments may lie in the past of earlier ones.
     id: ulid(atMs),
     roomId: room.roomId,
+    kind: 'comment' as const,
     userId: `user-${seeded}`,
     displayName: 'Tester',
     text,

@@ -1,12 +1,14 @@
 import { ulid } from 'ulid';
 import { expect } from 'vitest';
 import { ChatError } from '../../lambdas/domain/errors.js';
-import type { Comment, Viewer } from '../../lambdas/domain/comment.js';
+import type { Comment, FeedRecord, Viewer } from '../../lambdas/domain/comment.js';
 import type {
   CommentReader,
   CommentWriter,
   CreateCommentRequest,
   CreateCommentResult,
+  DeleteOutcome,
+  FeedWriter,
   RoomReader,
 } from '../../lambdas/domain/ports.js';
 import { createRoom, type NewRoom, type Room } from '../../lambdas/domain/room.js';
@@ -55,6 +57,7 @@ export function aComment(roomId: string, atMs: number, overrides: Partial<Commen
   return {
     id: ulid(atMs),
     roomId,
+    kind: 'comment',
     userId: `user-${seeded}`,
     displayName: 'Tester',
     text: `comment ${seeded}`,
@@ -89,10 +92,10 @@ export class InMemoryRooms implements RoomReader {
  * transaction's first condition — and that refuses a write while the user's
  * slow-mode window has not ended by `nowMs`. Nothing is written on refusal.
  */
-export class InMemoryComments implements CommentWriter, CommentReader {
+export class InMemoryComments implements CommentWriter, CommentReader, FeedWriter {
   readonly creates: CreateCommentRequest[] = [];
   readonly queries: { kind: 'newest' | 'range'; roomId: string; shards: number }[] = [];
-  private readonly partitions = new Map<string, Comment[]>();
+  private readonly partitions = new Map<string, FeedRecord[]>();
   private readonly idempotency = new Map<string, Comment>();
   private readonly slowUntil = new Map<string, number>();
 
@@ -116,7 +119,7 @@ export class InMemoryComments implements CommentWriter, CommentReader {
     return this.idempotency.get(idempotencyKey(roomId, userId, clientMessageId));
   }
 
-  async newest(roomId: string, shards: number, fromId: string, limit: number): Promise<Comment[][]> {
+  async newest(roomId: string, shards: number, fromId: string, limit: number): Promise<FeedRecord[][]> {
     this.queries.push({ kind: 'newest', roomId, shards });
     return this.eachShard(roomId, shards, (list) =>
       list
@@ -126,13 +129,40 @@ export class InMemoryComments implements CommentWriter, CommentReader {
     );
   }
 
-  async range(roomId: string, shards: number, fromId: string, toId: string): Promise<Comment[][]> {
+  async range(roomId: string, shards: number, fromId: string, toId: string): Promise<FeedRecord[][]> {
     this.queries.push({ kind: 'range', roomId, shards });
     return this.eachShard(roomId, shards, (list) => list.filter((c) => c.id >= fromId && c.id <= toId));
   }
 
-  /** Stores a comment directly, as if an earlier post had written it to `shard`. */
-  seed(comment: Comment, shard = 0): Comment {
+  async append(item: Comment, shard: number): Promise<void> {
+    this.seed(item, shard);
+  }
+
+  /** Marks the item deleted and stores its tombstone on the same shard, like the DynamoDB store. */
+  async markDeleted(
+    roomId: string,
+    shards: number,
+    commentId: string,
+    tombstone: { id: string; deletedAt: string },
+  ): Promise<DeleteOutcome> {
+    for (let shard = 0; shard < shards; shard++) {
+      const list = this.partitions.get(partition(roomId, shard)) ?? [];
+      const index = list.findIndex((r) => r.id === commentId && r.kind !== 'tombstone');
+      if (index < 0) continue;
+      const item = list[index] as Comment & { deletedAt?: string };
+      if (item.deletedAt !== undefined) return 'already-deleted';
+      list[index] = { ...item, deletedAt: tombstone.deletedAt };
+      this.seed(
+        { id: tombstone.id, kind: 'tombstone', roomId, commentId, deletedAt: tombstone.deletedAt },
+        shard,
+      );
+      return 'deleted';
+    }
+    return 'not-found';
+  }
+
+  /** Stores a record directly, as if an earlier write had put it on `shard`. */
+  seed<T extends FeedRecord>(comment: T, shard = 0): T {
     const key = partition(comment.roomId, shard);
     const list = [...(this.partitions.get(key) ?? []), comment].sort((a, b) => (a.id < b.id ? -1 : 1));
     this.partitions.set(key, list);
@@ -140,14 +170,18 @@ export class InMemoryComments implements CommentWriter, CommentReader {
   }
 
   /** Every stored comment of a room on any shard, by id. */
-  stored(roomId: string): Comment[] {
+  stored(roomId: string): FeedRecord[] {
     return [...this.partitions.entries()]
       .filter(([key]) => JSON.parse(key)[0] === roomId)
       .flatMap(([, list]) => list)
       .sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
-  private eachShard(roomId: string, shards: number, pick: (list: Comment[]) => Comment[]): Comment[][] {
+  private eachShard(
+    roomId: string,
+    shards: number,
+    pick: (list: FeedRecord[]) => FeedRecord[],
+  ): FeedRecord[][] {
     return Array.from({ length: shards }, (_, shard) =>
       pick([...(this.partitions.get(partition(roomId, shard)) ?? [])]),
     );

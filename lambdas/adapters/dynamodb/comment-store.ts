@@ -2,18 +2,21 @@ import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/
 import {
   GetCommand,
   paginateQuery,
+  PutCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { Comment } from '../../domain/comment.js';
+import { Comment, type FeedRecord } from '../../domain/comment.js';
 import { UnavailableError } from '../../domain/errors.js';
 import type {
   CommentReader,
   CommentWriter,
   CreateCommentRequest,
   CreateCommentResult,
+  DeleteOutcome,
+  FeedWriter,
 } from '../../domain/ports.js';
 import { transientAsUnavailable } from './errors.js';
 import { commentPartition, idempotencyKey, slowModeKey } from './keys.js';
@@ -22,7 +25,7 @@ import { commentPartition, idempotencyKey, slowModeKey } from './keys.js';
 const IDEMPOTENCY_TTL_SEC = 24 * 3600;
 const CONFLICT_RETRIES = 4;
 
-export class DynamoCommentStore implements CommentWriter, CommentReader {
+export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWriter {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly commentsTable: string,
@@ -127,7 +130,97 @@ export class DynamoCommentStore implements CommentWriter, CommentReader {
     return Item ? Comment.parse(Item.comment) : undefined;
   }
 
-  newest(roomId: string, shards: number, fromId: string, limit: number): Promise<Comment[][]> {
+  async append(item: Comment, shard: number, expiresAtSec: number): Promise<void> {
+    await transientAsUnavailable(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.commentsTable,
+          Item: { pk: commentPartition(item.roomId, shard), sk: item.id, ...item, expiresAt: expiresAtSec },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Finds the item on whichever shard holds it, then in one transaction marks
+   * it deleted (only if it is not already) and writes the tombstone beside it.
+   */
+  async markDeleted(
+    roomId: string,
+    shards: number,
+    commentId: string,
+    tombstone: { readonly id: string; readonly deletedAt: string },
+    expiresAtSec: number,
+  ): Promise<DeleteOutcome> {
+    const found = await transientAsUnavailable(() =>
+      Promise.all(
+        Array.from({ length: shards }, (_, shard) =>
+          this.doc
+            .send(
+              new GetCommand({
+                TableName: this.commentsTable,
+                Key: { pk: commentPartition(roomId, shard), sk: commentId },
+                ConsistentRead: true,
+              }),
+            )
+            .then(({ Item }) => (Item && Item.kind !== 'tombstone' ? { shard, item: Item } : undefined)),
+        ),
+      ),
+    );
+    const hit = found.find((f) => f !== undefined);
+    if (!hit) return 'not-found';
+    if (hit.item.deletedAt !== undefined) return 'already-deleted';
+
+    const pk = commentPartition(roomId, hit.shard);
+    try {
+      await transientAsUnavailable(() =>
+        this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.commentsTable,
+                  Key: { pk, sk: commentId },
+                  UpdateExpression: 'SET deletedAt = :at',
+                  ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
+                  ExpressionAttributeValues: { ':at': tombstone.deletedAt },
+                },
+              },
+              {
+                Put: {
+                  TableName: this.commentsTable,
+                  Item: {
+                    pk,
+                    sk: tombstone.id,
+                    id: tombstone.id,
+                    kind: 'tombstone',
+                    roomId,
+                    commentId,
+                    deletedAt: tombstone.deletedAt,
+                    expiresAt: expiresAtSec,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        ),
+      );
+      return 'deleted';
+    } catch (error) {
+      // Deleted by someone else between the read and the write.
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      ) {
+        return 'already-deleted';
+      }
+      throw error;
+    }
+  }
+
+  newest(roomId: string, shards: number, fromId: string, limit: number): Promise<FeedRecord[][]> {
     return this.eachShard(roomId, shards, limit, {
       KeyConditionExpression: 'pk = :pk AND sk >= :from',
       ExpressionAttributeValues: { ':from': fromId },
@@ -135,7 +228,7 @@ export class DynamoCommentStore implements CommentWriter, CommentReader {
     });
   }
 
-  range(roomId: string, shards: number, fromId: string, toId: string): Promise<Comment[][]> {
+  range(roomId: string, shards: number, fromId: string, toId: string): Promise<FeedRecord[][]> {
     return this.eachShard(roomId, shards, Infinity, {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':from': fromId, ':to': toId },
@@ -152,9 +245,9 @@ export class DynamoCommentStore implements CommentWriter, CommentReader {
       QueryCommandInput,
       'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ScanIndexForward'
     >,
-  ): Promise<Comment[][]> {
-    const one = async (shard: number): Promise<Comment[]> => {
-      const out: Comment[] = [];
+  ): Promise<FeedRecord[][]> {
+    const one = async (shard: number): Promise<FeedRecord[]> => {
+      const out: FeedRecord[] = [];
       const pages = paginateQuery(
         { client: this.doc, ...(Number.isFinite(limit) ? { pageSize: limit } : {}) },
         {
@@ -168,7 +261,7 @@ export class DynamoCommentStore implements CommentWriter, CommentReader {
       );
       for await (const page of pages) {
         for (const item of page.Items ?? []) {
-          out.push(toComment(item));
+          out.push(toRecord(item));
           if (out.length >= limit) return out;
         }
       }
@@ -180,14 +273,31 @@ export class DynamoCommentStore implements CommentWriter, CommentReader {
   }
 }
 
-function toComment(item: Record<string, unknown>): Comment {
+function toRecord(item: Record<string, unknown>): FeedRecord {
+  const id = String(item.id);
+  const roomId = String(item.roomId);
+  if (item.kind === 'tombstone') {
+    return {
+      id,
+      kind: 'tombstone',
+      roomId,
+      commentId: String(item.commentId),
+      deletedAt: String(item.deletedAt),
+    };
+  }
   return {
-    id: String(item.id),
-    roomId: String(item.roomId),
+    id,
+    roomId,
+    // Items written before kinds existed are comments.
+    kind: item.kind === 'artist_message' || item.kind === 'notice' ? item.kind : 'comment',
     userId: String(item.userId),
     displayName: String(item.displayName),
     text: String(item.text),
     createdAt: String(item.createdAt),
+    ...(item.level === 'info' || item.level === 'warning' || item.level === 'critical'
+      ? { level: item.level }
+      : {}),
+    ...(typeof item.deletedAt === 'string' ? { deletedAt: item.deletedAt } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getLive, getRoom, getSegment, type ReadFeedDeps } from '../../../lambdas/domain/read-feed.js';
+import { GLOBAL_ROOM_ID } from '../../../lambdas/domain/room-event.js';
 import { publicRoom, type Room } from '../../../lambdas/domain/room.js';
 import { SEGMENT_CLOSE_GRACE_MS, segmentBounds, segmentOf } from '../../../lambdas/domain/segments.js';
 import { aComment, aRoom, InMemoryComments, InMemoryRooms, manualClock, rejection } from '../fakes.js';
@@ -110,7 +111,10 @@ describe('getLive', () => {
 
     // Assess
     expect(ids(live.comments)).toEqual(ids(seeded));
-    expect(comments.queries).toEqual([{ kind: 'newest', roomId: room.roomId, shards: 3 }]);
+    expect(comments.queries).toEqual([
+      { kind: 'newest', roomId: room.roomId, shards: 3 },
+      { kind: 'newest', roomId: GLOBAL_ROOM_ID, shards: 1 },
+    ]);
   });
 
   it('is not truncated when the window holds exactly the limit', async () => {
@@ -274,7 +278,10 @@ describe('getSegment', () => {
       endsAt: new Date(endMs).toISOString(),
     });
     expect(result.room).toEqual(room);
-    expect(comments.queries).toEqual([{ kind: 'range', roomId: room.roomId, shards: 3 }]);
+    expect(comments.queries).toEqual([
+      { kind: 'range', roomId: room.roomId, shards: 3 },
+      { kind: 'range', roomId: GLOBAL_ROOM_ID, shards: 1 },
+    ]);
   });
 
   it('accepts leading zeros in the segment number', async () => {

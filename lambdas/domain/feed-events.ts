@@ -1,0 +1,163 @@
+import type { Comment, NoticeLevel, Viewer } from './comment.js';
+import { NotFoundError } from './errors.js';
+import { commentIdTime, newCommentId } from './ids.js';
+import type { Clock, FeedWriter, RealtimePublisher, RoomReader } from './ports.js';
+import { GLOBAL_ROOM_ID, type RoomEvent, type RoomEventKind, type RoomEventPayload } from './room-event.js';
+import type { Room } from './room.js';
+import { pickWriteShard } from './shards.js';
+import { normalizeCommentText } from './text-rules.js';
+
+/**
+ * The rare, urgent events: each is persisted to the feed first — so the poll
+ * path shows it to everyone, whatever happens to the push — and then pushed
+ * over the realtime API as the accelerator.
+ */
+export interface FeedEventDeps {
+  readonly rooms: RoomReader;
+  readonly feed: FeedWriter;
+  readonly publisher: RealtimePublisher;
+  readonly clock: Clock;
+  readonly retentionDays: number;
+  /** Told when a push failed after the event was persisted (the poll path still carries it). */
+  readonly onPublishFailed?: (event: RoomEvent, error: unknown) => void;
+  readonly random?: () => number;
+}
+
+/** Artist messages and notices may be longer than viewers' comments. */
+export const MAX_BROADCAST_LENGTH = 1000;
+
+export interface Published<T> {
+  readonly value: T;
+  /** False when the push failed; the event is in the feed all the same. */
+  readonly pushed: boolean;
+}
+
+/** An artist's message to a room: a feed item marked `artist_message`, then an ARTIST_MESSAGE event. */
+export async function postArtistMessage(
+  deps: FeedEventDeps,
+  roomId: string,
+  artist: Viewer,
+  rawText: string,
+): Promise<Published<Comment>> {
+  const room = await findRoom(deps.rooms, roomId);
+  const item = newItem(
+    deps,
+    roomId,
+    'artist_message',
+    artist,
+    normalizeCommentText(rawText, MAX_BROADCAST_LENGTH),
+  );
+  await deps.feed.append(item, pickWriteShard(room.shards, deps.random), expiresAt(deps));
+  const pushed = await push(deps, item.id, roomId, 'ARTIST_MESSAGE', {
+    itemId: item.id,
+    artistId: artist.userId,
+    displayName: artist.displayName,
+    text: item.text,
+  });
+  return { value: item, pushed };
+}
+
+/** A notice to one room, or to every room with `roomId` "*" (stored in the global feed every `live` merges). */
+export async function postNotice(
+  deps: FeedEventDeps,
+  roomId: string,
+  operator: Viewer,
+  level: NoticeLevel,
+  rawText: string,
+): Promise<Published<Comment>> {
+  const shard =
+    roomId === GLOBAL_ROOM_ID ? 0 : pickWriteShard((await findRoom(deps.rooms, roomId)).shards, deps.random);
+  const item = {
+    ...newItem(deps, roomId, 'notice', operator, normalizeCommentText(rawText, MAX_BROADCAST_LENGTH)),
+    level,
+  };
+  await deps.feed.append(item, shard, expiresAt(deps));
+  const pushed = await push(deps, item.id, roomId, 'NOTICE', { itemId: item.id, level, text: item.text });
+  return { value: item, pushed };
+}
+
+/**
+ * Deletes a feed item: marked deleted (left out of `live` and segments) and a
+ * tombstone written beside it (so `live` tells clients that already show it),
+ * then a COMMENT_DELETED event. Deleting twice is harmless and pushes once.
+ */
+export async function deleteComment(
+  deps: FeedEventDeps,
+  roomId: string,
+  commentId: string,
+): Promise<Published<'deleted' | 'already-deleted'>> {
+  const room = await findRoom(deps.rooms, roomId);
+  const tombstoneId = newCommentId(deps.clock());
+  const deletedAt = new Date(commentIdTime(tombstoneId)).toISOString();
+  const outcome = await deps.feed.markDeleted(
+    roomId,
+    room.shards.read,
+    commentId,
+    { id: tombstoneId, deletedAt },
+    expiresAt(deps),
+  );
+  if (outcome === 'not-found') {
+    throw new NotFoundError('comment_not_found', `Room ${roomId} has no comment ${commentId}.`);
+  }
+  if (outcome === 'already-deleted') return { value: outcome, pushed: false };
+  const pushed = await push(deps, tombstoneId, roomId, 'COMMENT_DELETED', { commentId });
+  return { value: outcome, pushed };
+}
+
+/** A ping through the real path (the canary's self-ping). Not persisted: it carries no content. */
+export async function ping(deps: Pick<FeedEventDeps, 'publisher' | 'clock'>, roomId: string, nonce: string) {
+  const id = newCommentId(deps.clock());
+  await deps.publisher.publish({
+    id,
+    roomId,
+    kind: 'PING',
+    time: new Date(commentIdTime(id)).toISOString(),
+    payload: { nonce },
+  });
+  return id;
+}
+
+async function findRoom(rooms: RoomReader, roomId: string): Promise<Room> {
+  const room = await rooms.get(roomId);
+  if (!room) throw new NotFoundError('room_not_found', `Room ${roomId} does not exist.`);
+  return room;
+}
+
+function newItem(
+  deps: FeedEventDeps,
+  roomId: string,
+  kind: 'artist_message' | 'notice',
+  author: Viewer,
+  text: string,
+): Comment {
+  const id = newCommentId(deps.clock());
+  return {
+    id,
+    roomId,
+    kind,
+    userId: author.userId,
+    displayName: author.displayName,
+    text,
+    createdAt: new Date(commentIdTime(id)).toISOString(),
+  };
+}
+
+const expiresAt = (deps: FeedEventDeps) => Math.ceil(deps.clock() / 1000) + deps.retentionDays * 86_400;
+
+/** The event carries the persisted record's id, so clients de-duplicate what they see by push and by poll. */
+async function push<K extends RoomEventKind>(
+  deps: FeedEventDeps,
+  id: string,
+  roomId: string,
+  kind: K,
+  payload: RoomEventPayload<K>,
+): Promise<boolean> {
+  const event: RoomEvent<K> = { id, roomId, kind, time: new Date(commentIdTime(id)).toISOString(), payload };
+  try {
+    await deps.publisher.publish(event);
+    return true;
+  } catch (error) {
+    deps.onPublishFailed?.(event, error);
+    return false;
+  }
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { deleteComment, postNotice, type FeedEventDeps } from '../../../lambdas/domain/feed-events.js';
+import type { RealtimePublisher } from '../../../lambdas/domain/ports.js';
+import { getLive, getSegment } from '../../../lambdas/domain/read-feed.js';
+import type { RoomEvent } from '../../../lambdas/domain/room-event.js';
+import { segmentOf } from '../../../lambdas/domain/segments.js';
+import { aComment, aRoom, InMemoryComments, InMemoryRooms, manualClock } from '../fakes.js';
+
+/**
+ * Global notices reach every room, so they are tested here, in memory, where
+ * they cannot leak into other tests' rooms; the DynamoDB side of the feed
+ * events is in test/integration/feed-events.test.ts.
+ */
+function setup() {
+  const start = Date.now();
+  const rooms = [
+    aRoom({ createdAt: new Date(start - 60_000) }),
+    aRoom({ createdAt: new Date(start - 60_000) }),
+  ];
+  const comments = new InMemoryComments();
+  const published: RoomEvent[] = [];
+  const publisher: RealtimePublisher = { publish: async (e) => void published.push(e) };
+  const clock = manualClock(start);
+  const deps: FeedEventDeps = {
+    rooms: new InMemoryRooms(...rooms),
+    feed: comments,
+    publisher,
+    clock,
+    retentionDays: 30,
+  };
+  const read = { rooms: deps.rooms, comments, clock, liveLimit: 50 };
+  return { rooms, comments, published, deps, read };
+}
+
+describe('a global notice', () => {
+  it('appears in the live document and the segment of every room, and is pushed once with roomId "*"', async () => {
+    const { rooms, deps, read, published } = setup();
+
+    const { value: notice } = await postNotice(
+      deps,
+      '*',
+      { userId: 'op', displayName: 'Ops' },
+      'critical',
+      'Fire drill',
+    );
+
+    for (const room of rooms) {
+      expect((await getLive(read, room.roomId)).comments).toEqual([notice]);
+      const segment = await getSegment(
+        read,
+        room.roomId,
+        String(segmentOf(Date.parse(notice.createdAt), 10)),
+      );
+      expect(segment.state === 'future' ? [] : segment.document.comments).toEqual([notice]);
+    }
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({ roomId: '*', kind: 'NOTICE', payload: { level: 'critical' } });
+  });
+
+  it('does not need a room called "*"', async () => {
+    const { deps } = setup();
+
+    await expect(
+      postNotice(deps, '*', { userId: 'op', displayName: 'Ops' }, 'info', 'hi'),
+    ).resolves.toBeDefined();
+  });
+});
+
+describe('a deleted comment', () => {
+  it('leaves live and its segment, and its tombstone stays in live’s window', async () => {
+    const { rooms, comments, deps, read } = setup();
+    const room = rooms[0]!;
+    const comment = comments.seed(aComment(room.roomId, Date.now() - 100));
+
+    await deleteComment(deps, room.roomId, comment.id);
+
+    const live = await getLive(read, room.roomId);
+    expect(live.comments).toEqual([]);
+    expect(live.tombstones).toEqual([{ commentId: comment.id, deletedAt: expect.any(String) }]);
+    const segment = await getSegment(read, room.roomId, String(segmentOf(Date.parse(comment.createdAt), 10)));
+    expect(segment.state === 'future' ? [] : segment.document.comments).toEqual([]);
+  });
+});
