@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ZodError } from 'zod';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import { createRoom, RoomSettings } from '../lambdas/domain/room.js';
+import { dynamoClient } from './cli-support.js';
 
 export const ROOM_USAGE = `Usage: npm run room -- <command> <roomId> [options]
 
@@ -47,15 +47,7 @@ export async function runRoomCli(
   if (!command || !roomId || positionals.length > 2) throw new Error(ROOM_USAGE);
 
   const endpoint = values.endpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB;
-  // DynamoDB Local on this machine accepts any credentials; never send real ones there.
-  const local = endpoint !== undefined && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(endpoint);
-  const client = new DynamoDBClient(
-    local
-      ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : endpoint
-        ? { endpoint }
-        : {},
-  );
+  const client = dynamoClient(endpoint);
   const rooms = new DynamoRoomStore(
     createDocumentClient(client),
     values.table ?? env.CONTROL_TABLE_NAME ?? 'local-ControlTable',

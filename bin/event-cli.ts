@@ -1,0 +1,124 @@
+import { parseArgs } from 'node:util';
+import { AppSyncPublisher } from '../lambdas/adapters/appsync-publisher.js';
+import { CachedRoomReader } from '../lambdas/adapters/cached-room-reader.js';
+import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
+import { DynamoCommentStore } from '../lambdas/adapters/dynamodb/comment-store.js';
+import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
+import { NoticeLevel } from '../lambdas/domain/comment.js';
+import {
+  deleteComment,
+  ping,
+  postArtistMessage,
+  postNotice,
+  type FeedEventDeps,
+} from '../lambdas/domain/feed-events.js';
+import { dynamoClient, isLoopback, LOCAL_CREDENTIALS } from './cli-support.js';
+
+export const EVENT_USAGE = `Usage: npm run event -- <command> <roomId|*> [options]
+
+Persists the event to the feed (the poll path), then pushes it over the realtime API.
+
+Commands
+  artist-message <roomId> --text <text> [--user <id>] [--name <display name>]
+  notice <roomId|*> --text <text> [--level info|warning|critical]   ("*" = every room)
+  delete <roomId> --comment <commentId>
+  ping <roomId>                                                    (pushed only)
+
+Where (defaults suit npm start)
+  --graphql-url <url>     realtime GraphQL URL (default $REALTIME_GRAPHQL_URL, else http://127.0.0.1:4000/graphql)
+  --region <region>       (default $AWS_REGION, else us-east-1)
+  --endpoint <url>        DynamoDB endpoint (default $AWS_ENDPOINT_URL_DYNAMODB, else AWS)
+  --comments-table <name> (default $COMMENTS_TABLE_NAME, else local-CommentsTable)
+  --control-table <name>  (default $CONTROL_TABLE_NAME, else local-ControlTable)`;
+
+/** Runs the event CLI; returns what it prints. Throws an Error whose message is for the user. */
+export async function runEventCli(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+): Promise<string> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      text: { type: 'string' },
+      level: { type: 'string', default: 'info' },
+      user: { type: 'string', default: 'artist' },
+      name: { type: 'string', default: 'Artist' },
+      comment: { type: 'string' },
+      'graphql-url': { type: 'string' },
+      region: { type: 'string' },
+      endpoint: { type: 'string' },
+      'comments-table': { type: 'string' },
+      'control-table': { type: 'string' },
+    },
+  });
+  const [command, roomId] = positionals;
+  if (!command || !roomId || positionals.length > 2) throw new Error(EVENT_USAGE);
+
+  const graphqlUrl = values['graphql-url'] ?? env.REALTIME_GRAPHQL_URL ?? 'http://127.0.0.1:4000/graphql';
+  const endpoint = values.endpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB;
+  const client = dynamoClient(endpoint);
+  const doc = createDocumentClient(client);
+  const controlTable = values['control-table'] ?? env.CONTROL_TABLE_NAME ?? 'local-ControlTable';
+  const failures: string[] = [];
+  const deps: FeedEventDeps = {
+    rooms: new CachedRoomReader(new DynamoRoomStore(doc, controlTable), 0),
+    feed: new DynamoCommentStore(
+      doc,
+      values['comments-table'] ?? env.COMMENTS_TABLE_NAME ?? 'local-CommentsTable',
+      controlTable,
+    ),
+    publisher: new AppSyncPublisher({
+      graphqlUrl,
+      region: values.region ?? env.AWS_REGION ?? 'us-east-1',
+      ...(isLoopback(graphqlUrl) ? { credentials: LOCAL_CREDENTIALS } : {}),
+    }),
+    clock: Date.now,
+    retentionDays: 30,
+    onPublishFailed: (_, error) => failures.push((error as Error).message),
+  };
+  const need = (value: string | undefined, flag: string) => {
+    if (!value) throw new Error(`${command} needs --${flag}.\n\n${EVENT_USAGE}`);
+    return value;
+  };
+  const report = (result: unknown, pushed: boolean) =>
+    JSON.stringify(result, null, 2) +
+    (pushed
+      ? '\npushed'
+      : `\nstored, but the push failed (${failures.join('; ')}); viewers get it on their next poll`);
+  try {
+    switch (command) {
+      case 'artist-message': {
+        const r = await postArtistMessage(
+          deps,
+          roomId,
+          { userId: values.user, displayName: values.name },
+          need(values.text, 'text'),
+        );
+        return report(r.value, r.pushed);
+      }
+      case 'notice': {
+        const level = NoticeLevel.parse(values.level);
+        const r = await postNotice(
+          deps,
+          roomId,
+          { userId: 'operator', displayName: 'Operator' },
+          level,
+          need(values.text, 'text'),
+        );
+        return report(r.value, r.pushed);
+      }
+      case 'delete': {
+        const r = await deleteComment(deps, roomId, need(values.comment, 'comment'));
+        if (r.value === 'already-deleted') return `${values.comment} was already deleted; nothing pushed`;
+        return report({ commentId: values.comment, outcome: r.value }, r.pushed);
+      }
+      case 'ping':
+        return `pushed ping ${await ping(deps, roomId, `cli-${Date.now()}`)}`;
+      default:
+        throw new Error(`Unknown command "${command}".\n\n${EVENT_USAGE}`);
+    }
+  } finally {
+    client.destroy();
+  }
+}
