@@ -10,18 +10,22 @@ import { startLocalStack } from './stack.js';
 
 const USAGE = `Usage: npm start -- [options]
 
-  --port <n>            edge (CloudFront stand-in) port        default 3000
-  --api-port <n>        API origin (API Gateway stand-in) port default 3001
-  --dynamodb-port <n>   DynamoDB Local port                    default 8000
-  --data-dir <path>     where DynamoDB Local keeps its data    default .local/dynamodb
-  --in-memory           keep no data between runs
-  -h, --help            this text`;
+  --port <n>              edge (CloudFront stand-in) port        default 3000
+  --api-port <n>          API origin (API Gateway stand-in) port default 3001
+  --dynamodb-port <n>     DynamoDB Local port                    default 8000
+  --appsync-port <n>      AppSync stand-in, plain HTTP/WS port   default 4000
+  --appsync-tls-port <n>  AppSync stand-in, HTTPS/WSS port       default 4001
+  --data-dir <path>       where DynamoDB Local keeps its data    default .local/dynamodb
+  --in-memory             keep no data between runs
+  -h, --help              this text`;
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '3000' },
     'api-port': { type: 'string', default: '3001' },
     'dynamodb-port': { type: 'string', default: '8000' },
+    'appsync-port': { type: 'string', default: '4000' },
+    'appsync-tls-port': { type: 'string', default: '4001' },
     'data-dir': { type: 'string', default: join(projectRoot, '.local', 'dynamodb') },
     'in-memory': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -46,6 +50,8 @@ const options = {
   port: port('port', values.port),
   apiPort: port('api-port', values['api-port']),
   dynamodbPort: port('dynamodb-port', values['dynamodb-port']),
+  appsyncPort: port('appsync-port', values['appsync-port']),
+  appsyncTlsPort: port('appsync-tls-port', values['appsync-tls-port']),
   ...(values['in-memory'] ? {} : { dataDir: values['data-dir'] }),
 };
 
@@ -57,7 +63,7 @@ try {
   console.error(`Could not start the local stack: ${(error as Error).message}`);
   process.exit(1);
 }
-const { edgeUrl, apiUrl, dynamodbEndpoint } = stack;
+const { edgeUrl, apiUrl, dynamodbEndpoint, realtime } = stack;
 
 console.log(`
 Hybrid live chat is running locally.
@@ -67,6 +73,11 @@ Hybrid live chat is running locally.
   DynamoDB Local                 ${dynamodbEndpoint} (${options.dataDir ? `data in ${options.dataDir}` : 'in memory'})
   Demo room                      ${DEMO_ROOM_ID}
   Edge cache counters            ${edgeUrl}/local/edge
+  GraphQL (AppSync stand-in)     ${realtime.graphqlUrl}
+  Realtime WebSocket             ${realtime.realtimeUrl}
+  GraphQL, plain HTTP            ${realtime.httpGraphqlUrl} (the local functions publish here)
+  AppSync API key                ${realtime.apiKey}
+  (self-signed certificate for 127.0.0.1 and localhost, made at start: trust it in your client)
 
 Try it:
 

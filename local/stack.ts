@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import { LocalApiGateway, loadHandlers } from './api-gateway.js';
+import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, DevTokenIssuer } from './dev-tokens.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { EdgeCache } from './edge-cache.js';
@@ -25,6 +26,29 @@ export interface LocalStackOptions {
   readonly tablePrefix?: string;
   /** Create the demo room. Default true. */
   readonly seed?: boolean;
+  /** Local AppSync endpoint: plain HTTP/WS port (in-process publisher) and HTTPS/WSS port (clients); 0 = free. */
+  readonly appsyncPort?: number;
+  readonly appsyncTlsPort?: number;
+  /** Interval of the realtime endpoint's `ka` messages. Default 60 s. */
+  readonly realtimeKeepAliveMs?: number;
+}
+
+/** The local AppSync-compatible endpoint (GraphQL over HTTP and the realtime WebSocket). */
+export interface LocalRealtime {
+  /** `https://…/graphql`, what AppSync clients are configured with; they derive the realtime URL. */
+  readonly graphqlUrl: string;
+  /** `wss://…/graphql/realtime`. */
+  readonly realtimeUrl: string;
+  /** The same endpoint over plain HTTP: the in-process functions publish here (`REALTIME_GRAPHQL_URL`). */
+  readonly httpGraphqlUrl: string;
+  readonly httpRealtimeUrl: string;
+  readonly apiKey: string;
+  readonly region: string;
+  /** The TLS port's self-signed certificate: clients trust it explicitly. */
+  readonly certificatePem: string;
+  /** Events published so far (successful `publish` mutations). */
+  readonly publishedCount: number;
+  stats(): ReturnType<LocalAppSync['stats']>;
 }
 
 export interface LocalStack {
@@ -34,6 +58,7 @@ export interface LocalStack {
   readonly tables: TableNames;
   readonly tokens: DevTokenIssuer;
   readonly edge: EdgeCache;
+  readonly realtime: LocalRealtime;
   stop(): Promise<void>;
 }
 
@@ -57,6 +82,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
       });
   const servers: Server[] = [];
+  let appsync: LocalAppSync | undefined;
   try {
     // The local runtime never talks to AWS: fixed local credentials, DynamoDB Local's endpoint.
     Object.assign(process.env, {
@@ -78,6 +104,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     servers.push(edgeServer, originServer);
     const edgeUrl = await listen(edgeServer, options.port ?? 0);
     const apiUrl = await listen(originServer, options.apiPort ?? 0);
+    appsync = await startLocalAppSync({
+      port: options.appsyncPort ?? 0,
+      tlsPort: options.appsyncTlsPort ?? 0,
+      ...(options.realtimeKeepAliveMs !== undefined
+        ? { keepAliveIntervalMs: options.realtimeKeepAliveMs }
+        : {}),
+    });
 
     Object.assign(process.env, {
       COMMENTS_TABLE_NAME: tables.comments,
@@ -86,12 +119,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       VIEWER_TOKEN_ISSUER: DEV_TOKEN_ISSUER,
       VIEWER_TOKEN_AUDIENCE: DEV_TOKEN_AUDIENCE,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // The functions publish over plain HTTP: same endpoint and code path, no custom CA to trust.
+      REALTIME_GRAPHQL_URL: appsync.httpGraphqlUrl,
     });
     services.gateway = new LocalApiGateway(await loadHandlers());
 
     if (options.seed ?? true)
       await seedDemoRoom(new DynamoRoomStore(createDocumentClient(client), tables.control));
 
+    const endpoint = appsync;
     return {
       edgeUrl,
       apiUrl,
@@ -99,14 +135,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tables,
       tokens: services.tokens,
       edge: services.edge,
+      realtime: {
+        graphqlUrl: endpoint.graphqlUrl,
+        realtimeUrl: endpoint.realtimeUrl,
+        httpGraphqlUrl: endpoint.httpGraphqlUrl,
+        httpRealtimeUrl: endpoint.httpRealtimeUrl,
+        apiKey: endpoint.apiKey,
+        region: endpoint.region,
+        certificatePem: endpoint.certificatePem,
+        get publishedCount() {
+          return endpoint.stats().published;
+        },
+        stats: () => endpoint.stats(),
+      },
       stop: async () => {
-        await Promise.all(servers.map(close));
+        await Promise.all([...servers.map(close), endpoint.stop()]);
         client.destroy();
         await dynamodb.stop();
       },
     };
   } catch (error) {
-    await Promise.all(servers.map(close));
+    await Promise.all([...servers.map(close), appsync?.stop()]);
     await dynamodb.stop();
     throw error;
   }

@@ -20,6 +20,10 @@ describe('npm start', () => {
         '0',
         '--dynamodb-port',
         '0',
+        '--appsync-port',
+        '0',
+        '--appsync-tls-port',
+        '0',
       ],
       { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -73,7 +73,8 @@ function publisher(url: string, extra: Partial<ConstructorParameters<typeof AppS
     graphqlUrl: url,
     region: 'ap-northeast-1',
     credentials,
-    timeoutMs: 200,
+    // Generous: only the hanging-server test relies on the timeout, and sets its own.
+    timeoutMs: 5_000,
     sleep: async (ms) => void delays.push(ms),
     random: () => 0.5,
     metrics,
@@ -149,7 +150,7 @@ describe('AppSyncPublisher', () => {
   it('ends a hanging attempt at the timeout and retries it', async () => {
     const appsync = await fakeAppSync(hang, ok);
 
-    await publisher(appsync.url, { timeoutMs: 100 }).instance.publish(notice);
+    await publisher(appsync.url, { timeoutMs: 300 }).instance.publish(notice);
 
     expect(appsync.received).toHaveLength(2);
   });

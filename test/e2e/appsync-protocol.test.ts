@@ -1,0 +1,648 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { ulid } from 'ulid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { AppSyncPublisher } from '../../lambdas/adapters/appsync-publisher.js';
+import { readWireEvent, type RoomEvent } from '../../lambdas/domain/room-event.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+
+/**
+ * AppSync's realtime protocol as documented ("Building a real-time WebSocket
+ * client in AWS AppSync"), spoken by raw `ws` clients to the local stack's
+ * AppSync stand-in; events published with SigV4-signed `publish` mutations.
+ */
+let stack: LocalStack;
+const KEEP_ALIVE_MS = 100;
+/** Upper bound of every wait for a message: generous, never a timing assertion. */
+const WAIT_MS = 10_000;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ seed: false, realtimeKeepAliveMs: KEEP_ALIVE_MS });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface WireError {
+  errorType: string;
+  message: string;
+  errorCode?: number;
+  path?: unknown;
+}
+interface Message {
+  type: string;
+  id?: string;
+  payload?: {
+    connectionTimeoutMs?: number;
+    errors?: WireError[];
+    data?: Record<string, Record<string, unknown> | null>;
+  };
+}
+interface GraphqlBody {
+  data?: Record<string, unknown> | null;
+  errors?: WireError[];
+}
+
+/** The event of a `data` message (its one field, whatever the alias). */
+const eventOf = (m: Message) => Object.values(m.payload?.data ?? {})[0] ?? undefined;
+const errorOf = (m: Message) => m.payload?.errors?.[0];
+
+const ROOM_EVENT = /* GraphQL */ `
+  subscription OnRoomEvent($roomId: ID!) {
+    onRoomEvent(roomId: $roomId) {
+      id
+      roomId
+      kind
+      time
+      payload
+    }
+  }
+`;
+const GLOBAL_EVENT = /* GraphQL */ `
+  subscription OnGlobalEvent {
+    onGlobalEvent {
+      id
+      roomId
+      kind
+      time
+      payload
+    }
+  }
+`;
+const PUBLISH = /* GraphQL */ `
+  mutation Publish($event: RoomEventInput!) {
+    publish(event: $event) {
+      id
+      roomId
+      kind
+      time
+      payload
+    }
+  }
+`;
+
+let counter = 0;
+const room = () => `room-${++counter}-${Date.now().toString(36)}`;
+
+function ping(roomId: string): RoomEvent<'PING'> {
+  return { id: ulid(), roomId, kind: 'PING', time: new Date().toISOString(), payload: { nonce: ulid() } };
+}
+
+const wire = (event: RoomEvent) => ({ ...event, payload: JSON.stringify(event.payload) });
+
+const hostOf = (url: string) => new URL(url).host;
+const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+const apiKeyHeaders = (apiKey = stack.realtime.apiKey) => ({
+  host: hostOf(stack.realtime.graphqlUrl),
+  'x-api-key': apiKey,
+});
+
+/** SigV4 headers for a POST of `body` to `url`, as the AWS SDK's signer makes them. */
+async function sigV4(url: string, body: string, secretAccessKey = 'local'): Promise<Record<string, string>> {
+  const target = new URL(url);
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: 'local', secretAccessKey },
+    region: 'us-east-1',
+    service: 'appsync',
+    sha256: Sha256,
+  });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: 'POST',
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: Number(target.port),
+      path: target.pathname,
+      headers: { host: target.host, 'content-type': 'application/json' },
+      body,
+    }),
+  );
+  return signed.headers as Record<string, string>;
+}
+
+async function graphql(body: string, headers: Record<string, string>) {
+  const res = await fetch(stack.realtime.httpGraphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return { status: res.status, body: (await res.json()) as GraphqlBody };
+}
+
+/** Publishes through the IAM-only mutation, signed with the local credentials. */
+async function publish(event: RoomEvent, query = PUBLISH) {
+  const body = JSON.stringify({ query, variables: { event: wire(event) } });
+  const result = await graphql(body, await sigV4(stack.realtime.httpGraphqlUrl, body));
+  expect(result.body.errors).toBeUndefined();
+  return result;
+}
+
+/** A raw AppSync realtime client: records every message, waits (bounded) for the ones a test expects. */
+class RawClient {
+  readonly messages: Message[] = [];
+  private readonly listeners = new Set<() => void>();
+  private closeCode: number | undefined;
+  private sequence = 0;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.messages.push(JSON.parse(String(data)) as Message);
+      for (const listener of this.listeners) listener();
+    });
+    ws.on('close', (code) => {
+      this.closeCode = code;
+      for (const listener of this.listeners) listener();
+    });
+  }
+
+  static async open(
+    options: {
+      auth?: 'query' | 'subprotocol' | 'none';
+      headers?: Record<string, unknown>;
+      tls?: boolean;
+    } = {},
+  ): Promise<RawClient> {
+    const auth = options.auth ?? 'query';
+    const headers = options.headers ?? apiKeyHeaders();
+    const base = options.tls ? stack.realtime.realtimeUrl : stack.realtime.httpRealtimeUrl;
+    const url = auth === 'query' ? `${base}?header=${base64(headers)}&payload=${base64({})}` : base;
+    const protocols =
+      auth === 'subprotocol' ? ['graphql-ws', `header-${base64url(headers)}`] : ['graphql-ws'];
+    const ws = new WebSocket(url, protocols, options.tls ? { ca: stack.realtime.certificatePem } : {});
+    const client = new RawClient(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return client;
+  }
+
+  /** Opens, sends `connection_init` and waits for `connection_ack`. */
+  static async connect(options: Parameters<typeof RawClient.open>[0] = {}): Promise<RawClient> {
+    const client = await RawClient.open(options);
+    client.send({ type: 'connection_init' });
+    await client.next((m) => m.type === 'connection_ack');
+    return client;
+  }
+
+  send(message: unknown): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  /** The first message (from `from` on) that satisfies `predicate`, waiting at most WAIT_MS. */
+  next(predicate: (m: Message) => boolean, from = 0): Promise<Message> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.messages.slice(from).find(predicate);
+        if (found) {
+          done();
+          resolve(found);
+        } else if (this.closeCode !== undefined) {
+          done();
+          reject(new Error(`Socket closed (${this.closeCode}); messages: ${JSON.stringify(this.messages)}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`No matching message within ${WAIT_MS} ms; got ${JSON.stringify(this.messages)}`));
+      }, WAIT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  closed(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      if (this.closeCode !== undefined) return resolve(this.closeCode);
+      const timer = setTimeout(() => reject(new Error('The socket stayed open.')), WAIT_MS);
+      this.ws.once('close', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+  }
+
+  /** Sends `start` and resolves with the id once `start_ack` or `error` answers it. */
+  async start(
+    query: string,
+    variables: Record<string, unknown> = {},
+    authorization: Record<string, unknown> | null = apiKeyHeaders(),
+  ): Promise<{ id: string; answer: Message }> {
+    const id = `sub-${++this.sequence}`;
+    this.send({
+      id,
+      type: 'start',
+      payload: {
+        data: JSON.stringify({ query, variables }),
+        extensions: authorization ? { authorization } : {},
+      },
+    });
+    const answer = await this.next((m) => m.id === id && (m.type === 'start_ack' || m.type === 'error'));
+    return { id, answer };
+  }
+
+  async subscribe(query: string, variables: Record<string, unknown> = {}): Promise<string> {
+    const { id, answer } = await this.start(query, variables);
+    expect(answer, JSON.stringify(answer)).toEqual({ type: 'start_ack', id });
+    return id;
+  }
+
+  data(id: string): Message[] {
+    return this.messages.filter((m) => m.type === 'data' && m.id === id);
+  }
+
+  /** The event of the next `data` message for `id` whose event has this event id. */
+  async received(id: string, eventId: string): Promise<Record<string, unknown>> {
+    const message = await this.next((m) => m.type === 'data' && m.id === id && eventOf(m)?.id === eventId);
+    return eventOf(message)!;
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+describe('realtime handshake', () => {
+  it('accepts the header and payload query parameters and acknowledges with connectionTimeoutMs', async () => {
+    const client = await RawClient.open({ auth: 'query' });
+
+    client.send({ type: 'connection_init' });
+    const ack = await client.next((m) => m.type === 'connection_ack');
+
+    expect(client.ws.protocol).toBe('graphql-ws');
+    expect(ack).toEqual({ type: 'connection_ack', payload: { connectionTimeoutMs: 300_000 } });
+    client.close();
+  });
+
+  it('accepts the header- subprotocol (aws-amplify v6) over TLS with the certificate trusted explicitly', async () => {
+    const client = await RawClient.open({ auth: 'subprotocol', tls: true });
+
+    client.send({ type: 'connection_init' });
+    const ack = await client.next((m) => m.type === 'connection_ack');
+
+    expect(client.ws.protocol).toBe('graphql-ws');
+    expect(ack.payload?.connectionTimeoutMs).toBe(300_000);
+    client.close();
+  });
+
+  it('refuses an upgrade that does not offer the graphql-ws subprotocol', async () => {
+    const ws = new WebSocket(
+      `${stack.realtime.httpRealtimeUrl}?header=${base64(apiKeyHeaders())}&payload=e30=`,
+    );
+
+    const outcome = await new Promise<string>((resolve) => {
+      ws.once('open', () => resolve('open'));
+      ws.once('error', (error) => resolve(error.message));
+    });
+
+    expect(outcome).toMatch(/400/);
+  });
+
+  it('sends ka keep-alives, repeatedly, after the ack', async () => {
+    const client = await RawClient.connect();
+    const ackIndex = client.messages.findIndex((m) => m.type === 'connection_ack');
+
+    const first = await client.next((m) => m.type === 'ka', ackIndex + 1);
+    const second = await client.next((m) => m.type === 'ka', client.messages.indexOf(first) + 1);
+
+    expect(first).toEqual({ type: 'ka' });
+    expect(second).toEqual({ type: 'ka' });
+    client.close();
+  });
+
+  it('refuses a connection without auth: connection_error with UnauthorizedException, then closes', async () => {
+    const client = await RawClient.open({ auth: 'none' });
+
+    client.send({ type: 'connection_init' });
+    const error = await client.next((m) => m.type === 'connection_error');
+
+    expect(errorOf(error)).toMatchObject({ errorType: 'UnauthorizedException', errorCode: 401 });
+    await client.closed();
+    expect(client.messages.some((m) => m.type === 'connection_ack')).toBe(false);
+  });
+
+  it('refuses a connection with a wrong API key', async () => {
+    const client = await RawClient.open({ headers: apiKeyHeaders('da2-notthekey00000000000000000') });
+
+    client.send({ type: 'connection_init' });
+    const error = await client.next((m) => m.type === 'connection_error');
+
+    expect(errorOf(error)?.errorType).toBe('UnauthorizedException');
+  });
+
+  it('accepts an IAM (SigV4) connection signed for /graphql/connect and refuses a forged one', async () => {
+    const good = await sigV4(stack.realtime.graphqlUrl.replace(/\/graphql$/, '/graphql/connect'), '{}');
+    const forged = await sigV4(
+      stack.realtime.graphqlUrl.replace(/\/graphql$/, '/graphql/connect'),
+      '{}',
+      'guess',
+    );
+
+    const accepted = await RawClient.connect({ auth: 'subprotocol', headers: good, tls: true });
+    const refused = await RawClient.open({ auth: 'subprotocol', headers: forged, tls: true });
+    refused.send({ type: 'connection_init' });
+    const error = await refused.next((m) => m.type === 'connection_error');
+
+    expect(accepted.messages.some((m) => m.type === 'connection_ack')).toBe(true);
+    expect(errorOf(error)?.errorType).toBe('UnauthorizedException');
+    accepted.close();
+  });
+});
+
+describe('subscriptions', () => {
+  it('acknowledges a start with start_ack and delivers a published event as data', async () => {
+    const roomId = room();
+    const client = await RawClient.connect();
+    const id = await client.subscribe(ROOM_EVENT, { roomId });
+    const event = ping(roomId);
+
+    await publish(event);
+    const received = await client.received(id, event.id);
+
+    expect(received).toEqual(wire(event));
+    expect(readWireEvent(received)).toEqual(event);
+    client.close();
+  });
+
+  it('isolates rooms: a subscriber of room A never gets room B’s event', async () => {
+    const [roomA, roomB] = [room(), room()];
+    const viewerA = await RawClient.connect();
+    const viewerB = await RawClient.connect();
+    const subA = await viewerA.subscribe(ROOM_EVENT, { roomId: roomA });
+    const subB = await viewerB.subscribe(ROOM_EVENT, { roomId: roomB });
+    const forB = ping(roomB);
+    const forA = ping(roomA);
+    const laterForB = ping(roomB);
+
+    await publish(forB);
+    await publish(forA);
+    await publish(laterForB);
+    // Delivery on one socket is in publish order: once each viewer has its room's later event,
+    // the other room's earlier event would have arrived before it.
+    await viewerA.received(subA, forA.id);
+    await viewerB.received(subB, laterForB.id);
+
+    expect(viewerA.data(subA).map((m) => eventOf(m)?.id)).toEqual([forA.id]);
+    expect(viewerB.data(subB).map((m) => eventOf(m)?.id)).toEqual([forB.id, laterForB.id]);
+    viewerA.close();
+    viewerB.close();
+  });
+
+  it('delivers a global event ("*") to onGlobalEvent subscribers of every room, and not on onRoomEvent', async () => {
+    const [roomA, roomB] = [room(), room()];
+    const viewerA = await RawClient.connect();
+    const viewerB = await RawClient.connect();
+    const roomSubA = await viewerA.subscribe(ROOM_EVENT, { roomId: roomA });
+    const globalSubA = await viewerA.subscribe(GLOBAL_EVENT);
+    const roomSubB = await viewerB.subscribe(ROOM_EVENT, { roomId: roomB });
+    const globalSubB = await viewerB.subscribe(GLOBAL_EVENT);
+    const notice = ping('*');
+    const laterForA = ping(roomA);
+    const laterForB = ping(roomB);
+
+    await publish(notice);
+    await publish(laterForA);
+    await publish(laterForB);
+    const atA = await viewerA.received(globalSubA, notice.id);
+    const atB = await viewerB.received(globalSubB, notice.id);
+    // Delivery is in publish order: once the later room events are in, the notice would have come before them.
+    await viewerA.received(roomSubA, laterForA.id);
+    await viewerB.received(roomSubB, laterForB.id);
+
+    expect(atA).toEqual(wire(notice));
+    expect(atB).toEqual(wire(notice));
+    expect(viewerA.data(roomSubA).map((m) => eventOf(m)?.id)).toEqual([laterForA.id]);
+    expect(viewerB.data(roomSubB).map((m) => eventOf(m)?.id)).toEqual([laterForB.id]);
+    expect(viewerA.data(globalSubA).map((m) => eventOf(m)?.id)).toEqual([notice.id]);
+    expect(viewerB.data(globalSubB).map((m) => eventOf(m)?.id)).toEqual([notice.id]);
+    viewerA.close();
+    viewerB.close();
+  });
+
+  it('sends the fields the subscriber selected, under its alias, and null for fields the mutation did not select', async () => {
+    const roomId = room();
+    const client = await RawClient.connect();
+    const id = await client.subscribe(
+      `subscription ($roomId: ID!) { event: onRoomEvent(roomId: $roomId) { kind id payload __typename } }`,
+      { roomId },
+    );
+    const event = ping(roomId);
+
+    await publish(event, `mutation ($event: RoomEventInput!) { publish(event: $event) { id roomId kind } }`);
+    const message = await client.next((m) => m.type === 'data' && m.id === id);
+
+    expect(message.payload).toEqual({
+      data: { event: { kind: 'PING', id: event.id, payload: null, __typename: 'RoomEvent' } },
+    });
+    client.close();
+  });
+
+  it('ends delivery on stop with complete', async () => {
+    const roomId = room();
+    const client = await RawClient.connect();
+    const stopped = await client.subscribe(ROOM_EVENT, { roomId });
+    const kept = await client.subscribe(ROOM_EVENT, { roomId });
+
+    client.send({ type: 'stop', id: stopped });
+    const complete = await client.next((m) => m.type === 'complete');
+    const [event, later] = [ping(roomId), ping(roomId)];
+    await publish(event);
+    await publish(later);
+    // Everything the first publish sent on this socket has arrived once the second one's data has.
+    await client.received(kept, later.id);
+
+    expect(complete).toEqual({ type: 'complete', id: stopped });
+    expect(client.data(stopped)).toEqual([]);
+    client.close();
+  });
+
+  it('lets a dropped socket reconnect, resubscribe and receive again', async () => {
+    const roomId = room();
+    const first = await RawClient.connect();
+    await first.subscribe(ROOM_EVENT, { roomId });
+    const before = stack.realtime.stats().subscriptions;
+
+    first.ws.terminate();
+    await first.closed();
+    await waitUntil(() => stack.realtime.stats().subscriptions === before - 1);
+    const second = await RawClient.connect();
+    const id = await second.subscribe(ROOM_EVENT, { roomId });
+    const event = ping(roomId);
+    await publish(event);
+
+    expect(await second.received(id, event.id)).toEqual(wire(event));
+    second.close();
+  });
+
+  it('accepts an IAM-signed start (SigV4 over the data string)', async () => {
+    const roomId = room();
+    const client = await RawClient.connect();
+    const data = JSON.stringify({ query: ROOM_EVENT, variables: { roomId } });
+
+    client.send({
+      id: 'iam-1',
+      type: 'start',
+      payload: { data, extensions: { authorization: await sigV4(stack.realtime.graphqlUrl, data) } },
+    });
+    const answer = await client.next((m) => m.id === 'iam-1');
+
+    expect(answer).toEqual({ type: 'start_ack', id: 'iam-1' });
+    client.close();
+  });
+});
+
+describe('refusals', () => {
+  it('refuses publish with the API key over HTTP: Unauthorized, nothing published', async () => {
+    const before = stack.realtime.publishedCount;
+    const body = JSON.stringify({ query: PUBLISH, variables: { event: wire(ping(room())) } });
+
+    const { status, body: result } = await graphql(body, { 'x-api-key': stack.realtime.apiKey });
+
+    expect(status).toBe(200);
+    expect(result.data).toEqual({ publish: null });
+    expect(result.errors?.[0]).toMatchObject({
+      errorType: 'Unauthorized',
+      message: 'Not Authorized to access publish on type Mutation',
+      path: ['publish'],
+    });
+    expect(stack.realtime.publishedCount).toBe(before);
+  });
+
+  it('answers a query with the API key', async () => {
+    const { status, body } = await graphql(JSON.stringify({ query: '{ apiVersion }' }), {
+      'x-api-key': stack.realtime.apiKey,
+    });
+
+    expect(status).toBe(200);
+    expect(body).toEqual({ data: { apiVersion: '1' } });
+  });
+
+  it.each([
+    ['no auth', {}],
+    ['a wrong API key', { 'x-api-key': 'da2-wrong' }],
+  ])('refuses HTTP with %s: 401 UnauthorizedException', async (_name, headers) => {
+    const { status, body } = await graphql(JSON.stringify({ query: '{ apiVersion }' }), headers);
+
+    expect(status).toBe(401);
+    expect(body.errors?.[0]?.errorType).toBe('UnauthorizedException');
+  });
+
+  it('refuses a forged SigV4 signature and a body changed after signing', async () => {
+    const body = JSON.stringify({ query: PUBLISH, variables: { event: wire(ping(room())) } });
+    const forged = await sigV4(stack.realtime.httpGraphqlUrl, body, 'not-the-secret');
+    const signed = await sigV4(stack.realtime.httpGraphqlUrl, body);
+    const tampered = body.replace('"PING"', '"NOTICE"');
+
+    const withForged = await graphql(body, forged);
+    const withTampered = await graphql(tampered, signed);
+
+    expect(withForged.status).toBe(401);
+    expect(withForged.body.errors?.[0]?.errorType).toBe('UnauthorizedException');
+    expect(withTampered.status).toBe(401);
+  });
+
+  it('refuses a start without authorization, with a wrong API key, and a forged signature', async () => {
+    const client = await RawClient.connect();
+    const data = JSON.stringify({ query: ROOM_EVENT, variables: { roomId: room() } });
+
+    const missing = await client.start(ROOM_EVENT, { roomId: room() }, null);
+    const wrongKey = await client.start(ROOM_EVENT, { roomId: room() }, apiKeyHeaders('da2-wrong'));
+    client.send({
+      id: 'forged',
+      type: 'start',
+      payload: { data, extensions: { authorization: await sigV4(stack.realtime.graphqlUrl, data, 'guess') } },
+    });
+    const forged = await client.next((m) => m.id === 'forged');
+
+    for (const answer of [missing.answer, wrongKey.answer, forged]) {
+      expect(answer.type).toBe('error');
+      expect(errorOf(answer)?.errorType).toBe('UnauthorizedException');
+    }
+    client.close();
+  });
+
+  it('answers bad starts with error messages in AppSync’s shape', async () => {
+    const client = await RawClient.connect();
+
+    const unknownField = await client.start('subscription { onNothing { id } }');
+    const invalid = await client.start('subscription {');
+    const query = await client.start('query { apiVersion }');
+    const resolverError = await client.start(ROOM_EVENT, { roomId: '*' });
+
+    expect(errorOf(unknownField.answer)).toMatchObject({ errorType: 'ValidationError' });
+    expect(errorOf(invalid.answer)).toMatchObject({ errorType: 'ValidationError' });
+    expect(errorOf(query.answer)).toEqual({
+      errorType: 'UnsupportedOperation',
+      message: 'query not supported through the realtime channel',
+    });
+    expect(errorOf(resolverError.answer)).toMatchObject({ errorType: 'BadRequest' });
+    for (const { answer } of [unknownField, invalid, query, resolverError]) expect(answer.type).toBe('error');
+    client.close();
+  });
+
+  it('answers an unknown message type with an error', async () => {
+    const client = await RawClient.connect();
+
+    client.send({ type: 'subscribe', id: 'x' });
+    const error = await client.next((m) => m.type === 'error');
+
+    expect(error).toEqual({
+      type: 'error',
+      id: 'x',
+      payload: {
+        errors: [
+          {
+            errorType: 'UnsupportedOperation',
+            message: 'subscribe not supported through the realtime channel',
+          },
+        ],
+      },
+    });
+    client.close();
+  });
+});
+
+describe('the backend publisher adapter', () => {
+  it('publishes through the same endpoint (plain HTTP URL) and subscribers receive the event', async () => {
+    const roomId = room();
+    const client = await RawClient.connect();
+    const id = await client.subscribe(ROOM_EVENT, { roomId });
+    const publisher = new AppSyncPublisher({
+      graphqlUrl: stack.realtime.httpGraphqlUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const event: RoomEvent<'NOTICE'> = {
+      id: ulid(),
+      roomId,
+      kind: 'NOTICE',
+      time: new Date().toISOString(),
+      payload: { itemId: ulid(), level: 'warning', text: 'Doors close in 5 minutes' },
+    };
+
+    await publisher.publish(event);
+
+    expect(readWireEvent(await client.received(id, event.id))).toEqual(event);
+    client.close();
+  });
+
+  it('is what the in-process functions are pointed at', () => {
+    expect(process.env.REALTIME_GRAPHQL_URL).toBe(stack.realtime.httpGraphqlUrl);
+  });
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('Condition not met in time.');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
