@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runEventCli } from '../../bin/event-cli.js';
+import { runRoomCli } from '../../bin/room-cli.js';
+import { readWireEvent, type RoomEvent } from '../../lambdas/domain/room-event.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { eventOf, GLOBAL_EVENT, RawClient, ROOM_EVENT, useRealtime } from '../helpers/appsync.js';
+
+/**
+ * Issue 3's promise, end to end on the local stack: an event is persisted
+ * (the poll path shows it within one poll interval) and pushed (subscribers
+ * get it at once). Driven through `npm run event`'s code.
+ */
+let stack: LocalStack;
+let rooms = 0;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ seed: false });
+  useRealtime(stack.realtime);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function newRoom(): Promise<string> {
+  const roomId = `rt-${++rooms}-${Date.now().toString(36)}`;
+  await runRoomCli(['create', roomId, '--poll-seconds', '1']);
+  return roomId;
+}
+
+async function postComment(roomId: string, text: string) {
+  const { token } = await stack.tokens.issue({ userId: 'viewer-1', displayName: 'Ada' });
+  const res = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text, clientMessageId: `m-${Date.now()}` }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { comment: { id: string } }).comment;
+}
+
+interface Live {
+  comments: { id: string; roomId: string; kind: string; text: string; level?: string }[];
+  tombstones: { commentId: string }[];
+  pollAfterMs: number;
+}
+const live = async (roomId: string) =>
+  (await (await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/live`)).json()) as Live;
+/** A room's own items: a global notice from another test shows in every room, as it should. */
+const own = (roomId: string, doc: Live) => doc.comments.filter((c) => c.roomId === roomId);
+/** The next poll a client makes: one poll interval after the last one. */
+const pollAgain = async (roomId: string, last: Live) => {
+  await new Promise((resolve) => setTimeout(resolve, last.pollAfterMs + 50));
+  return live(roomId);
+};
+
+async function subscriber(query: string, variables: Record<string, unknown> = {}) {
+  const client = await RawClient.connect();
+  const id = await client.subscribe(query, variables);
+  const nextEvent = async (predicate: (e: RoomEvent) => boolean): Promise<RoomEvent> =>
+    readWireEvent(
+      eventOf(
+        await client.next((m) => m.type === 'data' && m.id === id && predicate(readWireEvent(eventOf(m)))),
+      ),
+    );
+  return { client, nextEvent };
+}
+
+describe('realtime events, persisted then pushed', () => {
+  it('a deletion reaches subscribers and leaves live within one poll interval', async () => {
+    const roomId = await newRoom();
+    const sub = await subscriber(ROOM_EVENT, { roomId });
+    const comment = await postComment(roomId, 'regrettable');
+    const before = await live(roomId);
+    expect(own(roomId, before).map((c) => c.id)).toEqual([comment.id]);
+
+    const output = await runEventCli(['delete', roomId, '--comment', comment.id]);
+
+    expect(output).toMatch(/pushed$/);
+    const event = await sub.nextEvent((e) => e.kind === 'COMMENT_DELETED');
+    expect(event).toMatchObject({ roomId, payload: { commentId: comment.id } });
+    const after = await pollAgain(roomId, before);
+    expect(own(roomId, after)).toEqual([]);
+    expect(after.tombstones.map((t) => t.commentId)).toEqual([comment.id]);
+    sub.client.close();
+  });
+
+  it('a global notice reaches the subscribers of two rooms and both live documents', async () => {
+    const [a, b] = [await newRoom(), await newRoom()];
+    const subs = [await subscriber(GLOBAL_EVENT), await subscriber(GLOBAL_EVENT)];
+    const roomSubs = [
+      await subscriber(ROOM_EVENT, { roomId: a }),
+      await subscriber(ROOM_EVENT, { roomId: b }),
+    ];
+    const before = await Promise.all([live(a), live(b)]);
+
+    await runEventCli(['notice', '*', '--level', 'critical', '--text', 'The show resumes in 10 minutes']);
+
+    for (const sub of subs) {
+      const event = await sub.nextEvent((e) => e.kind === 'NOTICE');
+      expect(event).toMatchObject({
+        roomId: '*',
+        payload: { level: 'critical', text: 'The show resumes in 10 minutes' },
+      });
+    }
+    for (const [i, roomId] of [a, b].entries()) {
+      const after = await pollAgain(roomId, before[i]!);
+      expect(after.comments).toEqual([
+        expect.objectContaining({
+          kind: 'notice',
+          level: 'critical',
+          text: 'The show resumes in 10 minutes',
+        }),
+      ]);
+    }
+    // Room subscriptions carry only their room's events: a marker published after the notice arrives first.
+    await runEventCli(['ping', a]);
+    expect((await roomSubs[0]!.nextEvent(() => true)).kind).toBe('PING');
+    for (const sub of [...subs, ...roomSubs]) sub.client.close();
+  });
+
+  it('an artist message reaches the room’s subscribers and shows in live marked as such', async () => {
+    const roomId = await newRoom();
+    const sub = await subscriber(ROOM_EVENT, { roomId });
+    const before = await live(roomId);
+
+    await runEventCli([
+      'artist-message',
+      roomId,
+      '--user',
+      'band',
+      '--name',
+      'The Band',
+      '--text',
+      'Thank you!',
+    ]);
+
+    const event = await sub.nextEvent((e) => e.kind === 'ARTIST_MESSAGE');
+    expect(event.payload).toMatchObject({ artistId: 'band', displayName: 'The Band', text: 'Thank you!' });
+    const after = await pollAgain(roomId, before);
+    expect(own(roomId, after)).toEqual([
+      expect.objectContaining({ id: event.id, kind: 'artist_message', text: 'Thank you!' }),
+    ]);
+    sub.client.close();
+  });
+
+  it('a failed push still leaves the event on the poll path', async () => {
+    const roomId = await newRoom();
+    const before = await live(roomId);
+
+    const output = await runEventCli([
+      'artist-message',
+      roomId,
+      '--text',
+      'Pushed into the void',
+      '--graphql-url',
+      'http://127.0.0.1:9/graphql',
+    ]);
+
+    expect(output).toMatch(/stored, but the push failed/);
+    const after = await pollAgain(roomId, before);
+    expect(own(roomId, after).map((c) => c.text)).toEqual(['Pushed into the void']);
+  });
+});
