@@ -1,6 +1,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import appsync from '@aws-appsync/eslint-plugin';
+
+/** APPSYNC_JS code: the `<Type>.<field>.ts` resolvers and the helpers they import (ADR 0009). */
+const RESOLVER_FILES = 'graphql/resolvers/**/*.ts';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.local/', '.build/', 'coverage/'] },
@@ -34,6 +38,17 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // AppSync's own rules for the APPSYNC_JS runtime (no regex literals, try/catch, classes, async,
+    // disallowed built-ins, recursion, functions passed as values, ...). The recommended set needs
+    // type information: the project service gives it from tsconfig.json, which includes graphql/.
+    ...appsync.configs.recommended,
+    files: [RESOLVER_FILES],
+    languageOptions: {
+      ...appsync.configs.recommended.languageOptions,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
   },
   prettier,

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, buildSync, type BuildOptions } from 'esbuild';
 
 /** `graphql/`, found from this file. */
 export const graphqlDir = fileURLToPath(new URL('.', import.meta.url));
@@ -30,26 +30,49 @@ export interface BundledResolver extends ResolverFile {
 }
 
 /**
- * Bundles each resolver as AppSync's APPSYNC_JS runtime wants it: one ESM file,
- * `@aws-appsync/utils` external, inline source map. CDK deploys exactly this
- * code; the local AppSync endpoint runs exactly this code.
+ * How each resolver is bundled, as AppSync's APPSYNC_JS runtime wants it: one
+ * ESM file, `@aws-appsync/utils` external, inline source map, paths relative
+ * to the project root whatever the working directory. CDK deploys exactly
+ * this code (`bundleResolversSync`); the local AppSync endpoint runs exactly
+ * this code (`bundleResolvers`).
  */
-export async function bundleResolvers(files = resolverFiles()): Promise<BundledResolver[]> {
+export function resolverBuildOptions(file: ResolverFile): BuildOptions & { write: false } {
+  return {
+    entryPoints: [file.source],
+    absWorkingDir: join(graphqlDir, '..'),
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'esnext',
+    sourcemap: 'inline',
+    sourcesContent: false,
+    external: ['@aws-appsync/utils'],
+    logLevel: 'silent',
+  };
+}
+
+export async function bundleResolvers(
+  files: readonly ResolverFile[] = resolverFiles(),
+): Promise<BundledResolver[]> {
   return Promise.all(
-    files.map(async (file) => {
-      const result = await build({
-        entryPoints: [file.source],
-        bundle: true,
-        write: false,
-        format: 'esm',
-        platform: 'node',
-        target: 'esnext',
-        sourcemap: 'inline',
-        sourcesContent: false,
-        external: ['@aws-appsync/utils'],
-        logLevel: 'silent',
-      });
-      return { ...file, code: result.outputFiles[0]!.text };
-    }),
+    files.map(async (file) => ({
+      ...file,
+      code: onlyOutput(file, (await build(resolverBuildOptions(file))).outputFiles),
+    })),
   );
+}
+
+/** The same bundles, synchronously: CDK constructs cannot await. */
+export function bundleResolversSync(files: readonly ResolverFile[] = resolverFiles()): BundledResolver[] {
+  return files.map((file) => ({
+    ...file,
+    code: onlyOutput(file, buildSync(resolverBuildOptions(file)).outputFiles),
+  }));
+}
+
+function onlyOutput(file: ResolverFile, outputs: readonly { text: string }[]): string {
+  if (outputs.length !== 1)
+    throw new Error(`Bundling ${file.source} gave ${outputs.length} outputs instead of one.`);
+  return outputs[0]!.text;
 }

@@ -119,6 +119,8 @@ export interface StageSettings {
   readonly deletionProtection: boolean;
   /** Function and access logs: a week in dev, a month in prod (long enough to investigate an event after it). */
   readonly logRetention: RetentionDays;
+  /** GraphQL introspection on the realtime API: for tools in dev; prod does not describe itself to strangers. */
+  readonly graphqlIntrospection: boolean;
 }
 
 export function stageSettings(stage: Stage): StageSettings {
@@ -128,12 +130,14 @@ export function stageSettings(stage: Stage): StageSettings {
         removalPolicy: RemovalPolicy.DESTROY,
         deletionProtection: false,
         logRetention: RetentionDays.ONE_WEEK,
+        graphqlIntrospection: true,
       };
     case 'prod':
       return {
         removalPolicy: RemovalPolicy.RETAIN,
         deletionProtection: true,
         logRetention: RetentionDays.ONE_MONTH,
+        graphqlIntrospection: false,
       };
     default:
       return assertNever(stage);

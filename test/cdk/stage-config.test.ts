@@ -60,16 +60,18 @@ describe('resolveStageConfig', () => {
 });
 
 describe('stageSettings', () => {
-  it('keeps prod data and logs, and discards dev ones', () => {
+  it('keeps prod data and logs, discards dev ones, and lets only dev introspect the GraphQL API', () => {
     expect(stageSettings('prod')).toEqual({
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
       logRetention: RetentionDays.ONE_MONTH,
+      graphqlIntrospection: false,
     });
     expect(stageSettings('dev')).toEqual({
       removalPolicy: RemovalPolicy.DESTROY,
       deletionProtection: false,
       logRetention: RetentionDays.ONE_WEEK,
+      graphqlIntrospection: true,
     });
   });
 });

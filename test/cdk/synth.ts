@@ -18,6 +18,7 @@ export interface Synthesized {
   readonly stacks: ChatStacks;
   readonly data: Template;
   readonly api: Template;
+  readonly realtime: Template;
 }
 
 /**
@@ -28,7 +29,13 @@ export interface Synthesized {
  */
 export function synthesize(stage: Stage, options: { bundle: boolean }): Synthesized {
   const { app, stacks } = buildTestApp(stage, options);
-  return { app, stacks, data: Template.fromStack(stacks.data), api: Template.fromStack(stacks.api) };
+  return {
+    app,
+    stacks,
+    data: Template.fromStack(stacks.data),
+    api: Template.fromStack(stacks.api),
+    realtime: Template.fromStack(stacks.realtime),
+  };
 }
 
 /** The same app, built but not yet synthesized. */
