@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { AppSyncPublisher } from '../lambdas/adapters/appsync-publisher.js';
-import { CachedRoomReader } from '../lambdas/adapters/cached-room-reader.js';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoCommentStore } from '../lambdas/adapters/dynamodb/comment-store.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import { NoticeLevel } from '../lambdas/domain/comment.js';
+import { banUser, changeSettings, unbanUser, type RoomStateDeps } from '../lambdas/domain/room-state.js';
 import {
   deleteComment,
   ping,
@@ -22,6 +22,9 @@ Commands
   artist-message <roomId> --text <text> [--user <id>] [--name <display name>]
   notice <roomId|*> --text <text> [--level info|warning|critical]   ("*" = every room)
   delete <roomId> --comment <commentId>
+  ban <roomId> --user <id> [--seconds <n>]                          (permanent without --seconds)
+  unban <roomId> --user <id>
+  settings <roomId> --version <n> [--slow-mode <s>] [--max-length <n>] [--poll-seconds <s>]
   ping <roomId>                                                    (pushed only)
 
 Where (defaults suit npm start)
@@ -42,9 +45,14 @@ export async function runEventCli(
     options: {
       text: { type: 'string' },
       level: { type: 'string', default: 'info' },
-      user: { type: 'string', default: 'artist' },
+      user: { type: 'string' },
       name: { type: 'string', default: 'Artist' },
       comment: { type: 'string' },
+      seconds: { type: 'string' },
+      version: { type: 'string' },
+      'slow-mode': { type: 'string' },
+      'max-length': { type: 'string' },
+      'poll-seconds': { type: 'string' },
       'graphql-url': { type: 'string' },
       region: { type: 'string' },
       endpoint: { type: 'string' },
@@ -61,8 +69,8 @@ export async function runEventCli(
   const doc = createDocumentClient(client);
   const controlTable = values['control-table'] ?? env.CONTROL_TABLE_NAME ?? 'local-ControlTable';
   const failures: string[] = [];
-  const deps: FeedEventDeps = {
-    rooms: new CachedRoomReader(new DynamoRoomStore(doc, controlTable), 0),
+  const deps: FeedEventDeps & RoomStateDeps = {
+    rooms: new DynamoRoomStore(doc, controlTable),
     feed: new DynamoCommentStore(
       doc,
       values['comments-table'] ?? env.COMMENTS_TABLE_NAME ?? 'local-CommentsTable',
@@ -92,7 +100,7 @@ export async function runEventCli(
         const r = await postArtistMessage(
           deps,
           roomId,
-          { userId: values.user, displayName: values.name },
+          { userId: values.user ?? 'artist', displayName: values.name },
           need(values.text, 'text'),
         );
         return report(r.value, r.pushed);
@@ -112,6 +120,28 @@ export async function runEventCli(
         const r = await deleteComment(deps, roomId, need(values.comment, 'comment'));
         if (r.value === 'already-deleted') return `${values.comment} was already deleted; nothing pushed`;
         return report({ commentId: values.comment, outcome: r.value }, r.pushed);
+      }
+      case 'ban': {
+        const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
+        const r = await banUser(deps, roomId, need(values.user, 'user'), seconds);
+        return report(r.value, r.pushed);
+      }
+      case 'unban': {
+        const r = await unbanUser(deps, roomId, need(values.user, 'user'));
+        if (!r.value) return `${values.user} was not banned; nothing pushed`;
+        return report({ userId: values.user, unbanned: true }, r.pushed);
+      }
+      case 'settings': {
+        const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+        const change = Object.fromEntries(
+          Object.entries({
+            slowModeSeconds: num(values['slow-mode']),
+            maxCommentLength: num(values['max-length']),
+            pollIntervalSeconds: num(values['poll-seconds']),
+          }).filter(([, v]) => v !== undefined),
+        );
+        const r = await changeSettings(deps, roomId, change, Number(need(values.version, 'version')));
+        return report({ settings: r.value.settings, version: r.value.version }, r.pushed);
       }
       case 'ping':
         return `pushed ping ${await ping(deps, roomId, `cli-${Date.now()}`)}`;

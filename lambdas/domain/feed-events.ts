@@ -1,8 +1,9 @@
 import type { Comment, NoticeLevel, Viewer } from './comment.js';
 import { NotFoundError } from './errors.js';
 import { commentIdTime, newCommentId } from './ids.js';
-import type { Clock, FeedWriter, RealtimePublisher, RoomReader } from './ports.js';
-import { GLOBAL_ROOM_ID, type RoomEvent, type RoomEventKind, type RoomEventPayload } from './room-event.js';
+import type { Clock, FeedWriter, RoomReader } from './ports.js';
+import { pushEvent, type Published, type PushDeps } from './push.js';
+import { GLOBAL_ROOM_ID } from './room-event.js';
 import type { Room } from './room.js';
 import { pickWriteShard } from './shards.js';
 import { normalizeCommentText } from './text-rules.js';
@@ -12,25 +13,16 @@ import { normalizeCommentText } from './text-rules.js';
  * path shows it to everyone, whatever happens to the push — and then pushed
  * over the realtime API as the accelerator.
  */
-export interface FeedEventDeps {
+export interface FeedEventDeps extends PushDeps {
   readonly rooms: RoomReader;
   readonly feed: FeedWriter;
-  readonly publisher: RealtimePublisher;
   readonly clock: Clock;
   readonly retentionDays: number;
-  /** Told when a push failed after the event was persisted (the poll path still carries it). */
-  readonly onPublishFailed?: (event: RoomEvent, error: unknown) => void;
   readonly random?: () => number;
 }
 
 /** Artist messages and notices may be longer than viewers' comments. */
 export const MAX_BROADCAST_LENGTH = 1000;
-
-export interface Published<T> {
-  readonly value: T;
-  /** False when the push failed; the event is in the feed all the same. */
-  readonly pushed: boolean;
-}
 
 /** An artist's message to a room: a feed item marked `artist_message`, then an ARTIST_MESSAGE event. */
 export async function postArtistMessage(
@@ -48,7 +40,7 @@ export async function postArtistMessage(
     normalizeCommentText(rawText, MAX_BROADCAST_LENGTH),
   );
   await deps.feed.append(item, pickWriteShard(room.shards, deps.random), expiresAt(deps));
-  const pushed = await push(deps, item.id, roomId, 'ARTIST_MESSAGE', {
+  const pushed = await pushEvent(deps, item.id, roomId, 'ARTIST_MESSAGE', {
     itemId: item.id,
     artistId: artist.userId,
     displayName: artist.displayName,
@@ -72,7 +64,11 @@ export async function postNotice(
     level,
   };
   await deps.feed.append(item, shard, expiresAt(deps));
-  const pushed = await push(deps, item.id, roomId, 'NOTICE', { itemId: item.id, level, text: item.text });
+  const pushed = await pushEvent(deps, item.id, roomId, 'NOTICE', {
+    itemId: item.id,
+    level,
+    text: item.text,
+  });
   return { value: item, pushed };
 }
 
@@ -100,7 +96,7 @@ export async function deleteComment(
     throw new NotFoundError('comment_not_found', `Room ${roomId} has no comment ${commentId}.`);
   }
   if (outcome === 'already-deleted') return { value: outcome, pushed: false };
-  const pushed = await push(deps, tombstoneId, roomId, 'COMMENT_DELETED', { commentId });
+  const pushed = await pushEvent(deps, tombstoneId, roomId, 'COMMENT_DELETED', { commentId });
   return { value: outcome, pushed };
 }
 
@@ -143,21 +139,3 @@ function newItem(
 }
 
 const expiresAt = (deps: FeedEventDeps) => Math.ceil(deps.clock() / 1000) + deps.retentionDays * 86_400;
-
-/** The event carries the persisted record's id, so clients de-duplicate what they see by push and by poll. */
-async function push<K extends RoomEventKind>(
-  deps: FeedEventDeps,
-  id: string,
-  roomId: string,
-  kind: K,
-  payload: RoomEventPayload<K>,
-): Promise<boolean> {
-  const event: RoomEvent<K> = { id, roomId, kind, time: new Date(commentIdTime(id)).toISOString(), payload };
-  try {
-    await deps.publisher.publish(event);
-    return true;
-  } catch (error) {
-    deps.onPublishFailed?.(event, error);
-    return false;
-  }
-}

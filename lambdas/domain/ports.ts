@@ -11,6 +11,19 @@ export interface RoomReader {
 export interface RoomWriter {
   /** Creates the room; resolves false if a room with that id exists already. */
   create(room: Room): Promise<boolean>;
+  /**
+   * Changes the room's bans atomically with respect to other ban changes:
+   * `change` gets the current bans and returns the new ones. Resolves the
+   * new bans, or undefined when the room does not exist.
+   */
+  updateBans(roomId: string, change: (bans: Room['bans']) => Room['bans']): Promise<Room['bans'] | undefined>;
+  /** Replaces the settings if the room is still at `expectedVersion`; bumps the version. */
+  updateSettings(
+    roomId: string,
+    settings: Room['settings'],
+    expectedVersion: number,
+    updatedAt: string,
+  ): Promise<Room | 'stale' | 'not-found'>;
 }
 
 export interface CreateCommentRequest {

@@ -11,7 +11,7 @@ import { highestIdAt, lowestIdAt } from './ids.js';
 import { ascendingBy, descendingBy, mergeSorted } from './merge.js';
 import type { Clock, CommentReader, RoomReader } from './ports.js';
 import { GLOBAL_ROOM_ID } from './room-event.js';
-import { publicRoom, type PublicRoom, type Room } from './room.js';
+import { activeBans, publicRoom, type PublicRoom, type Room } from './room.js';
 import { segmentBounds, segmentOf, segmentState, type SegmentState } from './segments.js';
 
 export interface ReadFeedDeps {
@@ -37,6 +37,8 @@ export interface LiveDocument {
   readonly tombstones: TombstoneView[];
   /** True when the window held more than the limit: fetch segments for the rest. */
   readonly truncated: boolean;
+  /** Users banned from the room now: clients hide their comments and refuse their posts in the UI. */
+  readonly bans: { readonly userId: string; readonly until?: string }[];
   readonly pollAfterMs: number;
   readonly generatedAt: string;
 }
@@ -107,6 +109,7 @@ export async function getLive(deps: ReadFeedDeps, roomId: string): Promise<LiveD
     segment: { current, windowStart, lengthSeconds: segmentSeconds },
     ...present(newest.slice(0, deps.liveLimit).reverse()),
     truncated: newest.length > deps.liveLimit,
+    bans: activeBans(room, nowMs),
     pollAfterMs: pollIntervalSeconds * 1000,
     generatedAt: new Date(nowMs).toISOString(),
   };

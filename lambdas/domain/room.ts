@@ -20,6 +20,16 @@ export type RoomSettings = z.infer<typeof RoomSettings>;
 export const RoomStatus = z.enum(['open', 'closed']);
 export type RoomStatus = z.infer<typeof RoomStatus>;
 
+/** A user banned from the room: permanently, or until a time. */
+export const RoomBan = z.strictObject({
+  bannedAt: z.iso.datetime(),
+  until: z.iso.datetime().optional(),
+});
+export type RoomBan = z.infer<typeof RoomBan>;
+
+/** A room keeps at most this many bans in its item (DynamoDB items are at most 400 KB). */
+export const MAX_ROOM_BANS = 2_000;
+
 export const Room = z.strictObject({
   roomId: RoomId,
   title: z.string().min(1).max(200),
@@ -29,11 +39,26 @@ export const Room = z.strictObject({
     write: z.number().int().min(1).max(MAX_SHARDS),
     read: z.number().int().min(1).max(MAX_SHARDS),
   }),
+  /**
+   * Room-scope bans by user id. Kept in the room item, which every function
+   * already reads through its short cache: bans reach the post path and
+   * `live` within a second, with no extra read.
+   */
+  bans: z.record(z.string(), RoomBan).default({}),
+  /** Bumped by every settings change; an update must name the version it read. */
   version: z.number().int().min(1),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
-export type Room = z.infer<typeof Room>;
+export type Room = z.output<typeof Room>;
+
+/** The bans in force at `nowMs`, by user id order. */
+export function activeBans(room: Pick<Room, 'bans'>, nowMs: number): { userId: string; until?: string }[] {
+  return Object.entries(room.bans)
+    .filter(([, ban]) => ban.until === undefined || Date.parse(ban.until) > nowMs)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([userId, ban]) => ({ userId, ...(ban.until ? { until: ban.until } : {}) }));
+}
 
 /** What any viewer may see of a room: everything but internal bookkeeping. */
 export function publicRoom(room: Room) {

@@ -39,8 +39,10 @@ async function postComment(roomId: string, text: string) {
 }
 
 interface Live {
+  room: { settings: { slowModeSeconds: number } };
   comments: { id: string; roomId: string; kind: string; text: string; level?: string }[];
   tombstones: { commentId: string }[];
+  bans: { userId: string; until?: string }[];
   pollAfterMs: number;
 }
 const live = async (roomId: string) =>
@@ -52,6 +54,16 @@ const pollAgain = async (roomId: string, last: Live) => {
   await new Promise((resolve) => setTimeout(resolve, last.pollAfterMs + 50));
   return live(roomId);
 };
+
+/** Room state goes through the functions' room cache (ROOM_CACHE_TTL_MS, 1 s) as well as the edge. */
+const ROOM_CACHE_MS = 1_000;
+/** Polls like a client until `seen` holds, for at most one poll interval plus the room cache's lifetime. */
+async function pollUntil(roomId: string, last: Live, seen: (doc: Live) => boolean): Promise<Live> {
+  const deadline = Date.now() + last.pollAfterMs + ROOM_CACHE_MS + 100;
+  let doc = last;
+  while (!seen(doc) && Date.now() < deadline) doc = await pollAgain(roomId, doc);
+  return doc;
+}
 
 async function subscriber(query: string, variables: Record<string, unknown> = {}) {
   const client = await RawClient.connect();
@@ -159,5 +171,38 @@ describe('realtime events, persisted then pushed', () => {
     expect(output).toMatch(/stored, but the push failed/);
     const after = await pollAgain(roomId, before);
     expect(own(roomId, after).map((c) => c.text)).toEqual(['Pushed into the void']);
+  });
+
+  it('a ban reaches subscribers, and live lists it within a poll interval and the room cache', async () => {
+    const roomId = await newRoom();
+    const sub = await subscriber(ROOM_EVENT, { roomId });
+    const before = await live(roomId);
+
+    await runEventCli(['ban', roomId, '--user', 'troll', '--seconds', '600']);
+
+    const event = await sub.nextEvent((e) => e.kind === 'USER_BANNED');
+    expect(event.payload).toMatchObject({ userId: 'troll', scope: 'room' });
+    const after = await pollUntil(roomId, before, (doc) => doc.bans.length > 0);
+    expect(after.bans).toEqual([{ userId: 'troll', until: (event.payload as { until: string }).until }]);
+    sub.client.close();
+  });
+
+  it('a settings change reaches subscribers, and live shows it within a poll interval and the room cache', async () => {
+    const roomId = await newRoom();
+    const sub = await subscriber(ROOM_EVENT, { roomId });
+    const before = await live(roomId);
+
+    await runEventCli(['settings', roomId, '--version', '1', '--slow-mode', '15']);
+
+    const event = await sub.nextEvent((e) => e.kind === 'SETTINGS_CHANGED');
+    expect(event.payload).toMatchObject({ version: 2, settings: { slowModeSeconds: 15 } });
+    const after = await pollUntil(roomId, before, (doc) => doc.room.settings.slowModeSeconds === 15);
+    expect(after.room.settings.slowModeSeconds).toBe(15);
+    await expect(
+      runEventCli(['settings', roomId, '--version', '1', '--slow-mode', '30']),
+    ).rejects.toMatchObject({
+      status: 409,
+    });
+    sub.client.close();
   });
 });

@@ -10,6 +10,7 @@ import type {
   DeleteOutcome,
   FeedWriter,
   RoomReader,
+  RoomWriter,
 } from '../../lambdas/domain/ports.js';
 import { createRoom, type NewRoom, type Room } from '../../lambdas/domain/room.js';
 
@@ -66,8 +67,8 @@ export function aComment(roomId: string, atMs: number, overrides: Partial<Commen
   };
 }
 
-/** RoomReader over a map; records every id it was asked for. */
-export class InMemoryRooms implements RoomReader {
+/** RoomReader and RoomWriter over a map; records every id it was asked for. */
+export class InMemoryRooms implements RoomReader, RoomWriter {
   readonly reads: string[] = [];
   private readonly rooms = new Map<string, Room>();
 
@@ -82,6 +83,34 @@ export class InMemoryRooms implements RoomReader {
   async get(roomId: string): Promise<Room | undefined> {
     this.reads.push(roomId);
     return this.rooms.get(roomId);
+  }
+
+  async create(room: Room): Promise<boolean> {
+    if (this.rooms.has(room.roomId)) return false;
+    this.put(room);
+    return true;
+  }
+
+  async updateBans(roomId: string, change: (bans: Room['bans']) => Room['bans']) {
+    const room = this.rooms.get(roomId);
+    if (!room) return undefined;
+    const bans = change(room.bans);
+    this.put({ ...room, bans });
+    return bans;
+  }
+
+  async updateSettings(
+    roomId: string,
+    settings: Room['settings'],
+    expectedVersion: number,
+    updatedAt: string,
+  ) {
+    const room = this.rooms.get(roomId);
+    if (!room) return 'not-found' as const;
+    if (room.version !== expectedVersion) return 'stale' as const;
+    const updated = { ...room, settings, version: room.version + 1, updatedAt };
+    this.put(updated);
+    return updated;
   }
 }
 

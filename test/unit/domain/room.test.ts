@@ -17,6 +17,7 @@ describe('createRoom', () => {
       status: 'open',
       settings: { slowModeSeconds: 0, maxCommentLength: 200, pollIntervalSeconds: 3, segmentSeconds: 10 },
       shards: { write: 1, read: 1 },
+      bans: {},
       version: 1,
       createdAt: '2030-01-01T09:30:00.000Z',
       updatedAt: '2030-01-01T09:30:00.000Z',
