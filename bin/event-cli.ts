@@ -12,7 +12,7 @@ import {
   postNotice,
   type FeedEventDeps,
 } from '../lambdas/domain/feed-events.js';
-import { dynamoClient, isLoopback, LOCAL_CREDENTIALS } from './cli-support.js';
+import { dynamoClient, isLoopback, LOCAL_CREDENTIALS, settingsFlags } from './cli-support.js';
 
 export const EVENT_USAGE = `Usage: npm run event -- <command> <roomId|*> [options]
 
@@ -132,14 +132,7 @@ export async function runEventCli(
         return report({ userId: values.user, unbanned: true }, r.pushed);
       }
       case 'settings': {
-        const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-        const change = Object.fromEntries(
-          Object.entries({
-            slowModeSeconds: num(values['slow-mode']),
-            maxCommentLength: num(values['max-length']),
-            pollIntervalSeconds: num(values['poll-seconds']),
-          }).filter(([, v]) => v !== undefined),
-        );
+        const change = settingsFlags(values);
         const r = await changeSettings(deps, roomId, change, Number(need(values.version, 'version')));
         return report({ settings: r.value.settings, version: r.value.version }, r.pushed);
       }

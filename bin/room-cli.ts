@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import { createRoom, RoomSettings } from '../lambdas/domain/room.js';
-import { dynamoClient } from './cli-support.js';
+import { dynamoClient, settingsFlags } from './cli-support.js';
 
 export const ROOM_USAGE = `Usage: npm run room -- <command> <roomId> [options]
 
@@ -56,14 +56,7 @@ export async function runRoomCli(
     switch (command) {
       case 'create': {
         const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-        const settings = Object.fromEntries(
-          Object.entries({
-            slowModeSeconds: num(values['slow-mode']),
-            maxCommentLength: num(values['max-length']),
-            pollIntervalSeconds: num(values['poll-seconds']),
-            segmentSeconds: num(values['segment-seconds']),
-          }).filter(([, v]) => v !== undefined),
-        );
+        const settings = settingsFlags(values);
         const room = createRoom(
           {
             roomId,

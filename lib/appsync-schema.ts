@@ -1,6 +1,5 @@
 import path from 'node:path';
 import {
-  buildSchema,
   getNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -10,46 +9,6 @@ import {
 } from 'graphql';
 import type { ResolverFile } from '../graphql/bundle.js';
 import { projectRoot } from './paths.js';
-
-/**
- * What AppSync declares implicitly: its scalars and its directives. graphql-js needs them
- * declared to parse an AppSync schema; AppSync itself refuses a schema that redeclares them,
- * so they are prepended here and never written into `graphql/schema.graphql`.
- */
-export const APPSYNC_PRELUDE = `
-scalar AWSDate
-scalar AWSTime
-scalar AWSDateTime
-scalar AWSTimestamp
-scalar AWSEmail
-scalar AWSJSON
-scalar AWSURL
-scalar AWSPhone
-scalar AWSIPAddress
-directive @aws_api_key on FIELD_DEFINITION | OBJECT
-directive @aws_iam on FIELD_DEFINITION | OBJECT
-directive @aws_oidc on FIELD_DEFINITION | OBJECT
-directive @aws_lambda on FIELD_DEFINITION | OBJECT
-directive @aws_cognito_user_pools(cognito_groups: [String]) on FIELD_DEFINITION | OBJECT
-directive @aws_auth(cognito_groups: [String]) on FIELD_DEFINITION
-directive @aws_subscribe(mutations: [String]) on FIELD_DEFINITION
-`;
-
-/**
- * Parses and validates an AppSync schema with graphql-js (AppSync's scalars and directives
- * declared first). Throws with graphql-js's message, naming the file, if it is not valid.
- */
-export function parseAppSyncSchema(sdl: string, source = 'the schema'): GraphQLSchema {
-  try {
-    return buildSchema(`${APPSYNC_PRELUDE}\n${sdl}`);
-  } catch (error) {
-    throw new Error(
-      `${source} is not a valid AppSync schema: ${(error as Error).message} ` +
-        '(AppSync scalars and directives are declared by lib/appsync-schema.ts; a newer one may need adding there).',
-      { cause: error },
-    );
-  }
-}
 
 /**
  * The synth-time check (STYLE "Resolvers"): every resolver file names a field that exists, every

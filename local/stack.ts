@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
@@ -8,6 +7,7 @@ import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, DevTokenIssuer } from './dev-tokens.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { EdgeCache } from './edge-cache.js';
+import { close, listen } from './ports.js';
 import { seedDemoRoom } from './seed.js';
 import { createEdgeServer, createOriginServer, type LocalServices } from './server.js';
 import { createTables, tableNames, type TableNames } from './tables.js';
@@ -102,8 +102,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const edgeServer = createEdgeServer(services);
     const originServer = createOriginServer(services);
     servers.push(edgeServer, originServer);
-    const edgeUrl = await listen(edgeServer, options.port ?? 0);
-    const apiUrl = await listen(originServer, options.apiPort ?? 0);
+    const edgeUrl = `http://127.0.0.1:${await listen(edgeServer, options.port ?? 0)}`;
+    const apiUrl = `http://127.0.0.1:${await listen(originServer, options.apiPort ?? 0)}`;
     appsync = await startLocalAppSync({
       port: options.appsyncPort ?? 0,
       tlsPort: options.appsyncTlsPort ?? 0,
@@ -159,28 +159,4 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await dynamodb.stop();
     throw error;
   }
-}
-
-function listen(server: Server, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`Port ${port} on 127.0.0.1 is in use; choose another (see npm start -- --help).`)
-          : error,
-      ),
-    );
-    server.listen(port, '127.0.0.1', () => {
-      const { port: actual } = server.address() as AddressInfo;
-      resolve(`http://127.0.0.1:${actual}`);
-    });
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

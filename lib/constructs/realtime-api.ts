@@ -26,7 +26,8 @@ import {
 import { type ILogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { type ResolverFile, resolverFiles, schemaPath as defaultSchemaPath } from '../../graphql/bundle.js';
-import { checkResolversAgainstSchema, parseAppSyncSchema } from '../appsync-schema.js';
+import { parseAppSyncSchema } from '../../graphql/appsync-schema.js';
+import { checkResolversAgainstSchema } from '../appsync-schema.js';
 import { projectRoot } from '../paths.js';
 import { bundleResolversSync } from '../../graphql/bundle.js';
 

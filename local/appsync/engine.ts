@@ -29,6 +29,7 @@ import { authenticate, type AuthConfig, type AuthResult } from './auth.js';
 import { matchesFilter, type SubscriptionFilter } from './filters.js';
 import { invokeResolver, type ResolverMap } from './resolvers.js';
 import { allowedModes, subscribedMutations, type AuthMode } from './schema.js';
+import type { GatewayRequest } from '../api-gateway.js';
 import type { ResolverError } from './utils-runtime.js';
 
 /** One entry of a response's `errors`, shaped as AppSync shapes them. */
@@ -47,14 +48,8 @@ export interface HttpResult {
   readonly body: { data?: unknown; errors?: AppSyncError[] };
 }
 
-export interface IncomingGraphqlRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly query: URLSearchParams;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-  readonly sourceIp: string;
-}
+/** An HTTP request as the local servers see it (the same shape the API Gateway stand-in takes). */
+export type IncomingGraphqlRequest = GatewayRequest;
 
 /** A `start` the engine accepted: what a published event is matched against and how its payload is shaped. */
 export interface PreparedSubscription {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import {
-  buildSchema,
   GraphQLError,
   GraphQLScalarType,
   isObjectType,
@@ -9,30 +8,8 @@ import {
   type GraphQLSchema,
   type ValueNode,
 } from 'graphql';
+import { parseAppSyncSchema } from '../../graphql/appsync-schema.js';
 import { schemaPath } from '../../graphql/bundle.js';
-
-/**
- * What AppSync declares implicitly: its scalars and directives. Prepended to
- * the schema file, which therefore stays exactly what AppSync deploys.
- */
-export const APPSYNC_PRELUDE = /* GraphQL */ `
-  scalar AWSDate
-  scalar AWSTime
-  scalar AWSDateTime
-  scalar AWSTimestamp
-  scalar AWSEmail
-  scalar AWSJSON
-  scalar AWSURL
-  scalar AWSPhone
-  scalar AWSIPAddress
-  directive @aws_api_key on FIELD_DEFINITION | OBJECT
-  directive @aws_iam on FIELD_DEFINITION | OBJECT
-  directive @aws_oidc on FIELD_DEFINITION | OBJECT
-  directive @aws_lambda on FIELD_DEFINITION | OBJECT
-  directive @aws_cognito_user_pools(cognito_groups: [String]) on FIELD_DEFINITION | OBJECT
-  directive @aws_auth(cognito_groups: [String]) on FIELD_DEFINITION
-  directive @aws_subscribe(mutations: [String]) on FIELD_DEFINITION
-`;
 
 /** Authorization modes, as AppSync names them in its configuration. */
 export type AuthMode = 'API_KEY' | 'AWS_IAM' | 'OPENID_CONNECT' | 'AMAZON_COGNITO_USER_POOLS' | 'AWS_LAMBDA';
@@ -119,7 +96,7 @@ const SCALARS: Record<string, Pick<GraphQLScalarType, 'serialize' | 'parseValue'
 
 /** The AppSync schema file, parsed with AppSync's implicit declarations and scalar behaviour. */
 export function loadAppSyncSchema(path = schemaPath): GraphQLSchema {
-  const schema = buildSchema(`${APPSYNC_PRELUDE}\n${readFileSync(path, 'utf8')}`);
+  const schema = parseAppSyncSchema(readFileSync(path, 'utf8'), path);
   for (const [name, behaviour] of Object.entries(SCALARS)) {
     const type = schema.getType(name);
     if (type instanceof GraphQLScalarType) Object.assign(type, behaviour);

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { LOCAL_CREDENTIALS } from './auth.js';
 import { AppSyncEngine, type EngineStats } from './engine.js';
 import { RealtimeGateway } from './realtime.js';
 import { loadResolvers, type ResolverMap } from './resolvers.js';
+import { close, listen } from '../ports.js';
 import { loadAppSyncSchema } from './schema.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -187,26 +187,5 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
       resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')),
     );
     req.on('error', reject);
-  });
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`Port ${port} on 127.0.0.1 is in use; choose another (see npm start -- --help).`)
-          : error,
-      ),
-    );
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
   });
 }

@@ -4,6 +4,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { ulid } from 'ulid';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
+import { PUBLISH_MUTATION } from '../../lambdas/adapters/appsync-publisher.js';
 import type { RoomEvent } from '../../lambdas/domain/room-event.js';
 import type { LocalStack } from '../../local/stack.js';
 
@@ -69,17 +70,8 @@ export const GLOBAL_EVENT = /* GraphQL */ `
     }
   }
 `;
-export const PUBLISH = /* GraphQL */ `
-  mutation Publish($event: RoomEventInput!) {
-    publish(event: $event) {
-      id
-      roomId
-      kind
-      time
-      payload
-    }
-  }
-`;
+/** The very mutation the backend publisher sends. */
+export const PUBLISH = PUBLISH_MUTATION;
 
 let counter = 0;
 export const room = () => `room-${++counter}-${Date.now().toString(36)}`;
