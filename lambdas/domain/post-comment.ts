@@ -2,6 +2,7 @@ import type { Comment, PostCommentBody, Viewer } from './comment.js';
 import { ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError } from './errors.js';
 import { commentIdTime, newCommentId } from './ids.js';
 import type { Clock, CommentWriter, RoomReader } from './ports.js';
+import { activeBan } from './room.js';
 import { pickWriteShard } from './shards.js';
 import { assertCommentLength, codePointLength, normalizeCommentText } from './text-rules.js';
 
@@ -35,13 +36,21 @@ export async function postComment(
   const text = normalizeCommentText(body.text);
   const maxLength = room.settings.maxCommentLength;
   const tooLong = codePointLength(text) > maxLength;
-  if (room.status !== 'open' || tooLong) {
-    // A retry of a comment accepted earlier — before the room closed, or under a
-    // higher length limit — still gets its answer. Only refusals pay this read.
+  const ban = activeBan(room, viewer.userId, deps.clock());
+  if (room.status !== 'open' || ban || tooLong) {
+    // A retry of a comment accepted earlier — before the room closed, before a
+    // ban, or under a higher length limit — still gets its answer. Only
+    // refusals pay this read.
     const earlier = await deps.comments.findByClientMessageId(roomId, viewer.userId, body.clientMessageId);
     if (earlier) return replay(earlier, text);
     if (room.status !== 'open')
       throw new ForbiddenError('room_closed', `Room ${roomId} is closed to new comments.`);
+    if (ban) {
+      throw new ForbiddenError(
+        'banned',
+        ban.until ? `You are banned from this room until ${ban.until}.` : 'You are banned from this room.',
+      );
+    }
     assertCommentLength(text, maxLength);
   }
 

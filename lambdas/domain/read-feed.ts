@@ -64,10 +64,21 @@ export interface TombstoneView {
 const byIdAscending = ascendingBy<FeedRecord>((c) => c.id);
 const byIdDescending = descendingBy<FeedRecord>((c) => c.id);
 
-/** Splits feed records (oldest first) into what viewers see and the deletions they must apply. */
-function present(records: readonly FeedRecord[]): { comments: Comment[]; tombstones: TombstoneView[] } {
+/**
+ * Splits feed records (oldest first) into what viewers see and the deletions
+ * they must apply. Comments of users banned now are hidden too.
+ */
+function present(
+  records: readonly FeedRecord[],
+  room: Room,
+  nowMs: number,
+): { comments: Comment[]; tombstones: TombstoneView[] } {
+  const banned = new Set(activeBans(room, nowMs).map((b) => b.userId));
   return {
-    comments: records.filter(isVisible).map(publicItem),
+    comments: records
+      .filter(isVisible)
+      .filter((item) => item.kind !== 'comment' || !banned.has(item.userId))
+      .map(publicItem),
     tombstones: records
       .filter(isTombstone)
       .map(({ commentId, deletedAt }: Tombstone) => ({ commentId, deletedAt })),
@@ -107,7 +118,7 @@ export async function getLive(deps: ReadFeedDeps, roomId: string): Promise<LiveD
   return {
     room: publicRoom(room),
     segment: { current, windowStart, lengthSeconds: segmentSeconds },
-    ...present(newest.slice(0, deps.liveLimit).reverse()),
+    ...present(newest.slice(0, deps.liveLimit).reverse(), room, nowMs),
     truncated: newest.length > deps.liveLimit,
     bans: activeBans(room, nowMs),
     pollAfterMs: pollIntervalSeconds * 1000,
@@ -153,7 +164,7 @@ export async function getSegment(deps: ReadFeedDeps, roomId: string, rawN: strin
       startsAt: new Date(startMs).toISOString(),
       endsAt: new Date(endMs).toISOString(),
       closed: state === 'closed',
-      ...present(mergeSorted([...perShard, ...global], byIdAscending)),
+      ...present(mergeSorted([...perShard, ...global], byIdAscending), room, nowMs),
     },
   };
 }

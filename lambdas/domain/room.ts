@@ -52,6 +52,12 @@ export const Room = z.strictObject({
 });
 export type Room = z.output<typeof Room>;
 
+/** The user's ban in force at `nowMs`, if any. Read from the cached room: no extra read on the post path. */
+export function activeBan(room: Pick<Room, 'bans'>, userId: string, nowMs: number): RoomBan | undefined {
+  const ban = Object.hasOwn(room.bans, userId) ? room.bans[userId] : undefined;
+  return ban && (ban.until === undefined || Date.parse(ban.until) > nowMs) ? ban : undefined;
+}
+
 /** The bans in force at `nowMs`, by user id order. */
 export function activeBans(room: Pick<Room, 'bans'>, nowMs: number): { userId: string; until?: string }[] {
   return Object.entries(room.bans)

@@ -27,13 +27,18 @@ async function newRoom(): Promise<string> {
   return roomId;
 }
 
-async function postComment(roomId: string, text: string) {
-  const { token } = await stack.tokens.issue({ userId: 'viewer-1', displayName: 'Ada' });
-  const res = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, {
+/** Posts as `userId`; resolves the response (the caller checks its status). */
+async function post(roomId: string, text: string, userId = 'viewer-1') {
+  const { token } = await stack.tokens.issue({ userId, displayName: `Viewer ${userId}` });
+  return fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text, clientMessageId: `m-${Date.now()}` }),
+    body: JSON.stringify({ text, clientMessageId: `m-${Date.now()}-${Math.random().toString(36).slice(2)}` }),
   });
+}
+
+async function postComment(roomId: string, text: string, userId = 'viewer-1') {
+  const res = await post(roomId, text, userId);
   expect(res.status).toBe(201);
   return ((await res.json()) as { comment: { id: string } }).comment;
 }
@@ -173,9 +178,11 @@ describe('realtime events, persisted then pushed', () => {
     expect(own(roomId, after).map((c) => c.text)).toEqual(['Pushed into the void']);
   });
 
-  it('a ban reaches subscribers, and live lists it within a poll interval and the room cache', async () => {
+  it('a ban reaches subscribers; within a poll interval and the room cache live lists it and hides the user’s comments, and their posts get 403', async () => {
     const roomId = await newRoom();
     const sub = await subscriber(ROOM_EVENT, { roomId });
+    const earlier = await postComment(roomId, 'before the ban', 'troll');
+    const kept = await postComment(roomId, 'a good comment', 'viewer-1');
     const before = await live(roomId);
 
     await runEventCli(['ban', roomId, '--user', 'troll', '--seconds', '600']);
@@ -184,6 +191,15 @@ describe('realtime events, persisted then pushed', () => {
     expect(event.payload).toMatchObject({ userId: 'troll', scope: 'room' });
     const after = await pollUntil(roomId, before, (doc) => doc.bans.length > 0);
     expect(after.bans).toEqual([{ userId: 'troll', until: (event.payload as { until: string }).until }]);
+    expect(own(roomId, after).map((c) => c.id)).toEqual([kept.id]);
+    expect(own(roomId, after).map((c) => c.id)).not.toContain(earlier.id);
+    // The post path reads bans from the functions' room cache: refused within its lifetime.
+    const deadline = Date.now() + ROOM_CACHE_MS + 500;
+    let refused = await post(roomId, 'after the ban', 'troll');
+    while (refused.status === 201 && Date.now() < deadline)
+      refused = await post(roomId, 'after the ban', 'troll');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'banned', retryable: false });
     sub.client.close();
   });
 

@@ -80,4 +80,35 @@ describe('a deleted comment', () => {
     const segment = await getSegment(read, room.roomId, String(segmentOf(Date.parse(comment.createdAt), 10)));
     expect(segment.state === 'future' ? [] : segment.document.comments).toEqual([]);
   });
+
+  describe('a banned user’s comments', () => {
+    it('are hidden from live and segments while the ban lasts, artist messages under the same id are not', async () => {
+      const { rooms, comments, read } = setup();
+      const room = rooms[0]!;
+      const now = Date.now();
+      const troll = comments.seed(aComment(room.roomId, now - 200, { userId: 'troll' }));
+      const other = comments.seed(aComment(room.roomId, now - 100));
+      const announcement = comments.seed(
+        aComment(room.roomId, now - 50, { userId: 'troll', kind: 'artist_message' }),
+      );
+      const banned = {
+        ...room,
+        bans: {
+          troll: { bannedAt: new Date(now).toISOString(), until: new Date(now + 5_000).toISOString() },
+        },
+      };
+      (read.rooms as InMemoryRooms).put(banned);
+
+      const live = await getLive(read, room.roomId);
+      const segment = await getSegment(read, room.roomId, String(segmentOf(now - 200, 10)));
+      read.clock.advance(5_001);
+      const afterBan = await getLive(read, room.roomId);
+
+      expect(live.comments.map((c) => c.id)).toEqual([other.id, announcement.id]);
+      expect(segment.state === 'future' ? [] : segment.document.comments.map((c) => c.id)).not.toContain(
+        troll.id,
+      );
+      expect(afterBan.comments.map((c) => c.id)).toContain(troll.id);
+    });
+  });
 });

@@ -384,4 +384,62 @@ describe('postComment', () => {
     expect(error).toMatchObject({ status: 422, code: 'text_too_long' });
     expect(comments.creates).toHaveLength(0);
   });
+
+  describe('bans', () => {
+    it('refuses a banned user with 403 banned and writes nothing', async () => {
+      const { room, rooms, comments, deps, clock } = setup();
+      rooms.put({ ...room, bans: { 'user-1': { bannedAt: new Date(clock()).toISOString() } } });
+
+      const error = await rejection(
+        postComment(deps, room.roomId, aViewer({ userId: 'user-1' }), body('hi')),
+      );
+
+      expect(error).toMatchObject({ status: 403, code: 'banned', retryable: false });
+      expect(comments.creates).toHaveLength(0);
+    });
+
+    it('says until when a timed ban ends, and lets the user post once it has', async () => {
+      const { room, rooms, deps, clock } = setup();
+      const until = new Date(clock() + 60_000).toISOString();
+      rooms.put({ ...room, bans: { 'user-1': { bannedAt: new Date(clock()).toISOString(), until } } });
+
+      const error = await rejection(
+        postComment(deps, room.roomId, aViewer({ userId: 'user-1' }), body('hi', 'a')),
+      );
+      clock.advance(60_001);
+      const later = await postComment(deps, room.roomId, aViewer({ userId: 'user-1' }), body('hi', 'b'));
+
+      expect(error.message).toContain(until);
+      expect(later.replayed).toBe(false);
+    });
+
+    it('still answers a retry of a comment accepted before the ban', async () => {
+      const { room, rooms, deps, clock } = setup();
+      const first = await postComment(
+        deps,
+        room.roomId,
+        aViewer({ userId: 'user-1' }),
+        body('before', 'm-1'),
+      );
+      rooms.put({ ...room, bans: { 'user-1': { bannedAt: new Date(clock()).toISOString() } } });
+
+      const again = await postComment(
+        deps,
+        room.roomId,
+        aViewer({ userId: 'user-1' }),
+        body('before', 'm-1'),
+      );
+
+      expect(again).toEqual({ comment: first.comment, replayed: true });
+    });
+
+    it('does not refuse other users', async () => {
+      const { room, rooms, deps, clock } = setup();
+      rooms.put({ ...room, bans: { troll: { bannedAt: new Date(clock()).toISOString() } } });
+
+      await expect(
+        postComment(deps, room.roomId, aViewer({ userId: 'user-1' }), body('hi')),
+      ).resolves.toBeDefined();
+    });
+  });
 });
