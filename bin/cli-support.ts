@@ -21,16 +21,28 @@ export function settingsFlags(values: {
   'max-length'?: string | undefined;
   'poll-seconds'?: string | undefined;
   'segment-seconds'?: string | undefined;
-}): Record<string, number> {
-  const fields = {
+  'ng-words'?: string | undefined;
+}): Record<string, number | string[]> {
+  const numbers = {
     slowModeSeconds: values['slow-mode'],
     maxCommentLength: values['max-length'],
     pollIntervalSeconds: values['poll-seconds'],
     segmentSeconds: values['segment-seconds'],
   };
-  return Object.fromEntries(
-    Object.entries(fields)
-      .filter((entry): entry is [string, string] => entry[1] !== undefined)
-      .map(([field, value]) => [field, Number(value)]),
-  );
+  return {
+    ...Object.fromEntries(
+      Object.entries(numbers)
+        .filter((entry): entry is [string, string] => entry[1] !== undefined)
+        .map(([field, value]) => [field, Number(value)]),
+    ),
+    // Comma-separated; an empty value clears the list.
+    ...(values['ng-words'] !== undefined
+      ? {
+          ngWords: values['ng-words']
+            .split(',')
+            .map((w) => w.trim())
+            .filter((w) => w.length > 0),
+        }
+      : {}),
+  };
 }

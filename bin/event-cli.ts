@@ -24,7 +24,7 @@ Commands
   delete <roomId> --comment <commentId>
   ban <roomId> --user <id> [--seconds <n>]                          (permanent without --seconds)
   unban <roomId> --user <id>
-  settings <roomId> --version <n> [--slow-mode <s>] [--max-length <n>] [--poll-seconds <s>]
+  settings <roomId> --version <n> [--slow-mode <s>] [--max-length <n>] [--poll-seconds <s>] [--ng-words <a,b,…>]
   ping <roomId>                                                    (pushed only)
 
 Where (defaults suit npm start)
@@ -53,6 +53,7 @@ export async function runEventCli(
       'slow-mode': { type: 'string' },
       'max-length': { type: 'string' },
       'poll-seconds': { type: 'string' },
+      'ng-words': { type: 'string' },
       'graphql-url': { type: 'string' },
       region: { type: 'string' },
       endpoint: { type: 'string' },

@@ -17,6 +17,7 @@ Options for create
   --max-length <n>          longest comment in characters (default 200)
   --poll-seconds <n>        poll interval and CDN cache lifetime of live (default 3)
   --segment-seconds <n>     segment length, fixed once created (default 10)
+  --ng-words <a,b,…>        words comments may not contain (matched after width/case folding)
   --shards <n>              write shards (default 1)
 
 Where
@@ -37,6 +38,7 @@ export async function runRoomCli(
       'slow-mode': { type: 'string' },
       'max-length': { type: 'string' },
       'poll-seconds': { type: 'string' },
+      'ng-words': { type: 'string' },
       'segment-seconds': { type: 'string' },
       shards: { type: 'string' },
       table: { type: 'string' },

@@ -1,6 +1,7 @@
 import type { Comment, PostCommentBody, Viewer } from './comment.js';
 import { ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError } from './errors.js';
 import { commentIdTime, newCommentId } from './ids.js';
+import { findNgWord } from './ng-words.js';
 import type { Clock, CommentWriter, RoomReader } from './ports.js';
 import { activeBan } from './room.js';
 import { pickWriteShard } from './shards.js';
@@ -37,10 +38,11 @@ export async function postComment(
   const maxLength = room.settings.maxCommentLength;
   const tooLong = codePointLength(text) > maxLength;
   const ban = activeBan(room, viewer.userId, deps.clock());
-  if (room.status !== 'open' || ban || tooLong) {
+  const ngWord = findNgWord(text, room.settings.ngWords) !== undefined;
+  if (room.status !== 'open' || ban || tooLong || ngWord) {
     // A retry of a comment accepted earlier — before the room closed, before a
-    // ban, or under a higher length limit — still gets its answer. Only
-    // refusals pay this read.
+    // ban, under a higher length limit or an older NG-word list — still gets
+    // its answer. Only refusals pay this read.
     const earlier = await deps.comments.findByClientMessageId(roomId, viewer.userId, body.clientMessageId);
     if (earlier) return replay(earlier, text);
     if (room.status !== 'open')
@@ -52,6 +54,7 @@ export async function postComment(
       );
     }
     assertCommentLength(text, maxLength);
+    throw new UnprocessableError('ng_word', 'Your comment contains a word this room does not allow.');
   }
 
   const nowMs = deps.clock();

@@ -14,6 +14,8 @@ export const RoomSettings = z.strictObject({
   pollIntervalSeconds: z.number().int().min(1).max(60).default(3),
   /** Length of one feed segment. Fixed when the room is created. */
   segmentSeconds: z.number().int().min(1).max(300).default(10),
+  /** Words a comment may not contain (matched after folding; see ng-words.ts). Never shown to viewers. */
+  ngWords: z.array(z.string().min(1).max(50)).max(500).default([]),
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 

@@ -280,6 +280,22 @@ describe('local stack, end to end', () => {
     expect(next.body.comments.map((c) => c.text)).toEqual(['fresh']);
   });
 
+  it('refuses a comment with one of the room’s NG words, however it is written, and writes nothing', async () => {
+    const roomId = await newRoom('--ng-words', 'spoiler, ネタバレ');
+    const token = await tokenFor('gina');
+
+    const refused = await post(roomId, token, {
+      text: 'ｓｐｏｉｌ ｅｒ: the drummer leaves',
+      clientMessageId: 'n1',
+    });
+    const clean = await post(roomId, token, { text: 'what a show', clientMessageId: 'n2' });
+
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ code: 'ng_word', retryable: false });
+    expect(clean.status).toBe(201);
+    expect((await stores.commentItems(roomId, 1)).map((i) => i.text)).toEqual(['what a show']);
+  });
+
   it('answers CORS preflights and unknown routes like the gateway in AWS', async () => {
     const preflight = await fetch(`${stack.edgeUrl}/v1/rooms/demo/comments`, { method: 'OPTIONS' });
     expect(preflight.status).toBe(204);

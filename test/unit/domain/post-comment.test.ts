@@ -442,4 +442,29 @@ describe('postComment', () => {
       ).resolves.toBeDefined();
     });
   });
+
+  describe('NG words', () => {
+    it('refuses a comment containing one of the room’s NG words, however written, with 422 ng_word', async () => {
+      const { room, rooms, comments, deps } = setup();
+      rooms.put({ ...room, settings: { ...room.settings, ngWords: ['spoiler'] } });
+
+      const error = await rejection(
+        postComment(deps, room.roomId, aViewer(), body('big ＳＰＯＩＬ ＥＲ ahead')),
+      );
+
+      expect(error).toMatchObject({ status: 422, code: 'ng_word', retryable: false });
+      expect(error.message).not.toContain('spoiler');
+      expect(comments.creates).toHaveLength(0);
+    });
+
+    it('still answers a retry of a comment accepted before the word was listed', async () => {
+      const { room, rooms, deps } = setup();
+      const first = await postComment(deps, room.roomId, aViewer(), body('no spoilers please', 'm-1'));
+      rooms.put({ ...room, settings: { ...room.settings, ngWords: ['spoiler'] } });
+
+      const again = await postComment(deps, room.roomId, aViewer(), body('no spoilers please', 'm-1'));
+
+      expect(again).toEqual({ comment: first.comment, replayed: true });
+    });
+  });
 });

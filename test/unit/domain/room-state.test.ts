@@ -7,7 +7,7 @@ import {
   type RoomStateDeps,
 } from '../../../lambdas/domain/room-state.js';
 import { getLive } from '../../../lambdas/domain/read-feed.js';
-import { MAX_ROOM_BANS } from '../../../lambdas/domain/room.js';
+import { MAX_ROOM_BANS, publicRoom } from '../../../lambdas/domain/room.js';
 import { aRoom, InMemoryComments, InMemoryRooms, manualClock, rejection } from '../fakes.js';
 
 function setup() {
@@ -119,7 +119,7 @@ describe('changeSettings', () => {
     const { value } = await changeSettings(deps, room.roomId, { slowModeSeconds: 30 }, room.version);
 
     expect(value.version).toBe(room.version + 1);
-    expect((await live()).room.settings).toEqual({ ...room.settings, slowModeSeconds: 30 });
+    expect((await live()).room.settings).toEqual({ ...publicRoom(room).settings, slowModeSeconds: 30 });
     expect(published).toEqual([
       expect.objectContaining({
         kind: 'SETTINGS_CHANGED',

@@ -15,7 +15,13 @@ describe('createRoom', () => {
       roomId: 'launch-2030',
       title: 'Launch',
       status: 'open',
-      settings: { slowModeSeconds: 0, maxCommentLength: 200, pollIntervalSeconds: 3, segmentSeconds: 10 },
+      settings: {
+        slowModeSeconds: 0,
+        maxCommentLength: 200,
+        pollIntervalSeconds: 3,
+        segmentSeconds: 10,
+        ngWords: [],
+      },
       shards: { write: 1, read: 1 },
       bans: {},
       version: 1,
@@ -39,6 +45,7 @@ describe('createRoom', () => {
       maxCommentLength: 200,
       pollIntervalSeconds: 3,
       segmentSeconds: 5,
+      ngWords: [],
     });
   });
 
@@ -93,6 +100,7 @@ describe('RoomSettings', () => {
       maxCommentLength: 200,
       pollIntervalSeconds: 3,
       segmentSeconds: 10,
+      ngWords: [],
     });
   });
 
@@ -188,5 +196,14 @@ describe('publicRoom', () => {
     const visible = publicRoom(room);
 
     expect(visible.settings).not.toBe(room.settings);
+  });
+
+  describe('NG words', () => {
+    it('are kept in the settings and never shown to viewers', () => {
+      const room = createRoom({ roomId: 'r', title: 't', settings: { ngWords: ['secret-word'] } }, CREATED);
+
+      expect(room.settings.ngWords).toEqual(['secret-word']);
+      expect(JSON.stringify(publicRoom(room))).not.toContain('secret-word');
+    });
   });
 });
