@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AppSyncPublisher } from '../lambdas/adapters/appsync-publisher.js';
+import { CloudFrontInvalidator, LocalEdgeInvalidator } from '../lambdas/adapters/cloudfront-invalidator.js';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoCommentStore } from '../lambdas/adapters/dynamodb/comment-store.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
@@ -32,7 +33,9 @@ Where (defaults suit npm start)
   --region <region>       (default $AWS_REGION, else us-east-1)
   --endpoint <url>        DynamoDB endpoint (default $AWS_ENDPOINT_URL_DYNAMODB, else AWS)
   --comments-table <name> (default $COMMENTS_TABLE_NAME, else local-CommentsTable)
-  --control-table <name>  (default $CONTROL_TABLE_NAME, else local-ControlTable)`;
+  --control-table <name>  (default $CONTROL_TABLE_NAME, else local-ControlTable)
+  --distribution-id <id>  CloudFront distribution whose cached segments a deletion invalidates (AWS)
+  --edge-url <url>        the local edge to invalidate instead (default with a local --graphql-url: http://127.0.0.1:3000)`;
 
 /** Runs the event CLI; returns what it prints. Throws an Error whose message is for the user. */
 export async function runEventCli(
@@ -59,6 +62,8 @@ export async function runEventCli(
       endpoint: { type: 'string' },
       'comments-table': { type: 'string' },
       'control-table': { type: 'string' },
+      'distribution-id': { type: 'string' },
+      'edge-url': { type: 'string' },
     },
   });
   const [command, roomId] = positionals;
@@ -85,6 +90,9 @@ export async function runEventCli(
     clock: Date.now,
     retentionDays: 30,
     onPublishFailed: (_, error) => failures.push((error as Error).message),
+    ...edgeInvalidator(values['distribution-id'], values['edge-url'], isLoopback(graphqlUrl)),
+    onInvalidateFailed: (paths, error) =>
+      failures.push(`invalidating ${paths.join(', ')}: ${(error as Error).message}`),
   };
   const need = (value: string | undefined, flag: string) => {
     if (!value) throw new Error(`${command} needs --${flag}.\n\n${EVENT_USAGE}`);
@@ -93,7 +101,9 @@ export async function runEventCli(
   const report = (result: unknown, pushed: boolean) =>
     JSON.stringify(result, null, 2) +
     (pushed
-      ? '\npushed'
+      ? failures.length > 0
+        ? `\npushed, with problems: ${failures.join('; ')}`
+        : '\npushed'
       : `\nstored, but the push failed (${failures.join('; ')}); viewers get it on their next poll`);
   try {
     switch (command) {
@@ -145,4 +155,11 @@ export async function runEventCli(
   } finally {
     client.destroy();
   }
+}
+
+/** Where a deletion's cached segment is invalidated: CloudFront, the local edge, or nowhere. */
+function edgeInvalidator(distributionId: string | undefined, edgeUrl: string | undefined, local: boolean) {
+  if (distributionId) return { edge: new CloudFrontInvalidator(distributionId) };
+  if (edgeUrl ?? local) return { edge: new LocalEdgeInvalidator(edgeUrl ?? 'http://127.0.0.1:3000') };
+  return {};
 }

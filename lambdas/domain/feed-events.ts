@@ -1,10 +1,11 @@
 import type { Comment, NoticeLevel, Viewer } from './comment.js';
 import { NotFoundError } from './errors.js';
 import { commentIdTime, newCommentId } from './ids.js';
-import type { Clock, FeedWriter, RoomReader } from './ports.js';
+import type { Clock, EdgeInvalidator, FeedWriter, RoomReader } from './ports.js';
 import { pushEvent, type Published, type PushDeps } from './push.js';
 import { GLOBAL_ROOM_ID } from './room-event.js';
 import type { Room } from './room.js';
+import { segmentOf } from './segments.js';
 import { pickWriteShard } from './shards.js';
 import { normalizeCommentText } from './text-rules.js';
 
@@ -16,6 +17,9 @@ import { normalizeCommentText } from './text-rules.js';
 export interface FeedEventDeps extends PushDeps {
   readonly rooms: RoomReader;
   readonly feed: FeedWriter;
+  /** Drops cached copies of segments a deletion changed; without it, closed segments keep them up to a day. */
+  readonly edge?: EdgeInvalidator;
+  readonly onInvalidateFailed?: (paths: readonly string[], error: unknown) => void;
   readonly clock: Clock;
   readonly retentionDays: number;
   readonly random?: () => number;
@@ -97,6 +101,7 @@ export async function deleteComment(
   }
   if (outcome === 'already-deleted') return { value: outcome, pushed: false };
   const pushed = await pushEvent(deps, tombstoneId, roomId, 'COMMENT_DELETED', { commentId });
+  await invalidateSegment(deps, room, commentId, tombstoneId);
   return { value: outcome, pushed };
 }
 
@@ -111,6 +116,25 @@ export async function ping(deps: Pick<FeedEventDeps, 'publisher' | 'clock'>, roo
     payload: { nonce },
   });
   return id;
+}
+
+/**
+ * The current segment is cached for a poll interval only, so it heals by
+ * itself; an earlier one may be cached for a day (or be closing right now),
+ * so its CDN copy is invalidated. A failure is reported, not thrown: the
+ * deletion is stored, and `live`'s tombstone reaches polling players anyway.
+ */
+async function invalidateSegment(deps: FeedEventDeps, room: Room, commentId: string, reference: string) {
+  if (!deps.edge) return;
+  const { segmentSeconds } = room.settings;
+  const n = segmentOf(commentIdTime(commentId), segmentSeconds);
+  if (n >= segmentOf(deps.clock(), segmentSeconds)) return;
+  const paths = [`/v1/rooms/${room.roomId}/segments/${n}`];
+  try {
+    await deps.edge.invalidate(paths, reference);
+  } catch (error) {
+    deps.onInvalidateFailed?.(paths, error);
+  }
 }
 
 async function findRoom(rooms: RoomReader, roomId: string): Promise<Room> {

@@ -84,3 +84,9 @@ export type Clock = () => number;
 export interface RealtimePublisher {
   publish(event: RoomEvent): Promise<void>;
 }
+
+/** Drops cached copies of paths at the CDN (CloudFront invalidation in AWS; the local edge locally). */
+export interface EdgeInvalidator {
+  /** `reference` makes a retry of the same invalidation a no-op. */
+  invalidate(paths: readonly string[], reference: string): Promise<void>;
+}

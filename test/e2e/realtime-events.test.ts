@@ -3,7 +3,9 @@ import { runEventCli } from '../../bin/event-cli.js';
 import { runRoomCli } from '../../bin/room-cli.js';
 import { readWireEvent, type RoomEvent } from '../../lambdas/domain/room-event.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { segmentOf } from '../../lambdas/domain/segments.js';
 import { eventOf, GLOBAL_EVENT, RawClient, ROOM_EVENT, useRealtime } from '../helpers/appsync.js';
+import { seedComment, testStores } from '../helpers/store.js';
 
 /**
  * Issue 3's promise, end to end on the local stack: an event is persisted
@@ -220,5 +222,23 @@ describe('realtime events, persisted then pushed', () => {
       status: 409,
     });
     sub.client.close();
+  });
+
+  it('a deletion from a closed segment cached at the edge invalidates it there', async () => {
+    const stores = testStores();
+    const room = await stores.room({ createdAt: new Date(Date.now() - 3_600_000) });
+    const old = await seedComment(stores, room, Date.now() - 600_000);
+    const path = `/v1/rooms/${room.roomId}/segments/${segmentOf(Date.parse(old.createdAt), 10)}`;
+    const cached = await fetch(`${stack.edgeUrl}${path}`);
+    expect(((await cached.json()) as { comments: { id: string }[] }).comments.map((c) => c.id)).toEqual([
+      old.id,
+    ]);
+    expect((await fetch(`${stack.edgeUrl}${path}`)).headers.get('x-cache')).toMatch(/^Hit/);
+
+    await runEventCli(['delete', room.roomId, '--comment', old.id, '--edge-url', stack.edgeUrl]);
+
+    const after = await fetch(`${stack.edgeUrl}${path}`);
+    expect(after.headers.get('x-cache')).toMatch(/^Miss/);
+    expect(((await after.json()) as { comments: unknown[] }).comments).toEqual([]);
   });
 });

@@ -112,3 +112,58 @@ describe('a deleted comment', () => {
     });
   });
 });
+
+describe('deleting from an earlier segment', () => {
+  function withEdge(failing = false) {
+    const context = setup();
+    const invalidated: { paths: readonly string[]; reference: string }[] = [];
+    const failures: (readonly string[])[] = [];
+    const deps = {
+      ...context.deps,
+      edge: {
+        invalidate: async (paths: readonly string[], reference: string) => {
+          if (failing) throw new Error('CloudFront unreachable');
+          invalidated.push({ paths, reference });
+        },
+      },
+      onInvalidateFailed: (paths: readonly string[]) => void failures.push(paths),
+    };
+    return { ...context, deps, invalidated, failures };
+  }
+
+  it('invalidates that segment at the CDN, with the tombstone id as the reference', async () => {
+    const { rooms, comments, deps, invalidated, published } = withEdge();
+    const room = rooms[0]!;
+    const old = comments.seed(aComment(room.roomId, Date.now() - 30_000));
+
+    await deleteComment(deps, room.roomId, old.id);
+
+    const n = segmentOf(Date.parse(old.createdAt), 10);
+    expect(invalidated).toEqual([
+      { paths: [`/v1/rooms/${room.roomId}/segments/${n}`], reference: published[0]!.id },
+    ]);
+  });
+
+  it('leaves the current segment alone: its short cache heals by itself', async () => {
+    const { rooms, comments, deps, invalidated } = withEdge();
+    const room = rooms[0]!;
+    const now = comments.seed(aComment(room.roomId, Date.now()));
+
+    await deleteComment(deps, room.roomId, now.id);
+
+    expect(invalidated).toEqual([]);
+  });
+
+  it('reports a failed invalidation and still deletes', async () => {
+    const { rooms, comments, deps, failures, read } = withEdge(true);
+    const room = rooms[0]!;
+    const old = comments.seed(aComment(room.roomId, Date.now() - 30_000));
+
+    const result = await deleteComment(deps, room.roomId, old.id);
+
+    expect(result.value).toBe('deleted');
+    expect(failures).toHaveLength(1);
+    const segment = await getSegment(read, room.roomId, String(segmentOf(Date.parse(old.createdAt), 10)));
+    expect(segment.state === 'future' ? ['?'] : segment.document.comments).toEqual([]);
+  });
+});
