@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { AppSyncPublisher } from '../../lambdas/adapters/appsync-publisher.js';
 import { readWireEvent, type RoomEvent } from '../../lambdas/domain/room-event.js';
+import { ROOM_EVENT } from '../helpers/appsync.js';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/server.js';
 
 /**
@@ -53,17 +54,8 @@ afterAll(async () => {
 
 type OnRoomEvent = GraphQLSubscription<{ onRoomEvent: Record<string, unknown> }>;
 
-const ON_ROOM_EVENT = /* GraphQL */ `
-  subscription OnRoomEvent($roomId: ID!) {
-    onRoomEvent(roomId: $roomId) {
-      id
-      roomId
-      kind
-      time
-      payload
-    }
-  }
-`;
+/** The same subscription the protocol tests send. */
+const ON_ROOM_EVENT = ROOM_EVENT;
 
 function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
