@@ -92,7 +92,7 @@ describe('realtime events, persisted then pushed', () => {
     const before = await live(roomId);
     expect(own(roomId, before).map((c) => c.id)).toEqual([comment.id]);
 
-    const output = await runEventCli(['delete', roomId, '--comment', comment.id]);
+    const output = await runEventCli(['delete', roomId, '--comment', comment.id, '--edge-url', stack.edgeUrl]);
 
     expect(output).toMatch(/pushed$/);
     const event = await sub.nextEvent((e) => e.kind === 'COMMENT_DELETED');
