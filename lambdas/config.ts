@@ -14,6 +14,24 @@ export const Config = z.object({
   LIVE_COMMENT_LIMIT: z.coerce.number().int().min(1).max(1_000).default(200),
   /** Days a comment is kept before the table's TTL removes it. */
   COMMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+
+  // The admin function's settings (unset for the viewer functions).
+  /** Where the backend publishes realtime events (AppSync's GraphQL endpoint; IAM-signed). */
+  REALTIME_GRAPHQL_URL: z.url().optional(),
+  /** What players are told to connect to (connection info): GraphQL URL, realtime URL and API key. */
+  REALTIME_CLIENT_GRAPHQL_URL: z.url().optional(),
+  REALTIME_CLIENT_REALTIME_URL: z.url().optional(),
+  REALTIME_API_KEY: z.string().min(1).optional(),
+  /** The AppSync API id: the dimension of its CloudWatch metrics (statistics). */
+  REALTIME_API_ID: z.string().min(1).optional(),
+  /**
+   * In AWS: an SSM parameter holding `{"distributionId","url"}` of the CloudFront
+   * distribution. A parameter, not variables: the distribution is built after
+   * the functions (it fronts their API), so they cannot reference it directly.
+   */
+  EDGE_PARAMETER_NAME: z.string().min(1).optional(),
+  /** Locally: the edge's URL (public base URL, invalidations, local counters). Wins over the parameter. */
+  LOCAL_EDGE_URL: z.url().optional(),
 });
 export type Config = z.infer<typeof Config>;
 

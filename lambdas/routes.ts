@@ -6,9 +6,15 @@ import { MAX_POST_DURATION_MS } from './domain/segments.js';
 
 /** `edge`: cacheable by path alone, served through the CDN. `none`: never cached, `Authorization` forwarded. */
 export type CacheClass = 'edge' | 'none';
-export type HttpMethod = 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export type FunctionName = 'postComment' | 'getLive' | 'getSegment' | 'getRoom';
+/**
+ * `public`: no gateway authoriser (public reads; the post function verifies the viewer's own JWT).
+ * `admin`: the Cognito user pool authoriser runs first and hands the function the token's claims.
+ */
+export type RouteAuth = 'public' | 'admin';
+
+export type FunctionName = 'postComment' | 'getLive' | 'getSegment' | 'getRoom' | 'admin';
 
 export interface FunctionDefinition {
   /** Handler module, relative to the project root; it exports `handler`. */
@@ -20,6 +26,12 @@ export interface FunctionDefinition {
     readonly comments: 'write' | 'query';
     readonly control: 'write' | 'read';
   };
+  /** Publishes realtime events (the AppSync `publish` mutation). */
+  readonly publishes?: boolean;
+  /** Invalidates paths at the CDN (a deleted comment's closed segment). */
+  readonly invalidatesEdge?: boolean;
+  /** Reads CloudWatch metrics (statistics). */
+  readonly readsMetrics?: boolean;
 }
 
 export const functions: Record<FunctionName, FunctionDefinition> = {
@@ -47,6 +59,19 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     timeoutMs: 5_000,
     access: { comments: 'query', control: 'read' },
   },
+  /**
+   * The whole control plane in one function: admin traffic is tiny, and one
+   * warm function answers a console's burst of calls (ADR 0010).
+   */
+  admin: {
+    entry: 'lambdas/handlers/admin.ts',
+    description: 'Admin API (operators, moderators, artists)',
+    timeoutMs: 25_000,
+    access: { comments: 'write', control: 'write' },
+    publishes: true,
+    invalidatesEdge: true,
+    readsMetrics: true,
+  },
 };
 
 export interface Route {
@@ -55,19 +80,63 @@ export interface Route {
   readonly path: string;
   readonly function: FunctionName;
   readonly cache: CacheClass;
+  /** Default `public`. */
+  readonly auth?: RouteAuth;
 }
+
+const admin = (method: HttpMethod, path: string): Route => ({
+  method,
+  path: `/admin/v1${path}`,
+  function: 'admin',
+  cache: 'none',
+  auth: 'admin',
+});
+
+/** The control plane (README: Admin API). Never cached; every route needs a user pool token. */
+export const adminRoutes: readonly Route[] = [
+  admin('GET', '/me'),
+  admin('GET', '/rooms'),
+  admin('POST', '/rooms'),
+  admin('GET', '/rooms/{roomId}'),
+  admin('PATCH', '/rooms/{roomId}'),
+  admin('POST', '/rooms/{roomId}/close'),
+  admin('GET', '/rooms/{roomId}/connection'),
+  admin('GET', '/rooms/{roomId}/comments'),
+  admin('DELETE', '/rooms/{roomId}/comments/{commentId}'),
+  admin('POST', '/rooms/{roomId}/purges'),
+  admin('GET', '/rooms/{roomId}/bans'),
+  admin('PUT', '/rooms/{roomId}/bans/{userId}'),
+  admin('DELETE', '/rooms/{roomId}/bans/{userId}'),
+  admin('POST', '/rooms/{roomId}/artist-messages'),
+  admin('GET', '/rooms/{roomId}/stats'),
+  admin('GET', '/rooms/{roomId}/audit'),
+  admin('GET', '/rooms/{roomId}/audit/export'),
+  admin('GET', '/channels/{channelId}/bans'),
+  admin('PUT', '/channels/{channelId}/bans/{userId}'),
+  admin('DELETE', '/channels/{channelId}/bans/{userId}'),
+  admin('GET', '/channels/{channelId}/blocks'),
+  admin('PUT', '/channels/{channelId}/blocks/{userId}'),
+  admin('DELETE', '/channels/{channelId}/blocks/{userId}'),
+  admin('POST', '/notices'),
+  admin('GET', '/ng-words'),
+  admin('PUT', '/ng-words'),
+];
 
 export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/rooms/{roomId}/comments', function: 'postComment', cache: 'none' },
   { method: 'GET', path: '/v1/rooms/{roomId}/live', function: 'getLive', cache: 'edge' },
   { method: 'GET', path: '/v1/rooms/{roomId}/segments/{n}', function: 'getSegment', cache: 'edge' },
   { method: 'GET', path: '/v1/rooms/{roomId}', function: 'getRoom', cache: 'edge' },
+  ...adminRoutes,
 ];
+
+/** The key an operation is registered under: `GET /admin/v1/rooms/{roomId}`. */
+export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
 
 /** CORS for browsers on any origin: public reads, and posts with a bearer token (no cookies). */
 export const cors = {
   allowOrigin: '*',
-  allowMethods: ['GET', 'POST', 'OPTIONS'],
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   allowHeaders: ['Authorization', 'Content-Type'],
   exposeHeaders: ['Retry-After', 'Idempotent-Replayed'],
   maxAgeSeconds: 600,
@@ -86,6 +155,20 @@ export const gatewayResponses = {
     status: 413,
     code: 'payload_too_large',
     message: 'The request is too large.',
+    retryable: false,
+  },
+  /** UNAUTHORIZED: an admin route without a valid user pool token (the authoriser refused it). */
+  unauthorized: {
+    status: 401,
+    code: 'unauthorized',
+    message: 'Sign in: this route needs a valid token from the admin user pool.',
+    retryable: false,
+  },
+  /** ACCESS_DENIED: the authoriser denied the request. */
+  accessDenied: {
+    status: 403,
+    code: 'forbidden',
+    message: 'Access denied.',
     retryable: false,
   },
   /** THROTTLED */

@@ -10,6 +10,7 @@ import {
   type FunctionName,
   type Route,
 } from '../lambdas/routes.js';
+import type { DevUserPool } from './dev-user-pool.js';
 import type { EdgeResponse } from './edge-cache.js';
 import { projectRoot } from './paths.js';
 
@@ -94,6 +95,8 @@ export function gatewayError(kind: keyof typeof gatewayResponses): EdgeResponse 
 export class LocalApiGateway {
   constructor(
     private readonly handlers: Handlers,
+    /** The user pool authoriser of `admin` routes. */
+    private readonly userPool: DevUserPool,
     private readonly stage = 'local',
   ) {}
 
@@ -102,8 +105,14 @@ export class LocalApiGateway {
     const match = matchRoute(request.method === 'HEAD' ? 'GET' : request.method, request.path);
     if (!match) return gatewayError('routeNotFound');
 
+    let claims: Record<string, string> | undefined;
+    if (match.route.auth === 'admin') {
+      claims = await this.userPool.authorize(request.headers.authorization);
+      if (!claims) return gatewayError('unauthorized');
+    }
+
     const definition = functions[match.route.function];
-    const event = this.toEvent(request, match);
+    const event = this.toEvent(request, match, claims);
     const context = lambdaContext(match.route.function, definition.timeoutMs);
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -126,7 +135,11 @@ export class LocalApiGateway {
     }
   }
 
-  private toEvent(request: GatewayRequest, match: RouteMatch): APIGatewayProxyEvent {
+  private toEvent(
+    request: GatewayRequest,
+    match: RouteMatch,
+    claims: Record<string, string> | undefined,
+  ): APIGatewayProxyEvent {
     const query = [...request.query.keys()].length ? Object.fromEntries(request.query.entries()) : null;
     const multiQuery = query
       ? Object.fromEntries([...new Set(request.query.keys())].map((k) => [k, request.query.getAll(k)]))
@@ -147,7 +160,7 @@ export class LocalApiGateway {
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',
-        authorizer: null,
+        authorizer: claims ? { claims } : null,
         protocol: 'HTTP/1.1',
         httpMethod: match.route.method,
         identity: localIdentity(request.sourceIp, request.headers['user-agent'] ?? null),

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { z } from 'zod';
 import { gatewayError, matchRoute, type GatewayRequest, type LocalApiGateway } from './api-gateway.js';
 import type { DevTokenIssuer } from './dev-tokens.js';
+import type { DevUserPool } from './dev-user-pool.js';
+import { ROLES } from '../lambdas/domain/roles.js';
 import type { EdgeCache, EdgeResponse } from './edge-cache.js';
 
 /** API Gateway's own payload limit. */
@@ -12,6 +14,7 @@ export interface LocalServices {
   gateway?: LocalApiGateway;
   readonly edge: EdgeCache;
   readonly tokens: DevTokenIssuer;
+  readonly userPool: DevUserPool;
 }
 
 /**
@@ -130,6 +133,13 @@ const TokenRequest = z.strictObject({
   displayName: z.string().min(1).max(64),
   ttlSeconds: z.number().int().min(-3600).max(86_400).optional(),
 });
+const AdminTokenRequest = z.strictObject({
+  roles: z.array(z.enum(ROLES)).max(3),
+  channels: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).max(50).optional(),
+  userId: z.string().min(1).max(128).optional(),
+  name: z.string().min(1).max(64).optional(),
+  ttlSeconds: z.number().int().min(-3600).max(86_400).optional(),
+});
 const InvalidationRequest = z.strictObject({ paths: z.array(z.string().startsWith('/')).min(1).max(100) });
 
 /** Local-only endpoints: dev identities, the JWKS that verifies them, and edge cache diagnostics. */
@@ -144,6 +154,11 @@ async function localEndpoint(services: LocalServices, request: GatewayRequest): 
       const parsed = TokenRequest.safeParse(parseJson(request.body));
       if (!parsed.success) return invalid(parsed.error);
       return jsonResponse(201, await services.tokens.issue(parsed.data));
+    }
+    case 'POST /local/admin-tokens': {
+      const parsed = AdminTokenRequest.safeParse(parseJson(request.body));
+      if (!parsed.success) return invalid(parsed.error);
+      return jsonResponse(201, await services.userPool.issue(parsed.data));
     }
     case 'GET /local/edge':
       return jsonResponse(200, services.edge.stats());

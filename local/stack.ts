@@ -5,6 +5,7 @@ import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import { LocalApiGateway, loadHandlers } from './api-gateway.js';
 import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, DevTokenIssuer } from './dev-tokens.js';
+import { DevUserPool } from './dev-user-pool.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { EdgeCache } from './edge-cache.js';
 import { close, listen } from './ports.js';
@@ -57,6 +58,8 @@ export interface LocalStack {
   readonly dynamodbEndpoint: string;
   readonly tables: TableNames;
   readonly tokens: DevTokenIssuer;
+  /** The Cognito stand-in: ID tokens for the admin API, per role and channel. */
+  readonly adminTokens: DevUserPool;
   readonly edge: EdgeCache;
   readonly realtime: LocalRealtime;
   stop(): Promise<void>;
@@ -98,7 +101,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const client = new DynamoDBClient({});
     await createTables(client, tables);
 
-    const services: LocalServices = { edge: new EdgeCache(), tokens: await DevTokenIssuer.create() };
+    const services: LocalServices = {
+      edge: new EdgeCache(),
+      tokens: await DevTokenIssuer.create(),
+      userPool: await DevUserPool.create(),
+    };
     const edgeServer = createEdgeServer(services);
     const originServer = createOriginServer(services);
     servers.push(edgeServer, originServer);
@@ -121,8 +128,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       // The functions publish over plain HTTP: same endpoint and code path, no custom CA to trust.
       REALTIME_GRAPHQL_URL: appsync.httpGraphqlUrl,
+      // What the admin API's connection info tells players: the TLS endpoint, as AppSync's.
+      REALTIME_CLIENT_GRAPHQL_URL: appsync.graphqlUrl,
+      REALTIME_CLIENT_REALTIME_URL: appsync.realtimeUrl,
+      REALTIME_API_KEY: appsync.apiKey,
+      LOCAL_EDGE_URL: edgeUrl,
     });
-    services.gateway = new LocalApiGateway(await loadHandlers());
+    services.gateway = new LocalApiGateway(await loadHandlers(), services.userPool);
 
     if (options.seed ?? true)
       await seedDemoRoom(new DynamoRoomStore(createDocumentClient(client), tables.control));
@@ -134,6 +146,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamodbEndpoint: dynamodb.endpoint,
       tables,
       tokens: services.tokens,
+      adminTokens: services.userPool,
       edge: services.edge,
       realtime: {
         graphqlUrl: endpoint.graphqlUrl,

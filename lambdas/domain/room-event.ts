@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RoomSettings } from './room.js';
+import { PublicRoomSettings, RoomStatus } from './room.js';
 
 /**
  * Realtime events: rare, urgent, pushed over AppSync and persisted first.
@@ -40,7 +40,12 @@ export const RoomEventPayloads = {
     until: z.iso.datetime().optional(),
   }),
   USER_UNBANNED: z.strictObject({ userId: z.string(), scope: z.enum(['room', 'channel']) }),
-  SETTINGS_CHANGED: z.strictObject({ settings: RoomSettings, version: z.number().int().min(1) }),
+  // Public settings only: NG words are never sent to viewers.
+  SETTINGS_CHANGED: z.strictObject({
+    settings: PublicRoomSettings,
+    version: z.number().int().min(1),
+    status: RoomStatus.optional(),
+  }),
   PING: z.strictObject({ nonce: z.string().min(1).max(64) }),
 } satisfies Record<RoomEventKind, z.ZodType>;
 

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from './errors.js';
 import { commentIdTime, newCommentId } from './ids.js';
 import type { Clock, RoomReader, RoomWriter } from './ports.js';
 import { pushEvent, type Published, type PushDeps } from './push.js';
-import { MAX_ROOM_BANS, RoomSettings, type Room } from './room.js';
+import { MAX_ROOM_BANS, publicSettings, RoomSettings, type Room } from './room.js';
 
 /**
  * Room state that viewers must converge on: bans and settings. Each change is
@@ -111,7 +111,7 @@ export async function changeSettings(
     );
   }
   const pushed = await pushEvent(deps, id, roomId, 'SETTINGS_CHANGED', {
-    settings: result.settings,
+    settings: publicSettings(result.settings),
     version: result.version,
   });
   return { value: result, pushed };

@@ -10,11 +10,11 @@ import { loadConfig } from '../config.js';
  * and reused by every invocation.
  */
 export const config = loadConfig();
-const doc = createDocumentClient();
-export const rooms = new CachedRoomReader(
-  new DynamoRoomStore(doc, config.CONTROL_TABLE_NAME),
-  config.ROOM_CACHE_TTL_MS,
-);
+export const doc = createDocumentClient();
+/** Uncached: the admin API reads and writes rooms through this (versions must be current). */
+export const roomStore = new DynamoRoomStore(doc, config.CONTROL_TABLE_NAME);
+/** The viewer paths read rooms through a short cache (settings and bans apply within its TTL). */
+export const rooms = new CachedRoomReader(roomStore, config.ROOM_CACHE_TTL_MS);
 export const comments = new DynamoCommentStore(doc, config.COMMENTS_TABLE_NAME, config.CONTROL_TABLE_NAME);
 export const clock = () => Date.now();
 

@@ -13,7 +13,43 @@ declare module 'vitest' {
     jwksUrl: string;
     signingKey: JWK;
     otherSigningKey: JWK;
+    /** Stands in for AppSync's publish endpoint and the local edge (see captureServer). */
+    captureUrl: string;
   }
+}
+
+/**
+ * Records what the admin function sends out — realtime publishes (POST
+ * /graphql, answered like AppSync) and edge invalidations — and replays
+ * them on GET /captured, so integration tests can assert what was pushed.
+ */
+function captureServer(): Server {
+  const captured: { kind: 'publish' | 'invalidation'; body: unknown }[] = [];
+  return createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown) : undefined;
+      if (req.method === 'POST' && req.url === '/graphql') {
+        const event = (body as { variables: { event: Record<string, unknown> } }).variables.event;
+        captured.push({ kind: 'publish', body: { ...event, payload: JSON.parse(String(event.payload)) } });
+        return reply(200, { data: { publish: event } });
+      }
+      if (req.method === 'POST' && req.url === '/local/edge/invalidations') {
+        captured.push({ kind: 'invalidation', body });
+        return reply(201, { dropped: 0 });
+      }
+      if (req.method === 'GET' && req.url === '/local/stats') {
+        return reply(200, { edge: { requests: {} }, realtime: { connections: 0, subscriptions: {} } });
+      }
+      if (req.method === 'GET' && req.url === '/captured') return reply(200, captured);
+      return reply(404, { code: 'route_not_found' });
+    });
+  });
 }
 
 /**
@@ -45,6 +81,12 @@ export default async function setup(project: TestProject) {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
+  const capture = captureServer();
+  await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
+  const captureAddress = capture.address();
+  const capturePort = typeof captureAddress === 'object' && captureAddress ? captureAddress.port : 0;
+  project.provide('captureUrl', `http://127.0.0.1:${capturePort}`);
+
   project.provide('dynamodbEndpoint', dynamodb.endpoint);
   project.provide('commentsTable', tables.comments);
   project.provide('controlTable', tables.control);
@@ -54,6 +96,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     server.close();
+    capture.close();
     await dynamodb.stop();
   };
 }

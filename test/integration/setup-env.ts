@@ -16,4 +16,10 @@ Object.assign(process.env, {
   // Rooms change under the tests' feet (closing, settings): no stale copies.
   ROOM_CACHE_TTL_MS: '0',
   LIVE_COMMENT_LIMIT: '50',
+  // The admin function publishes to, and invalidates at, the capture server (global-setup.ts).
+  REALTIME_GRAPHQL_URL: `${inject('captureUrl')}/graphql`,
+  REALTIME_CLIENT_GRAPHQL_URL: 'https://appsync.test/graphql',
+  REALTIME_CLIENT_REALTIME_URL: 'wss://appsync-realtime.test/graphql/realtime',
+  REALTIME_API_KEY: 'da2-testkey',
+  LOCAL_EDGE_URL: inject('captureUrl'),
 });

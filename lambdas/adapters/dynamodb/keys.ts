@@ -15,3 +15,6 @@ export const slowModeKey = (roomId: string, userId: string) => ({
   pk: `slow#${roomId}#${userId}`,
   sk: 'slow',
 });
+
+/** An audit log's partition: `audit#room#<id>`, `audit#channel#<id>` or `audit#global`; sk = entry id. */
+export const auditPartition = (scope: string) => `audit#${scope}`;
