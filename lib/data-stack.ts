@@ -1,5 +1,12 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, type CfnTable, type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  type CfnTable,
+  type ITable,
+  ProjectionType,
+  Table,
+} from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { commentsTable, controlTable, type TableDefinition } from '../lambdas/tables.js';
 import { assertStage, type Stage, type StageSettings, stageSettings } from './stage-config.js';
@@ -48,6 +55,14 @@ function tableFromDefinition(scope: Construct, definition: TableDefinition, sett
     removalPolicy: settings.removalPolicy,
     deletionProtection: settings.deletionProtection,
   });
+  for (const index of definition.globalIndexes ?? []) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.name,
+      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+  }
   (table.node.defaultChild as CfnTable).overrideLogicalId(definition.id);
   return table;
 }

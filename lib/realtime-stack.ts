@@ -1,5 +1,6 @@
 import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { RealtimeEndpoints } from './constructs/chat-function.js';
 import { RealtimeApi } from './constructs/realtime-api.js';
 import { assertStage, type Stage, stageSettings } from './stage-config.js';
 
@@ -36,6 +37,11 @@ export class RealtimeStack extends Stack {
       ...(props.apiKeys ? { apiKeys: props.apiKeys } : {}),
     });
 
+    // Every key's value is exported whether or not the Api stack uses it yet. Otherwise a rotation
+    // (ADR 0009) would fail: the deploy that makes the new key current would remove the export of
+    // the old one while the deployed Api stack still imports it. The key value is not a secret.
+    for (const key of this.realtime.apiKeys) this.exportValue(key.attrApiKeyId);
+
     new CfnOutput(this, 'GraphqlUrl', {
       description: 'AppSync GraphQL endpoint (HTTPS): the backend publishes here with IAM.',
       value: this.realtime.api.graphqlUrl,
@@ -52,5 +58,19 @@ export class RealtimeStack extends Stack {
       description: 'When the API keys lapse unless this stack is deployed again (ADR 0009).',
       value: this.realtime.apiKeyExpiration.date.toISOString(),
     });
+  }
+
+  /**
+   * What the admin function needs (the Api stack imports these). The key is `attrApiKeyId`, the
+   * value players send as `x-api-key`, as the `ApiKeyId` output documents (ADR 0009).
+   */
+  get endpoints(): RealtimeEndpoints {
+    return {
+      graphqlUrl: this.realtime.api.graphqlUrl,
+      realtimeUrl: this.realtime.realtimeUrl,
+      apiKey: this.realtime.currentApiKey.attrApiKeyId,
+      apiId: this.realtime.api.apiId,
+      publishPolicy: this.realtime.publishPolicy,
+    };
   }
 }

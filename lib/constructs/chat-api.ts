@@ -2,14 +2,19 @@ import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
+  AuthorizationType,
+  CognitoUserPoolsAuthorizer,
   EndpointType,
+  IdentitySource,
   type IResource,
   LambdaIntegration,
+  type MethodOptions,
   LogGroupLogDestination,
   MethodLoggingLevel,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
@@ -27,9 +32,22 @@ export type GatewayResponses = typeof gatewayResponseTable;
 const GATEWAY_RESPONSE_TYPES: Record<keyof GatewayResponses, ResponseType> = {
   routeNotFound: ResponseType.MISSING_AUTHENTICATION_TOKEN,
   bodyTooLarge: ResponseType.REQUEST_TOO_LARGE,
+  unauthorized: ResponseType.UNAUTHORIZED,
+  accessDenied: ResponseType.ACCESS_DENIED,
   throttled: ResponseType.THROTTLED,
   serverError: ResponseType.DEFAULT_5XX,
 };
+
+/**
+ * The Cache-Control of a gateway response, by status: the handlers' rule (ADR 0004) — 4xx may be
+ * cached a second, 5xx and 429 never — except 401 and 403, which answer one caller's token, not
+ * the path, and so must never be served to anyone else.
+ */
+export function gatewayResponseCacheControl(status: number): string {
+  return status >= 500 || status === 429 || status === 401 || status === 403
+    ? 'no-store'
+    : 'public, max-age=1';
+}
 
 export interface StageThrottling {
   /** Steady-state requests per second for the whole stage. */
@@ -48,6 +66,11 @@ export interface ChatApiProps {
   /** The answers API Gateway gives by itself, in the API's JSON error shape. */
   readonly gatewayResponses: GatewayResponses;
   readonly throttling: StageThrottling;
+  /**
+   * The user pool whose ID tokens the `admin` routes require (a Cognito authoriser on each of them).
+   * Required when any route is `auth: 'admin'`.
+   */
+  readonly adminUserPool?: IUserPool;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
   /**
@@ -67,6 +90,8 @@ export interface ChatApiProps {
  */
 export class ChatApi extends Construct {
   readonly restApi: RestApi;
+  /** The Cognito authoriser of the `admin` routes; undefined when the route table has none. */
+  readonly adminAuthorizer?: CognitoUserPoolsAuthorizer;
 
   constructor(scope: Construct, id: string, props: ChatApiProps) {
     super(scope, id);
@@ -111,13 +136,34 @@ export class ChatApi extends Construct {
       return integration;
     };
 
+    if (props.routes.some((route) => route.auth === 'admin')) {
+      if (!props.adminUserPool) {
+        throw new Error(`${id}: the route table has admin routes; pass adminUserPool for their authoriser.`);
+      }
+      // The console sends the ID token: unlike the access token it carries cognito:groups and
+      // custom:channels, which the authoriser hands the admin function as claims.
+      this.adminAuthorizer = new CognitoUserPoolsAuthorizer(this, 'AdminAuthorizer', {
+        authorizerName: 'admin-user-pool',
+        cognitoUserPools: [props.adminUserPool],
+        identitySource: IdentitySource.header('Authorization'),
+      });
+    }
+
     const withPreflight = new Set<IResource>();
     for (const route of props.routes) {
       const resource = this.restApi.root.resourceForPath(route.path);
-      const method = resource.addMethod(route.method, integrationFor(route.function));
-      Validations.of(method).acknowledge(
-        ...(route.cache === 'edge' ? PUBLIC_READ_ACKNOWLEDGEMENTS : TOKEN_IN_FUNCTION_ACKNOWLEDGEMENTS),
-      );
+      const options: MethodOptions =
+        route.auth === 'admin'
+          ? { authorizer: this.adminAuthorizer, authorizationType: AuthorizationType.COGNITO }
+          : {};
+      const method = resource.addMethod(route.method, integrationFor(route.function), options);
+      // Admin methods satisfy APIG4 and COG4 (a Cognito user pool authoriser): nothing to acknowledge.
+      if (route.auth !== 'admin') {
+        Validations.of(method).acknowledge(
+          ...(route.cache === 'edge' ? PUBLIC_READ_ACKNOWLEDGEMENTS : TOKEN_IN_FUNCTION_ACKNOWLEDGEMENTS),
+        );
+      }
+      // Preflights stay unauthenticated: browsers send OPTIONS without the Authorization header.
       if (!withPreflight.has(resource)) {
         withPreflight.add(resource);
         resource.addCorsPreflight({
@@ -141,8 +187,7 @@ export class ChatApi extends Construct {
         responseHeaders: {
           'Access-Control-Allow-Origin': quoted(props.cors.allowOrigin),
           'Access-Control-Expose-Headers': quoted(props.cors.exposeHeaders.join(', ')),
-          // The handlers' rule (ADR 0004): 4xx other than 429 may be cached a second, 5xx and 429 never.
-          'Cache-Control': quoted(status < 500 && status !== 429 ? 'public, max-age=1' : 'no-store'),
+          'Cache-Control': quoted(gatewayResponseCacheControl(status)),
         },
         templates: { 'application/json': JSON.stringify({ code, message, retryable }) },
       });
@@ -240,6 +285,9 @@ function validateRoutes(routes: readonly Route[], fns: Readonly<Record<string, I
     if (seen.has(key)) throw new Error(`${where} appears twice in lambdas/routes.ts.`);
     seen.add(key);
     if (!fns[route.function]) throw new Error(`${where}: no function named ${route.function}.`);
+    if (route.auth === 'admin' && route.cache !== 'none') {
+      throw new Error(`${where}: an admin route answers one caller; make it cache 'none', never 'edge'.`);
+    }
     // API Gateway allows one parameter name per position: /rooms/{roomId} and /rooms/{id} cannot coexist.
     const segments = route.path.split('/').slice(1);
     segments.forEach((segment, i) => {

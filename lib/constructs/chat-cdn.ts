@@ -26,10 +26,16 @@ import type { Route } from '../../lambdas/routes.js';
  * 502, 503 and 504 CloudFront ignores the origin's `no-store` and keeps the
  * error exactly this long; for 404 it keeps the larger of this and the
  * origin's max-age, which the handlers set to one second on the edge routes.)
+ *
+ * 400 and 403 get 0 (ADR 0011): on the admin routes they answer one caller —
+ * a refused token, a role or channel it lacks, its own query string — and
+ * CloudFront ignores `no-store` for them too, under a cache key (the path) that
+ * every caller shares. With 0, only an origin max-age keeps them: the edge
+ * routes send one second, the admin and post routes send `no-store`.
  */
 export const ERROR_CACHING_SECONDS: Readonly<Record<number, number>> = {
-  400: 1,
-  403: 1,
+  400: 0,
+  403: 0,
   404: 1,
   405: 1,
   414: 1,
@@ -39,6 +45,19 @@ export const ERROR_CACHING_SECONDS: Readonly<Record<number, number>> = {
   503: 1,
   504: 1,
 };
+
+/**
+ * The most cache behaviours (the default one included) the distribution may have. CloudFront's
+ * default quota is 75 today and was 25 for years; staying within 25 works in any account without a
+ * quota request, and each behaviour is one more thing to read when a request lands in the wrong one.
+ */
+export const MAX_CACHE_BEHAVIORS = 25;
+
+/**
+ * The one behaviour for the whole control plane: every route under `/admin/` is uncached and
+ * forwards everything, so one pattern serves them all instead of one per route (ADR 0011).
+ */
+export const ADMIN_PATH_PATTERN = '/admin/*';
 
 export interface ChatCdnProps {
   readonly api: RestApiBase;
@@ -60,7 +79,8 @@ export interface ChatCdnProps {
  * CloudFront in front of the API. `edge` routes share the default behaviour:
  * cache key = path only, TTLs from the origin's `Cache-Control`, request
  * collapsing on. Each `none` route gets an uncached behaviour that forwards
- * everything but `Host` (so `Authorization` and `Content-Type` reach the API).
+ * everything but `Host` (so `Authorization`, `Content-Type` and query strings
+ * reach the API); the admin routes share one, `/admin/*`.
  */
 export class ChatCdn extends Construct {
   readonly distribution: Distribution;
@@ -152,9 +172,11 @@ export function pathPattern(path: string): string {
 }
 
 /**
- * The path patterns of the `none` routes, most specific first. Throws if an
- * `edge` route would fall under one of them: CloudFront chooses behaviours by
- * path alone, so such a route would silently lose its cache.
+ * The path patterns of the `none` routes, most specific first; every route
+ * under `/admin/` shares `ADMIN_PATH_PATTERN`. Throws if an `edge` route would
+ * fall under one of them (CloudFront chooses behaviours by path alone, so such
+ * a route would silently lose its cache), or if the patterns would not fit in
+ * one distribution.
  */
 export function uncachedPathPatterns(routes: readonly Route[]): string[] {
   for (const route of routes) {
@@ -164,7 +186,13 @@ export function uncachedPathPatterns(routes: readonly Route[]): string[] {
       );
     }
   }
-  const patterns = [...new Set(routes.filter((r) => r.cache === 'none').map((r) => pathPattern(r.path)))];
+  const patterns = [
+    ...new Set(
+      routes
+        .filter((r) => r.cache === 'none')
+        .map((r) => (r.path.startsWith('/admin/') ? ADMIN_PATH_PATTERN : pathPattern(r.path))),
+    ),
+  ];
   for (const pattern of patterns) {
     const matcher = globToRegExp(pattern);
     const shadowed = routes.find(
@@ -176,6 +204,12 @@ export function uncachedPathPatterns(routes: readonly Route[]): string[] {
           `of a 'none' route; CloudFront matches behaviours by path only. Give it its own path or make it 'none'.`,
       );
     }
+  }
+  if (patterns.length + 1 > MAX_CACHE_BEHAVIORS) {
+    throw new Error(
+      `The route table needs ${patterns.length} uncached behaviours plus the default, more than the ` +
+        `${MAX_CACHE_BEHAVIORS} this distribution allows itself: group the 'none' routes under fewer path prefixes.`,
+    );
   }
   return patterns.sort((a, b) => b.length - a.length);
 }

@@ -1,14 +1,17 @@
 import { existsSync } from 'node:fs';
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IManagedPolicy, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type IFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
 import type { Config } from '../../lambdas/config.js';
 import type { FunctionDefinition } from '../../lambdas/routes.js';
+import { controlTable } from '../../lambdas/tables.js';
 import { fromProjectRoot } from '../paths.js';
 import { assertNever } from '../stage-config.js';
 
@@ -49,6 +52,16 @@ export const TABLE_ACTIONS = {
   writesControl: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   /** Reading a room. */
   readsControl: ['dynamodb:GetItem'],
+  /** The admin API on the feed: listing (Query), deletions (the transaction's Update and tombstone Put). */
+  moderatesComments: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  /** The admin API on the control table: rooms, channels, lists, audit; listing through its indexes. */
+  administersControl: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:Query',
+  ],
 } as const;
 
 export interface ChatTables {
@@ -56,10 +69,81 @@ export interface ChatTables {
   readonly control: ITable;
 }
 
+/** The realtime API, as a publishing function sees it (from the Realtime stack). */
+export interface RealtimeEndpoints {
+  /** AppSync's GraphQL endpoint: where the backend publishes, signed with IAM. */
+  readonly graphqlUrl: string;
+  /** The realtime (WebSocket) endpoint players subscribe on. */
+  readonly realtimeUrl: string;
+  /** The API key players subscribe with (the newest one). */
+  readonly apiKey: string;
+  /** The API id: the `GraphQLAPIId` dimension of AppSync's CloudWatch metrics. */
+  readonly apiId: string;
+  /** `appsync:GraphQL` on `Mutation.publish` only (`RealtimeApi.publishPolicy`). */
+  readonly publishPolicy: IManagedPolicy;
+}
+
+/** The CDN as the admin function reaches it: by the SSM parameter that names it (ADR 0011). */
+export interface EdgeAccess {
+  readonly distribution: IDistribution;
+  /** Holds `{"distributionId","url"}`; its name is the function's `EDGE_PARAMETER_NAME`. */
+  readonly parameter: IStringParameter;
+}
+
+/** What the definition's capability flags need besides the tables. */
+export interface FunctionCapabilities {
+  /** Needed when the definition `publishes` or `readsMetrics`. */
+  readonly realtime?: RealtimeEndpoints;
+  /**
+   * The fixed name of the edge parameter, needed when the definition `invalidatesEdge` or
+   * `readsMetrics`. A plain string, not the parameter's token: the parameter is made after the
+   * distribution, which is made after the API, which needs this function (ADR 0011).
+   */
+  readonly edgeParameterName?: string;
+}
+
+/**
+ * The environment the capability flags of a definition add, and only those: `publishes` → the
+ * realtime endpoints and key; `readsMetrics` → the AppSync API id and the edge parameter;
+ * `invalidatesEdge` → the edge parameter. Throws when a flag's input is missing.
+ */
+export function capabilityEnvironment(
+  definition: FunctionDefinition,
+  capabilities: FunctionCapabilities,
+): Partial<FunctionEnvironment> {
+  const { realtime, edgeParameterName } = capabilities;
+  const needs = (what: string, flag: string): never => {
+    throw new Error(
+      `${definition.description}: ${flag} needs ${what}; pass it in the function's capabilities.`,
+    );
+  };
+  const environment: Partial<Record<keyof FunctionEnvironment, string>> = {};
+  if (definition.publishes) {
+    if (!realtime) return needs('the realtime endpoints', 'publishes');
+    environment.REALTIME_GRAPHQL_URL = realtime.graphqlUrl;
+    // Without a custom domain, players use the same AppSync endpoints the backend publishes to.
+    environment.REALTIME_CLIENT_GRAPHQL_URL = realtime.graphqlUrl;
+    environment.REALTIME_CLIENT_REALTIME_URL = realtime.realtimeUrl;
+    environment.REALTIME_API_KEY = realtime.apiKey;
+  }
+  if (definition.readsMetrics) {
+    if (!realtime) return needs('the realtime API id', 'readsMetrics');
+    environment.REALTIME_API_ID = realtime.apiId;
+  }
+  if (definition.invalidatesEdge || definition.readsMetrics) {
+    if (!edgeParameterName) return needs('the edge parameter name', 'invalidatesEdge/readsMetrics');
+    environment.EDGE_PARAMETER_NAME = edgeParameterName;
+  }
+  return environment;
+}
+
 export interface ChatFunctionProps {
-  /** The function's entry, timeout and table access, from `lambdas/routes.ts`. */
+  /** The function's entry, timeout, table access and capability flags, from `lambdas/routes.ts`. */
   readonly definition: FunctionDefinition;
+  /** The settings every function gets; the capability flags add theirs (`capabilityEnvironment`). */
   readonly environment: FunctionEnvironment;
+  /** @default none: a definition with a capability flag then fails the synth. */
+  readonly capabilities?: FunctionCapabilities;
   readonly logRetention: RetentionDays;
   /** What happens to the log group when the stack is deleted. */
   readonly logRemovalPolicy: RemovalPolicy;
@@ -80,6 +164,7 @@ export class ChatFunction extends Construct {
   readonly function: IFunction;
   readonly logGroup: ILogGroup;
   private readonly definition: FunctionDefinition;
+  private readonly role: Role;
 
   constructor(scope: Construct, id: string, props: ChatFunctionProps) {
     super(scope, id);
@@ -117,9 +202,12 @@ export class ChatFunction extends Construct {
     // write access to this function's log group only, no logs:CreateLogGroup on *.
     const role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `${definition.description}: logs, traces and its table access`,
+      description: `${definition.description}: logs, traces, its table access and its capabilities`,
     });
+    this.role = role;
     this.logGroup.grantWrite(role);
+    const capabilities = props.capabilities ?? {};
+    const extraEnvironment = capabilityEnvironment(definition, capabilities);
 
     const fn = new NodejsFunction(this, 'Function', {
       description: definition.description,
@@ -137,6 +225,7 @@ export class ChatFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       environment: {
         ...props.environment,
+        ...extraEnvironment,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -160,12 +249,52 @@ export class ChatFunction extends Construct {
         'Added by CDK for active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no ' +
         'resource-level permissions (Service Authorization Reference), so their resource must be *.',
     });
+    if (definition.publishes) role.addManagedPolicy(capabilities.realtime!.publishPolicy);
+    if (definition.readsMetrics) {
+      // Its own policy, so that its IAM5 acknowledgement carries its own reason (the role's is X-Ray's).
+      const metrics = new Policy(this, 'MetricsPolicy', {
+        roles: [role],
+        statements: [new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] })],
+      });
+      Validations.of(metrics).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'cloudwatch:GetMetricData supports no resource-level permissions (Service Authorization Reference), ' +
+          'so its resource must be *. It reads metrics only (room statistics: AppSync connections, CloudFront ' +
+          'requests); no other CloudWatch action is granted.',
+      });
+    }
+
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
         'Node.js 22 is pinned on purpose: the bundles target node22 and the handlers are tested on the ' +
         'Node versions of the toolchain (ADR 0001). Move to the next runtime together with the toolchain.',
     });
+  }
+
+  /**
+   * Lets an `invalidatesEdge` function invalidate the distribution, and an `invalidatesEdge` or
+   * `readsMetrics` one read the edge parameter; nothing for other functions. Called once the CDN
+   * exists. A separate policy, not the role's default one: the function waits for its default
+   * policy, the distribution waits for the API and so for the function, and a reference from the
+   * default policy to the distribution would close that loop.
+   */
+  grantEdgeAccess(edge: EdgeAccess): void {
+    const { invalidatesEdge, readsMetrics } = this.definition;
+    if (!invalidatesEdge && !readsMetrics) return;
+    const statements = [
+      new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [edge.parameter.parameterArn] }),
+    ];
+    if (invalidatesEdge) {
+      statements.push(
+        new PolicyStatement({
+          actions: ['cloudfront:CreateInvalidation'],
+          resources: [edge.distribution.distributionArn],
+        }),
+      );
+    }
+    new Policy(this, 'EdgePolicy', { roles: [this.role], statements });
   }
 
   /** Grants exactly what `definition.access` in `lambdas/routes.ts` says. */
@@ -178,6 +307,9 @@ export class ChatFunction extends Construct {
       case 'query':
         this.queriesComments(tables.comments);
         break;
+      case 'moderate':
+        this.allow(tables.comments, TABLE_ACTIONS.moderatesComments);
+        break;
       default:
         assertNever(comments);
     }
@@ -187,6 +319,18 @@ export class ChatFunction extends Construct {
         break;
       case 'read':
         this.readsControl(tables.control);
+        break;
+      case 'admin':
+        this.allow(tables.control, TABLE_ACTIONS.administersControl);
+        // Listing rooms reads the control table's indexes (keys only): Query on exactly those.
+        this.function.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['dynamodb:Query'],
+            resources: (controlTable.globalIndexes ?? []).map(
+              (index) => `${tables.control.tableArn}/index/${index.name}`,
+            ),
+          }),
+        );
         break;
       default:
         assertNever(control);

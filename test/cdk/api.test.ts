@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib';
@@ -11,7 +12,7 @@ import {
   type Route,
   routes,
 } from '../../lambdas/routes.js';
-import { ChatApi } from '../../lib/constructs/chat-api.js';
+import { ChatApi, gatewayResponseCacheControl } from '../../lib/constructs/chat-api.js';
 import { STAGES } from '../../lib/stage-config.js';
 import {
   logicalId,
@@ -146,6 +147,8 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
     const expected: Record<keyof typeof gatewayResponses, string> = {
       routeNotFound: 'MISSING_AUTHENTICATION_TOKEN',
       bodyTooLarge: 'REQUEST_TOO_LARGE',
+      unauthorized: 'UNAUTHORIZED',
+      accessDenied: 'ACCESS_DENIED',
       throttled: 'THROTTLED',
       serverError: 'DEFAULT_5XX',
     };
@@ -162,13 +165,113 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
         "'*'",
       );
     }
-    expect(byType.THROTTLED.ResponseParameters['gatewayresponse.header.Cache-Control']).toBe("'no-store'");
-    expect(byType.DEFAULT_5XX.ResponseParameters['gatewayresponse.header.Cache-Control']).toBe("'no-store'");
+    const cacheControl = (type: string) =>
+      byType[type].ResponseParameters['gatewayresponse.header.Cache-Control'];
+    expect(cacheControl('THROTTLED')).toBe("'no-store'");
+    expect(cacheControl('DEFAULT_5XX')).toBe("'no-store'");
+    // A missing route is the same for everyone: a second at the edge, like the handlers' 4xx.
+    expect(cacheControl('MISSING_AUTHENTICATION_TOKEN')).toBe("'public, max-age=1'");
+  });
+
+  it('refuses a missing or bad admin token with 401 and a denial with 403, in the error shape, never cached', () => {
+    const byType = Object.fromEntries(
+      resourcesOfType(s.api, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => [
+        r.Properties!.ResponseType,
+        r.Properties,
+      ]),
+    ) as Record<string, CfnJson>;
+    for (const [type, status, code] of [
+      ['UNAUTHORIZED', '401', 'unauthorized'],
+      ['ACCESS_DENIED', '403', 'forbidden'],
+    ] as const) {
+      expect(byType[type].StatusCode).toBe(status);
+      const body = JSON.parse(byType[type].ResponseTemplates['application/json']) as Record<string, unknown>;
+      expect(Object.keys(body).sort()).toEqual(['code', 'message', 'retryable']);
+      expect(body.code).toBe(code);
+      expect(body.retryable).toBe(false);
+      // Per token, not per path: no cache may hand one caller's refusal to another.
+      expect(byType[type].ResponseParameters['gatewayresponse.header.Cache-Control']).toBe("'no-store'");
+      // The console (another origin) must be able to read the refusal.
+      expect(byType[type].ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe(
+        `'${cors.allowOrigin}'`,
+      );
+    }
+  });
+
+  describe('the admin user pool authoriser', () => {
+    const authorizers = () => resourcesOfType(s.api, 'AWS::ApiGateway::Authorizer');
+    const authorizerId = () => logicalId(s.stacks.api.http.adminAuthorizer!);
+    const adminRoutes = routes.filter((r) => r.auth === 'admin');
+
+    it('is one Cognito authoriser reading the Authorization header and trusting the Auth stack’s pool', () => {
+      expect(authorizers()).toHaveLength(1);
+      const [[id, authorizer]] = authorizers() as [[string, CfnJson]];
+      expect(id).toBe(authorizerId());
+      expect(authorizer.Properties.Type).toBe('COGNITO_USER_POOLS');
+      expect(authorizer.Properties.IdentitySource).toBe('method.request.header.Authorization');
+      const [provider] = authorizer.Properties.ProviderARNs as CfnJson[];
+      expect(authorizer.Properties.ProviderARNs).toHaveLength(1);
+      const exportName = provider['Fn::ImportValue'] as string;
+      expect(exportName.startsWith(`${s.stacks.auth.stackName}:`)).toBe(true);
+      const outputs = (s.auth.toJSON() as { Outputs: Record<string, CfnJson> }).Outputs;
+      const exported = Object.values(outputs).find((o) => o.Export?.Name === exportName);
+      expect(exported.Value).toEqual({
+        'Fn::GetAtt': [logicalId(s.stacks.auth.adminUsers.userPool), 'Arn'],
+      });
+    });
+
+    it('guards every admin method', () => {
+      expect(adminRoutes.length).toBeGreaterThan(0);
+      const all = methods(s);
+      for (const route of adminRoutes) {
+        const method = all.find((m) => m.method === route.method && m.path === route.path);
+        expect(method?.props.AuthorizationType, `${route.method} ${route.path}`).toBe('COGNITO_USER_POOLS');
+        expect(method!.props.AuthorizerId).toEqual({ Ref: authorizerId() });
+      }
+    });
+
+    it('guards no public method: reads are anonymous, the post function checks the viewer’s own token', () => {
+      const publicRoutes = routes.filter((r) => (r.auth ?? 'public') === 'public');
+      expect(publicRoutes.length).toBeGreaterThan(0);
+      const all = methods(s);
+      for (const route of publicRoutes) {
+        const method = all.find((m) => m.method === route.method && m.path === route.path)!;
+        expect(method.props.AuthorizationType, `${route.method} ${route.path}`).toBe('NONE');
+        expect(method.props.AuthorizerId).toBeUndefined();
+      }
+    });
+
+    it('leaves every CORS preflight unauthenticated, admin paths included', () => {
+      const preflights = methods(s).filter((m) => m.method === 'OPTIONS');
+      expect(preflights.some((m) => m.path.startsWith('/admin/'))).toBe(true);
+      for (const preflight of preflights) {
+        expect(preflight.props.AuthorizationType, preflight.path).toBe('NONE');
+        expect(preflight.props.AuthorizerId).toBeUndefined();
+      }
+    });
+
+    it('is the only authoriser-guarded thing: exactly the admin routes use it', () => {
+      const guarded = methods(s)
+        .filter((m) => m.props.AuthorizerId !== undefined)
+        .map((m) => `${m.method} ${m.path}`)
+        .sort();
+      expect(guarded).toEqual(adminRoutes.map((r) => `${r.method} ${r.path}`).sort());
+    });
+  });
+});
+
+describe('gateway response caching', () => {
+  it('lets the edge keep a 4xx a second, except 401, 403 and 429; never a 5xx', () => {
+    expect(gatewayResponseCacheControl(404)).toBe('public, max-age=1');
+    expect(gatewayResponseCacheControl(413)).toBe('public, max-age=1');
+    for (const status of [401, 403, 429, 500, 502, 504]) {
+      expect(gatewayResponseCacheControl(status), String(status)).toBe('no-store');
+    }
   });
 });
 
 describe('ChatApi route checks', () => {
-  const build = (table: readonly Route[]) => {
+  const build = (table: readonly Route[], options: { userPool?: boolean } = {}) => {
     const stack = new Stack(new App(), 'T');
     const fn = LambdaFunction.fromFunctionArn(stack, 'F', 'arn:aws:lambda:us-east-1:111111111111:function:f');
     const fns = Object.fromEntries(Object.keys(functions).map((name) => [name, fn])) as Record<
@@ -182,6 +285,9 @@ describe('ChatApi route checks', () => {
       cors,
       gatewayResponses,
       throttling: { rateLimit: 1, burstLimit: 1 },
+      ...(options.userPool === false
+        ? {}
+        : { adminUserPool: UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_abcdefghi') }),
       logRetention: RetentionDays.ONE_DAY,
       logRemovalPolicy: RemovalPolicy.DESTROY,
     });
@@ -189,6 +295,24 @@ describe('ChatApi route checks', () => {
 
   it('accepts the real route table', () => {
     expect(() => build(routes)).not.toThrow();
+  });
+
+  it('refuses admin routes without a user pool to authorise them', () => {
+    expect(() => build(routes, { userPool: false })).toThrow(/admin routes; pass adminUserPool/);
+  });
+
+  it('needs no user pool, and makes no authoriser, when no route is an admin route', () => {
+    const api = build(
+      routes.filter((r) => r.auth !== 'admin'),
+      { userPool: false },
+    );
+    expect(api.adminAuthorizer).toBeUndefined();
+  });
+
+  it('refuses an admin route the edge would cache', () => {
+    expect(() =>
+      build([{ method: 'GET', path: '/admin/v1/me', function: 'admin', cache: 'edge', auth: 'admin' }]),
+    ).toThrow(/admin route answers one caller/);
   });
 
   it('refuses two names for the same path parameter position', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { tables } from '../../lambdas/tables.js';
+import {
+  allRoomsIndex,
+  controlTable,
+  roomsByChannelIndex,
+  tables,
+  type TableDefinition,
+} from '../../lambdas/tables.js';
 import { STAGES } from '../../lib/stage-config.js';
 import { resources, resourcesOfType, synthesize } from './synth.js';
 
@@ -40,6 +46,28 @@ describe.each(STAGES)('DataStack (%s)', (stage) => {
       );
     });
 
+    it('has exactly the global indexes of its definition, keys only, keyed by strings', () => {
+      const indexes = (definition as TableDefinition).globalIndexes ?? [];
+      expect(props().GlobalSecondaryIndexes ?? []).toEqual(
+        indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        })),
+      );
+      for (const index of indexes) {
+        expect(props().AttributeDefinitions).toEqual(
+          expect.arrayContaining([
+            { AttributeName: index.partitionKey, AttributeType: 'S' },
+            { AttributeName: index.sortKey, AttributeType: 'S' },
+          ]),
+        );
+      }
+    });
+
     it('bills on demand', () => {
       expect(props().BillingMode).toBe('PAY_PER_REQUEST');
       expect(props().ProvisionedThroughput).toBeUndefined();
@@ -70,6 +98,17 @@ describe.each(STAGES)('DataStack (%s)', (stage) => {
         expect(props().DeletionProtectionEnabled).not.toBe(true);
       });
     }
+  });
+
+  it('lists rooms through the ByChannel and AllRooms indexes of the control table', () => {
+    expect(controlTable.globalIndexes.map((i) => i.name)).toEqual([
+      roomsByChannelIndex.name,
+      allRoomsIndex.name,
+    ]);
+    const names = (
+      all.ControlTable!.Properties as { GlobalSecondaryIndexes: { IndexName: string }[] }
+    ).GlobalSecondaryIndexes.map((i) => i.IndexName);
+    expect(names).toEqual(['ByChannel', 'AllRooms']);
   });
 
   it('outputs both table names for operators and the room CLI', () => {

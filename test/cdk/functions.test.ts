@@ -2,10 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { controlTable } from '../../lambdas/tables.js';
 import { Config } from '../../lambdas/config.js';
 import { MAX_POST_DURATION_MS } from '../../lambdas/domain/segments.js';
 import { type FunctionName, functions } from '../../lambdas/routes.js';
 import { DEV_VIEWER_TOKEN_PLACEHOLDERS } from '../../lib/stage-config.js';
+import { capabilityEnvironment } from '../../lib/constructs/chat-function.js';
 import {
   logicalId,
   PROD_CONTEXT,
@@ -23,9 +25,31 @@ const names = Object.keys(functions) as FunctionName[];
 
 /** What each access level of lambdas/routes.ts must grant — written out here, not imported from lib/. */
 const EXPECTED_ACTIONS = {
-  comments: { write: ['dynamodb:PutItem'], query: ['dynamodb:Query'] },
-  control: { write: ['dynamodb:GetItem', 'dynamodb:PutItem'], read: ['dynamodb:GetItem'] },
+  comments: {
+    write: ['dynamodb:PutItem'],
+    query: ['dynamodb:Query'],
+    moderate: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  },
+  control: {
+    write: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    read: ['dynamodb:GetItem'],
+    admin: [
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ],
+  },
 } as const;
+
+/** Only the admin level lists rooms, through each of the control table's indexes (Query only). */
+const expectedIndexActions = (access: { control: string }) =>
+  access.control === 'admin'
+    ? Object.fromEntries(
+        (controlTable.globalIndexes ?? []).map((i) => [`ControlTable/index/${i.name}`, ['dynamodb:Query']]),
+      )
+    : {};
 
 /** Config keys a function cannot start without: parsing `undefined` fails for them. */
 const requiredConfigKeys = Object.entries(Config.shape)
@@ -41,6 +65,12 @@ function lambdaOf(synthesized: Synthesized, name: FunctionName) {
 
 /** Which table (logical id in the data stack) a cross-stack reference points at. */
 function tableOf(synthesized: Synthesized, reference: unknown): string {
+  // An index ARN: the table's exported ARN joined with "/index/<name>".
+  const join = (reference as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) {
+    const [table, suffix] = join[1];
+    return `${tableOf(synthesized, table)}${String(suffix)}`;
+  }
   const exportName = (reference as { 'Fn::ImportValue'?: string })['Fn::ImportValue'];
   const outputs = (synthesized.data.toJSON() as { Outputs: Record<string, CfnJson> }).Outputs;
   const output = Object.values(outputs).find((o) => o.Export?.Name === exportName);
@@ -60,6 +90,40 @@ function statementsOfRole(template: Template, roleId: string): Statement[] {
   return resourcesOfType(template, 'AWS::IAM::Policy')
     .filter(([, p]) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
     .flatMap(([, p]) => (p.Properties!.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+/** The role's logical id. */
+function roleOf(synthesized: Synthesized, name: FunctionName): string {
+  return (lambdaOf(synthesized, name).props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+}
+
+interface Grant {
+  readonly policy: string;
+  readonly roles: string[];
+  readonly statement: Statement;
+}
+
+/** Every statement with an action of `prefix` (`ssm:`) in the Api stack: its policy and the roles it is on. */
+function grantsOf(synthesized: Synthesized, prefix: string): Grant[] {
+  return resourcesOfType(synthesized.api, 'AWS::IAM::Policy').flatMap(([policy, p]) =>
+    (p.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith(prefix)),
+    ).map((statement) => ({
+      policy,
+      roles: (p.Properties!.Roles as { Ref: string }[]).map((r) => r.Ref),
+      statement,
+    })),
+  );
+}
+
+/** What an Fn::ImportValue in the Api stack points at in the stack that exports it. */
+function exportedValue(synthesized: Synthesized, template: Template, reference: unknown): unknown {
+  const exportName = (reference as { 'Fn::ImportValue'?: string })['Fn::ImportValue'];
+  if (!exportName) throw new Error(`not an import: ${JSON.stringify(reference)}`);
+  const outputs = (template.toJSON() as { Outputs: Record<string, CfnJson> }).Outputs;
+  const output = Object.values(outputs).find((o) => o.Export?.Name === exportName);
+  if (!output) throw new Error(`no export ${exportName}`);
+  return output.Value;
 }
 
 /** `{ CommentsTable: ['dynamodb:Query'], ... }`: every DynamoDB action the function's role allows, per table. */
@@ -129,9 +193,24 @@ describe.each([
       expect(variables.VIEWER_TOKEN_JWKS_URL).toBe(viewerToken.jwksUrl);
       expect(variables.VIEWER_TOKEN_ISSUER).toBe(viewerToken.issuer);
       expect(variables.VIEWER_TOKEN_AUDIENCE).toBe(viewerToken.audience);
-      expect(
-        Config.safeParse({ ...variables, COMMENTS_TABLE_NAME: 'c', CONTROL_TABLE_NAME: 'k' }).success,
-      ).toBe(true);
+      // Deploy-time values (imports, joins) stand in as what they become; the rest parse as given.
+      const deployTime: Record<string, string> = {
+        COMMENTS_TABLE_NAME: 'c',
+        CONTROL_TABLE_NAME: 'k',
+        REALTIME_GRAPHQL_URL: 'https://abc.appsync-api.eu-west-1.amazonaws.com/graphql',
+        REALTIME_CLIENT_GRAPHQL_URL: 'https://abc.appsync-api.eu-west-1.amazonaws.com/graphql',
+        REALTIME_CLIENT_REALTIME_URL: 'wss://abc.appsync-realtime-api.eu-west-1.amazonaws.com/graphql',
+        REALTIME_API_KEY: 'da2-abc',
+        REALTIME_API_ID: 'abc',
+      };
+      const parsed = Object.fromEntries(
+        Object.entries(variables).map(([key, value]) => [
+          key,
+          typeof value === 'string' ? value : (deployTime[key] ?? value),
+        ]),
+      );
+      const result = Config.safeParse(parsed);
+      expect(result.error?.issues ?? []).toEqual([]);
     });
 
     it('logs JSON to its own log group, kept a week in dev and a month in prod', () => {
@@ -148,13 +227,21 @@ describe.each([
       expect(dynamoActionsByTable(synthesized, name)).toEqual({
         CommentsTable: [...EXPECTED_ACTIONS.comments[access.comments]].sort(),
         ControlTable: [...EXPECTED_ACTIONS.control[access.control]].sort(),
+        ...expectedIndexActions(access),
       });
     });
 
-    it('uses no AWS managed policy and writes only to its own log group', () => {
+    it('uses no AWS managed policy, only the publish policy if it publishes, and writes only to its own log group', () => {
       const roleId = (props().Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const role = resources(synthesized.api)[roleId]!;
-      expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+      const managed = (role.Properties!.ManagedPolicyArns ?? []) as unknown[];
+      expect(JSON.stringify(managed)).not.toMatch(/iam::aws:policy/);
+      expect(managed).toHaveLength(functions[name].publishes ? 1 : 0);
+      for (const arn of managed) {
+        expect(exportedValue(synthesized, synthesized.realtime, arn)).toEqual({
+          Ref: logicalId(synthesized.stacks.realtime.realtime.publishPolicy),
+        });
+      }
       const logStatements = statementsOfRole(synthesized.api, roleId).filter((s) =>
         [s.Action].flat().some((a) => a.startsWith('logs:')),
       );
@@ -165,6 +252,123 @@ describe.each([
           Resource: { 'Fn::GetAtt': [(props().LoggingConfig.LogGroup as { Ref: string }).Ref, 'Arn'] },
         },
       ]);
+    });
+  });
+
+  describe('capabilities: only what a definition’s flags ask for', () => {
+    const CAPABILITY_VARIABLES = [
+      'REALTIME_GRAPHQL_URL',
+      'REALTIME_CLIENT_GRAPHQL_URL',
+      'REALTIME_CLIENT_REALTIME_URL',
+      'REALTIME_API_KEY',
+      'REALTIME_API_ID',
+      'EDGE_PARAMETER_NAME',
+      'LOCAL_EDGE_URL',
+    ];
+    const variablesOf = (name: FunctionName) =>
+      lambdaOf(synthesized, name).props.Environment.Variables as Record<string, unknown>;
+    const realtimeValue = (reference: unknown) => exportedValue(synthesized, synthesized.realtime, reference);
+    const apiId = () => logicalId(synthesized.stacks.realtime.realtime.api);
+    const viewerFunctions = names.filter((n) => n !== 'admin');
+
+    it('the definitions: the admin function publishes, invalidates and reads metrics; viewers do none', () => {
+      expect(functions.admin).toMatchObject({ publishes: true, invalidatesEdge: true, readsMetrics: true });
+      for (const name of viewerFunctions) {
+        const { publishes, invalidatesEdge, readsMetrics } = functions[name];
+        expect([publishes, invalidatesEdge, readsMetrics].some(Boolean), name).toBe(false);
+      }
+    });
+
+    it('tells the viewer functions nothing about the realtime API or the edge', () => {
+      for (const name of viewerFunctions) {
+        for (const key of CAPABILITY_VARIABLES)
+          expect(variablesOf(name), `${name} ${key}`).not.toHaveProperty(key);
+      }
+    });
+
+    it('points the admin function at the Realtime stack’s GraphQL URL, realtime URL, API key and id', () => {
+      const variables = variablesOf('admin');
+      const graphqlUrl = { 'Fn::GetAtt': [apiId(), 'GraphQLUrl'] };
+      expect(realtimeValue(variables.REALTIME_GRAPHQL_URL)).toEqual(graphqlUrl);
+      expect(realtimeValue(variables.REALTIME_CLIENT_GRAPHQL_URL)).toEqual(graphqlUrl);
+      expect(realtimeValue(variables.REALTIME_API_ID)).toEqual({ 'Fn::GetAtt': [apiId(), 'ApiId'] });
+      // The newest key; its id is the value players send as x-api-key (ADR 0009).
+      const newest = synthesized.stacks.realtime.realtime.currentApiKey;
+      expect(realtimeValue(variables.REALTIME_API_KEY)).toEqual({
+        'Fn::GetAtt': [synthesized.stacks.realtime.resolve(newest.logicalId), 'ApiKeyId'],
+      });
+      // wss://…appsync-realtime-api…, derived from the imported GraphQL URL.
+      const realtimeUrl = JSON.stringify(variables.REALTIME_CLIENT_REALTIME_URL);
+      expect(realtimeUrl).toContain('"wss"');
+      expect(realtimeUrl).toContain('appsync-realtime-api');
+      expect(realtimeUrl).toContain(JSON.stringify(variables.REALTIME_GRAPHQL_URL));
+    });
+
+    it('names the edge parameter by its fixed name (a reference would be a cycle), never LOCAL_EDGE_URL', () => {
+      const variables = variablesOf('admin');
+      expect(variables.EDGE_PARAMETER_NAME).toBe(`/hybrid-chat/${stage}/edge`);
+      const [[, parameter]] = resourcesOfType(synthesized.api, 'AWS::SSM::Parameter') as [[string, CfnJson]];
+      expect(parameter.Properties.Name).toBe(variables.EDGE_PARAMETER_NAME);
+      expect(variables).not.toHaveProperty('LOCAL_EDGE_URL');
+    });
+
+    it('attaches the publish policy to the admin role only', () => {
+      const publishPolicy = { Ref: logicalId(synthesized.stacks.realtime.realtime.publishPolicy) };
+      const publishers = resourcesOfType(synthesized.api, 'AWS::IAM::Role')
+        .filter(([, r]) =>
+          ((r.Properties!.ManagedPolicyArns ?? []) as unknown[]).some(
+            (arn) =>
+              (arn as Record<string, unknown>)['Fn::ImportValue'] !== undefined &&
+              JSON.stringify(exportedValue(synthesized, synthesized.realtime, arn)) ===
+                JSON.stringify(publishPolicy),
+          ),
+        )
+        .map(([id]) => id);
+      expect(publishers).toEqual([roleOf(synthesized, 'admin')]);
+    });
+
+    it('lets only the admin role invalidate, and only this distribution', () => {
+      const grants = grantsOf(synthesized, 'cloudfront:');
+      expect(grants).toHaveLength(1);
+      const [{ roles, statement }] = grants as [Grant];
+      expect(roles).toEqual([roleOf(synthesized, 'admin')]);
+      expect(statement.Action).toBe('cloudfront:CreateInvalidation');
+      const resource = JSON.stringify(statement.Resource);
+      expect(resource).toContain(JSON.stringify({ Ref: logicalId(synthesized.stacks.api.cdn.distribution) }));
+      expect(resource).toContain(':distribution/');
+      expect(resource).not.toContain('*');
+    });
+
+    it('lets only the admin role read the edge parameter, and nothing else in SSM', () => {
+      const grants = grantsOf(synthesized, 'ssm:');
+      expect(grants).toHaveLength(1);
+      const [{ roles, statement }] = grants as [Grant];
+      expect(roles).toEqual([roleOf(synthesized, 'admin')]);
+      expect(statement.Action).toBe('ssm:GetParameter');
+      expect(JSON.stringify(statement.Resource)).toContain(
+        JSON.stringify({ Ref: logicalId(synthesized.stacks.api.edgeParameter) }),
+      );
+    });
+
+    it('lets only the admin role read metrics: GetMetricData, nothing else of CloudWatch', () => {
+      const grants = grantsOf(synthesized, 'cloudwatch:');
+      expect(grants).toHaveLength(1);
+      const [{ roles, statement }] = grants as [Grant];
+      expect(roles).toEqual([roleOf(synthesized, 'admin')]);
+      expect(statement).toEqual({ Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' });
+    });
+
+    it('keeps the edge grants in a policy the admin function does not wait for (else: a cycle)', () => {
+      // The function waits for (DependsOn) its role's default policy; the distribution waits for the
+      // API, and so for the function. A grant naming the distribution must live in another policy.
+      const [edge] = grantsOf(synthesized, 'cloudfront:') as [Grant];
+      const [ssm] = grantsOf(synthesized, 'ssm:') as [Grant];
+      expect(ssm.policy).toBe(edge.policy);
+      const admin = resources(synthesized.api)[lambdaOf(synthesized, 'admin').id]!;
+      const dependsOn = [admin.DependsOn ?? []].flat() as string[];
+      expect(dependsOn.some((id) => id.startsWith('AdminRoleDefaultPolicy'))).toBe(true);
+      expect(dependsOn).not.toContain(edge.policy);
+      expect(edge.policy.startsWith('AdminRoleDefaultPolicy')).toBe(false);
     });
   });
 
@@ -186,23 +390,71 @@ describe.each([
     expect(lambdaOf(synthesized, 'postComment').props.Timeout).toBe(MAX_POST_DURATION_MS / 1000);
   });
 
-  it('grants no wildcard, Scan, batch, update or delete action anywhere', () => {
-    const actions = resourcesOfType(synthesized.api, 'AWS::IAM::Policy').flatMap(([, p]) =>
-      (p.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.flatMap((s) =>
-        [s.Action].flat(),
-      ),
-    );
+  it('grants no wildcard, Scan or delete anywhere, and updates and batch reads to the admin function only', () => {
+    const statements = (fn?: FunctionName) =>
+      resourcesOfType(synthesized.api, 'AWS::IAM::Policy')
+        .filter(
+          ([, p]) =>
+            fn === undefined ||
+            (p.Properties!.Roles as { Ref: string }[]).some(
+              (r) =>
+                r.Ref ===
+                (lambdaOf(synthesized, fn).props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
+            ),
+        )
+        .flatMap(([, p]) => (p.Properties!.PolicyDocument as { Statement: Statement[] }).Statement);
+    const actions = statements().flatMap((s) => [s.Action].flat());
     expect(actions).not.toContain('*');
-    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(
-      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']),
-    );
+    expect(actions.filter((a) => /^dynamodb:(Scan|DeleteItem|BatchWriteItem|\*)/.test(a))).toEqual([]);
+    const viewerActions = names
+      .filter((n) => n !== 'admin')
+      .flatMap((n) => statements(n).flatMap((s) => [s.Action].flat()))
+      .filter((a) => a.startsWith('dynamodb:'));
+    expect([...new Set(viewerActions)].sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+  });
+});
+
+describe('capabilityEnvironment', () => {
+  const realtime = {
+    graphqlUrl: 'https://g',
+    realtimeUrl: 'wss://r',
+    apiKey: 'da2-k',
+    apiId: 'id',
+    publishPolicy: undefined as never,
+  };
+  const base = functions.getLive;
+
+  it('adds nothing for a definition without capability flags', () => {
+    expect(capabilityEnvironment(base, { realtime, edgeParameterName: '/p' })).toEqual({});
+  });
+
+  it('adds exactly what each flag needs', () => {
+    expect(capabilityEnvironment({ ...base, publishes: true }, { realtime })).toEqual({
+      REALTIME_GRAPHQL_URL: 'https://g',
+      REALTIME_CLIENT_GRAPHQL_URL: 'https://g',
+      REALTIME_CLIENT_REALTIME_URL: 'wss://r',
+      REALTIME_API_KEY: 'da2-k',
+    });
+    expect(capabilityEnvironment({ ...base, invalidatesEdge: true }, { edgeParameterName: '/p' })).toEqual({
+      EDGE_PARAMETER_NAME: '/p',
+    });
     expect(
-      actions.filter(
-        (a) =>
-          a.startsWith('dynamodb:') &&
-          !['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'].includes(a),
-      ),
-    ).toEqual([]);
+      capabilityEnvironment({ ...base, readsMetrics: true }, { realtime, edgeParameterName: '/p' }),
+    ).toEqual({ REALTIME_API_ID: 'id', EDGE_PARAMETER_NAME: '/p' });
+  });
+
+  it('fails the synth when a flag’s input is missing', () => {
+    expect(() => capabilityEnvironment({ ...base, publishes: true }, {})).toThrow(/publishes needs/);
+    expect(() => capabilityEnvironment({ ...base, invalidatesEdge: true }, { realtime })).toThrow(
+      /edge parameter name/,
+    );
+    expect(() => capabilityEnvironment({ ...base, readsMetrics: true }, { edgeParameterName: '/p' })).toThrow(
+      /realtime API id/,
+    );
   });
 });
 

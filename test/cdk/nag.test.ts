@@ -75,6 +75,38 @@ describe.each(STAGES)('cdk-nag AwsSolutions (%s)', (stage) => {
   it('acknowledges nothing about the tables: the data stack is compliant as built', () => {
     expect(acknowledgements(synthesized[stage]!.stacks.data)).toEqual([]);
   });
+
+  it('acknowledges nothing about the user pool: strong passwords, required MFA and Plus are met, not excused', () => {
+    const { auth } = synthesized[stage]!.stacks;
+    expect(acknowledgements(auth)).toEqual([]);
+    const raw = rawFindings(app).filter((v) =>
+      v.violatingResources.some((r) => r.constructPath?.startsWith(`${auth.node.path}/`)),
+    );
+    expect(raw.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  it('finds the admin methods compliant with APIG4 and COG4 (the Cognito authoriser), so acknowledges neither', () => {
+    const { api } = synthesized[stage]!.stacks;
+    const adminMethods = api.node
+      .findAll()
+      .filter(
+        (c) => c.node.path.includes('/admin/') && c.node.id !== 'OPTIONS' && /^[A-Z]+$/.test(c.node.id),
+      );
+    expect(adminMethods.length).toBeGreaterThan(10);
+    const paths = new Set(adminMethods.map((m) => m.node.path));
+    expect(acknowledgements(api).filter((a) => paths.has(a.path))).toEqual([]);
+    const raw = rawFindings(app).filter((v) =>
+      v.violatingResources.some((r) => [...paths].some((p) => r.constructPath?.startsWith(p))),
+    );
+    expect(raw.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  it('excuses GetMetricData’s * resource on the admin function’s metrics policy alone, with its own reason', () => {
+    const metrics = acknowledgements(app).filter((a) => a.reason.includes('cloudwatch:GetMetricData'));
+    expect(metrics.map((a) => `${a.id} at ${a.path}`)).toEqual([
+      `AwsSolutions-IAM5[Resource::*] at ${synthesized[stage]!.stacks.api.node.path}/Admin/MetricsPolicy`,
+    ]);
+  });
 });
 
 describe('the pack runs at synth', () => {

@@ -368,6 +368,23 @@ describe('API keys', () => {
     expect(outputs(template).ApiKeyId.Value).toEqual({ 'Fn::GetAtt': ['ApiKeyViewers2', 'ApiKeyId'] });
   });
 
+  it('exports every key, used or not, so a rotation never removes an export the Api stack imports', () => {
+    // Deploying [Viewers, Viewers2] makes Viewers2 current: the Realtime stack deploys first and must
+    // keep exporting Viewers, which the deployed Api stack still imports until it is updated too.
+    const stack = new RealtimeStack(new App(), 'R', { stage: 'dev', apiKeys: ['Viewers', 'Viewers2'] });
+    const exported = Object.values(outputs(Template.fromStack(stack)))
+      .filter((o) => o.Export)
+      .map((o) => JSON.stringify(o.Value));
+    for (const key of ['ApiKeyViewers', 'ApiKeyViewers2']) {
+      expect(exported).toContain(JSON.stringify({ 'Fn::GetAtt': [key, 'ApiKeyId'] }));
+    }
+  });
+
+  it('gives the admin function the newest key', () => {
+    const stack = new RealtimeStack(new App(), 'R', { stage: 'dev', apiKeys: ['Viewers', 'Viewers2'] });
+    expect(stack.resolve(stack.endpoints.apiKey)).toEqual({ 'Fn::GetAtt': ['ApiKeyViewers2', 'ApiKeyId'] });
+  });
+
   it('keeps the surviving key’s logical id when the old one is removed (no replacement, same key)', () => {
     const { stack } = buildApi({ apiKeys: ['Viewers2'] });
     expect(keysOf(stack)).toEqual(['ApiKeyViewers2']);

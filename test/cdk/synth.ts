@@ -19,6 +19,7 @@ export interface Synthesized {
   readonly data: Template;
   readonly api: Template;
   readonly realtime: Template;
+  readonly auth: Template;
 }
 
 /**
@@ -35,6 +36,7 @@ export function synthesize(stage: Stage, options: { bundle: boolean }): Synthesi
     data: Template.fromStack(stacks.data),
     api: Template.fromStack(stacks.api),
     realtime: Template.fromStack(stacks.realtime),
+    auth: Template.fromStack(stacks.auth),
   };
 }
 
