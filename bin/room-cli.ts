@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
-import { createRoom, RoomSettings } from '../lambdas/domain/room.js';
+import { createRoom, DEFAULT_CHANNEL_ID, RoomSettings } from '../lambdas/domain/room.js';
 import { dynamoClient, settingsFlags } from './cli-support.js';
 
 export const ROOM_USAGE = `Usage: npm run room -- <command> <roomId> [options]
@@ -13,6 +13,7 @@ Commands
 
 Options for create
   --title <text>            room title (default: the room id)
+  --channel <id>            the channel the room belongs to (default ${DEFAULT_CHANNEL_ID})
   --slow-mode <seconds>     seconds between two comments of one user (default 0: off)
   --max-length <n>          longest comment in characters (default 200)
   --poll-seconds <n>        poll interval and CDN cache lifetime of live (default 3)
@@ -35,6 +36,7 @@ export async function runRoomCli(
     allowPositionals: true,
     options: {
       title: { type: 'string' },
+      channel: { type: 'string' },
       'slow-mode': { type: 'string' },
       'max-length': { type: 'string' },
       'poll-seconds': { type: 'string' },
@@ -62,6 +64,7 @@ export async function runRoomCli(
         const room = createRoom(
           {
             roomId,
+            channelId: values.channel ?? DEFAULT_CHANNEL_ID,
             title: values.title ?? roomId,
             settings: RoomSettings.parse(settings),
             shards: num(values.shards) ?? 1,

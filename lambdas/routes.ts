@@ -23,8 +23,10 @@ export interface FunctionDefinition {
   readonly timeoutMs: number;
   /** What the function may do with the tables: its IAM grants in AWS. */
   readonly access: {
-    readonly comments: 'write' | 'query';
-    readonly control: 'write' | 'read';
+    /** `moderate`: read the feed and mark items deleted (admin). */
+    readonly comments: 'write' | 'query' | 'moderate';
+    /** `admin`: rooms, channels, lists and the audit log, read and written; its indexes queried. */
+    readonly control: 'write' | 'read' | 'admin';
   };
   /** Publishes realtime events (the AppSync `publish` mutation). */
   readonly publishes?: boolean;
@@ -67,7 +69,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     entry: 'lambdas/handlers/admin.ts',
     description: 'Admin API (operators, moderators, artists)',
     timeoutMs: 25_000,
-    access: { comments: 'write', control: 'write' },
+    access: { comments: 'moderate', control: 'admin' },
     publishes: true,
     invalidatesEdge: true,
     readsMetrics: true,
@@ -117,6 +119,7 @@ export const adminRoutes: readonly Route[] = [
   admin('GET', '/channels/{channelId}/blocks'),
   admin('PUT', '/channels/{channelId}/blocks/{userId}'),
   admin('DELETE', '/channels/{channelId}/blocks/{userId}'),
+  admin('GET', '/audit'),
   admin('POST', '/notices'),
   admin('GET', '/ng-words'),
   admin('PUT', '/ng-words'),
@@ -138,7 +141,7 @@ export const cors = {
   allowOrigin: '*',
   allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   allowHeaders: ['Authorization', 'Content-Type'],
-  exposeHeaders: ['Retry-After', 'Idempotent-Replayed'],
+  exposeHeaders: ['Retry-After', 'Idempotent-Replayed', 'Location', 'X-Audit-Entries', 'X-Audit-Truncated'],
   maxAgeSeconds: 600,
 } as const;
 

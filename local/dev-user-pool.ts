@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import {
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import { ROLE_GROUPS, type Role } from '../lambdas/domain/roles.js';
 
 export const DEV_USER_POOL_ISSUER = 'https://cognito-idp.local/local_devpool';
@@ -44,7 +52,9 @@ export class DevUserPool {
     const nowSec = Math.floor(Date.now() / 1000);
     const exp = nowSec + (admin.ttlSeconds ?? 3600);
     const channels = [...(admin.channels ?? [])];
-    const userId = admin.userId ?? `dev-${[...admin.roles].sort().join('-')}${channels.length ? `-${channels.join('-')}` : ''}`;
+    const userId =
+      admin.userId ??
+      `dev-${[...admin.roles].sort().join('-')}${channels.length ? `-${channels.join('-')}` : ''}`;
     const token = await new SignJWT({
       token_use: 'id',
       'cognito:username': userId,

@@ -29,6 +29,16 @@ interface Entry {
 
 export type CacheOutcome = 'Hit' | 'Miss' | 'Collapsed';
 
+/** Requests the edge answered for some paths in one minute (`requestsPerMinute`). */
+export interface MinuteRequests {
+  readonly minuteMs: number;
+  readonly count: number;
+}
+
+const MINUTE_MS = 60_000;
+/** How long per-minute request counts are kept: the longest statistics window. */
+const TRAFFIC_RETENTION_MS = 24 * 3600 * 1000;
+
 export class EdgeCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inFlight = new Map<string, Promise<EdgeResponse>>();
@@ -42,6 +52,11 @@ export class EdgeCache {
     originCalls: 0,
     invalidations: 0,
   };
+  /**
+   * Requests per path, per minute, for the last day: what CloudFront's request
+   * metrics give per distribution, kept per path so a room's polls are exact.
+   */
+  private readonly traffic = new Map<number, Map<string, number>>();
 
   constructor(
     private readonly clock: () => number = Date.now,
@@ -54,6 +69,7 @@ export class EdgeCache {
   ): Promise<{ response: EdgeResponse; outcome: CacheOutcome; ageSeconds: number }> {
     this.counters.requests++;
     const now = this.clock();
+    this.countRequest(key, now);
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > now) {
       this.counters.hits++;
@@ -102,6 +118,32 @@ export class EdgeCache {
 
   stats(): EdgeStats {
     return { ...this.counters, entries: this.entries.size };
+  }
+
+  /** Requests for paths starting with `prefix`, per minute, oldest first; minutes without any left out. */
+  requestsPerMinute(prefix: string): MinuteRequests[] {
+    const out: MinuteRequests[] = [];
+    for (const [minuteMs, paths] of [...this.traffic.entries()].sort(([a], [b]) => a - b)) {
+      let count = 0;
+      for (const [path, n] of paths) if (path.startsWith(prefix)) count += n;
+      if (count > 0) out.push({ minuteMs, count });
+    }
+    return out;
+  }
+
+  private countRequest(path: string, nowMs: number): void {
+    const minuteMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS;
+    let paths = this.traffic.get(minuteMs);
+    if (!paths) {
+      paths = new Map();
+      this.traffic.set(minuteMs, paths);
+      // A new minute: forget the minutes older than a day.
+      for (const old of [...this.traffic.keys()]) {
+        if (old <= minuteMs - TRAFFIC_RETENTION_MS) this.traffic.delete(old);
+      }
+    }
+    // Bounded like the cache: a flood of distinct paths stops being counted, never grows memory.
+    if (paths.has(path) || paths.size < this.maxEntries) paths.set(path, (paths.get(path) ?? 0) + 1);
   }
 
   private store(key: string, response: EdgeResponse): void {

@@ -87,6 +87,13 @@ Try it:
     -H 'content-type: application/json' -d '{"text":"hello","clientMessageId":"m-1"}'
   curl -s ${edgeUrl}/v1/rooms/${DEMO_ROOM_ID}/live
 
+Admin API (dev identities from the local user pool; roles: operator, moderator, artist):
+
+  ADMIN=$(curl -s -X POST ${edgeUrl}/local/admin-tokens -H 'content-type: application/json' \\
+    -d '{"roles":["operator"]}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')
+  curl -s ${edgeUrl}/admin/v1/rooms -H "authorization: Bearer $ADMIN"
+  # a moderator of channel "default" (the demo room's): {"roles":["moderator"],"channels":["default"]}
+
 Ctrl-C stops everything.`);
 
 let stopping = false;

@@ -4,6 +4,8 @@ import { gatewayError, matchRoute, type GatewayRequest, type LocalApiGateway } f
 import type { DevTokenIssuer } from './dev-tokens.js';
 import type { DevUserPool } from './dev-user-pool.js';
 import { ROLES } from '../lambdas/domain/roles.js';
+import { RoomId } from '../lambdas/domain/room.js';
+import type { LocalStats } from '../lambdas/adapters/traffic-metrics.js';
 import type { EdgeCache, EdgeResponse } from './edge-cache.js';
 
 /** API Gateway's own payload limit. */
@@ -15,6 +17,13 @@ export interface LocalServices {
   readonly edge: EdgeCache;
   readonly tokens: DevTokenIssuer;
   readonly userPool: DevUserPool;
+  /** The AppSync stand-in's counters, for `/local/stats`; set once it runs. */
+  realtime?: LocalRealtimeCounters;
+}
+
+export interface LocalRealtimeCounters {
+  stats(): { readonly connections: number };
+  countSubscriptions(fieldName: string, args?: Record<string, unknown>): number;
 }
 
 /**
@@ -135,7 +144,10 @@ const TokenRequest = z.strictObject({
 });
 const AdminTokenRequest = z.strictObject({
   roles: z.array(z.enum(ROLES)).max(3),
-  channels: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).max(50).optional(),
+  channels: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/))
+    .max(50)
+    .optional(),
   userId: z.string().min(1).max(128).optional(),
   name: z.string().min(1).max(64).optional(),
   ttlSeconds: z.number().int().min(-3600).max(86_400).optional(),
@@ -162,6 +174,11 @@ async function localEndpoint(services: LocalServices, request: GatewayRequest): 
     }
     case 'GET /local/edge':
       return jsonResponse(200, services.edge.stats());
+    case 'GET /local/stats': {
+      const roomId = RoomId.safeParse(request.query.get('roomId'));
+      if (!roomId.success) return invalid(roomId.error, 'invalid_room_id');
+      return jsonResponse(200, roomStats(services, roomId.data));
+    }
     case 'POST /local/edge/invalidations': {
       const parsed = InvalidationRequest.safeParse(parseJson(request.body));
       if (!parsed.success) return invalid(parsed.error);
@@ -172,6 +189,29 @@ async function localEndpoint(services: LocalServices, request: GatewayRequest): 
   }
 }
 
+/**
+ * A room's traffic as the admin API's statistics read it locally (LocalTrafficMetrics):
+ * the edge's requests for its `live` and segments, the realtime endpoint's counts now.
+ */
+function roomStats(services: LocalServices, roomId: string): LocalStats {
+  const realtime = services.realtime;
+  return {
+    roomId,
+    edge: {
+      perMinute: services.edge
+        .requestsPerMinute(`/v1/rooms/${roomId}/`)
+        .map(({ minuteMs, count }) => ({ minute: new Date(minuteMs).toISOString(), count })),
+    },
+    realtime: realtime
+      ? {
+          connections: realtime.stats().connections,
+          roomSubscriptions: realtime.countSubscriptions('onRoomEvent', { roomId }),
+          globalSubscriptions: realtime.countSubscriptions('onGlobalEvent'),
+        }
+      : null,
+  };
+}
+
 function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
@@ -180,7 +220,7 @@ function parseJson(body: string): unknown {
   }
 }
 
-function invalid(error: z.ZodError): EdgeResponse {
+function invalid(error: z.ZodError, code = 'invalid_body'): EdgeResponse {
   const message = error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-  return jsonResponse(400, { code: 'invalid_body', message, retryable: false });
+  return jsonResponse(400, { code, message, retryable: false });
 }

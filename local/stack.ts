@@ -118,6 +118,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ? { keepAliveIntervalMs: options.realtimeKeepAliveMs }
         : {}),
     });
+    services.realtime = appsync;
 
     Object.assign(process.env, {
       COMMENTS_TABLE_NAME: tables.comments,

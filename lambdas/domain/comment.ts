@@ -35,6 +35,8 @@ export const Comment = z.strictObject({
   createdAt: z.iso.datetime(),
   /** Notices only. */
   level: NoticeLevel.optional(),
+  /** Notices only, optional: when players stop showing the notice (its banner); it stays in the feed. */
+  displayUntil: z.iso.datetime().optional(),
 });
 export type Comment = z.output<typeof Comment>;
 
@@ -57,6 +59,16 @@ export const isVisible = (record: FeedRecord): record is Comment =>
 
 /** The public form of a visible item (no storage bookkeeping). */
 export function publicItem(item: Comment): Comment {
-  const { id, roomId, kind, userId, displayName, text, createdAt, level } = item;
-  return { id, roomId, kind, userId, displayName, text, createdAt, ...(level ? { level } : {}) };
+  const { id, roomId, kind, userId, displayName, text, createdAt, level, displayUntil } = item;
+  return {
+    id,
+    roomId,
+    kind,
+    userId,
+    displayName,
+    text,
+    createdAt,
+    ...(level ? { level } : {}),
+    ...(displayUntil ? { displayUntil } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Comment, NoticeLevel, Viewer } from './comment.js';
-import { NotFoundError } from './errors.js';
+import { BadRequestError, NotFoundError } from './errors.js';
 import { commentIdTime, newCommentId } from './ids.js';
 import type { Clock, EdgeInvalidator, FeedWriter, RoomReader } from './ports.js';
 import { pushEvent, type Published, type PushDeps } from './push.js';
@@ -53,25 +53,44 @@ export async function postArtistMessage(
   return { value: item, pushed };
 }
 
-/** A notice to one room, or to every room with `roomId` "*" (stored in the global feed every `live` merges). */
+/** Longest a notice may ask players to keep showing it: one day. */
+export const MAX_NOTICE_DISPLAY_SECONDS = 86_400;
+
+/**
+ * A notice to one room, or to every room with `roomId` "*" (stored in the global feed every `live` merges).
+ * With `displaySeconds`, the item and the event carry `displayUntil` (its creation time plus that).
+ */
 export async function postNotice(
   deps: FeedEventDeps,
   roomId: string,
   operator: Viewer,
   level: NoticeLevel,
   rawText: string,
+  displaySeconds?: number,
 ): Promise<Published<Comment>> {
+  if (
+    displaySeconds !== undefined &&
+    !(Number.isInteger(displaySeconds) && displaySeconds >= 1 && displaySeconds <= MAX_NOTICE_DISPLAY_SECONDS)
+  ) {
+    throw new BadRequestError(
+      'invalid_display_seconds',
+      `displaySeconds is a whole number from 1 to ${MAX_NOTICE_DISPLAY_SECONDS}.`,
+    );
+  }
   const shard =
     roomId === GLOBAL_ROOM_ID ? 0 : pickWriteShard((await findRoom(deps.rooms, roomId)).shards, deps.random);
-  const item = {
-    ...newItem(deps, roomId, 'notice', operator, normalizeCommentText(rawText, MAX_BROADCAST_LENGTH)),
-    level,
-  };
+  const base = newItem(deps, roomId, 'notice', operator, normalizeCommentText(rawText, MAX_BROADCAST_LENGTH));
+  const displayUntil =
+    displaySeconds === undefined
+      ? undefined
+      : new Date(Date.parse(base.createdAt) + displaySeconds * 1000).toISOString();
+  const item = { ...base, level, ...(displayUntil ? { displayUntil } : {}) };
   await deps.feed.append(item, shard, expiresAt(deps));
   const pushed = await pushEvent(deps, item.id, roomId, 'NOTICE', {
     itemId: item.id,
     level,
     text: item.text,
+    ...(displayUntil ? { displayUntil } : {}),
   });
   return { value: item, pushed };
 }

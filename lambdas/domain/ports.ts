@@ -1,4 +1,5 @@
 import type { Comment, FeedRecord } from './comment.js';
+import type { ChannelModeration, NgWordList } from './moderation.js';
 import type { Room } from './room.js';
 import type { RoomEvent } from './room-event.js';
 
@@ -21,6 +22,38 @@ export interface RoomWriter {
   updateSettings(
     roomId: string,
     settings: Room['settings'],
+    expectedVersion: number,
+    updatedAt: string,
+  ): Promise<Room | 'stale' | 'not-found'>;
+}
+
+export interface RoomPage {
+  readonly rooms: Room[];
+  /** Pass back for the next page; absent on the last one. */
+  readonly nextCursor?: string;
+}
+
+/** Lists rooms (admin API, scaler): by channel, newest first. */
+export interface RoomLister {
+  /** `channelIds` undefined = every channel (operators); an empty set lists nothing. */
+  list(query: {
+    readonly channelIds?: ReadonlySet<string>;
+    readonly limit: number;
+    readonly cursor?: string;
+  }): Promise<RoomPage>;
+}
+
+/** What an admin update may set on a room: never its id, channel, shards, bans or purges. */
+export type RoomPatch = Partial<Pick<Room, 'title' | 'status' | 'settings' | 'schedule' | 'expectedViewers'>>;
+
+export interface RoomUpdater {
+  /**
+   * Sets the patch's fields in one conditional write if the room is still at
+   * `expectedVersion`, and bumps the version once.
+   */
+  update(
+    roomId: string,
+    patch: RoomPatch,
     expectedVersion: number,
     updatedAt: string,
   ): Promise<Room | 'stale' | 'not-found'>;
@@ -89,4 +122,122 @@ export interface RealtimePublisher {
 export interface EdgeInvalidator {
   /** `reference` makes a retry of the same invalidation a no-op. */
   invalidate(paths: readonly string[], reference: string): Promise<void>;
+}
+
+/** A feed record as statistics read it: only who, what and whether it was deleted (its id dates it). */
+export interface FeedActivityRecord {
+  readonly id: string;
+  readonly kind: FeedRecord['kind'];
+  /** Absent on tombstones. */
+  readonly userId?: string;
+  readonly deleted: boolean;
+}
+
+export interface FeedActivityShard {
+  /** Newest first. */
+  readonly records: FeedActivityRecord[];
+  /** False when the shard held more records in the range than the limit: the oldest ones were not read. */
+  readonly complete: boolean;
+}
+
+/** Reads a room's feed for statistics: few attributes, newest first, a bounded number of records. */
+export interface FeedActivityReader {
+  /** Per shard: the newest records with `fromId` ≤ id ≤ `toId`, at most `limitPerShard` from each shard. */
+  activity(
+    roomId: string,
+    shards: number,
+    fromId: string,
+    toId: string,
+    limitPerShard: number,
+  ): Promise<FeedActivityShard[]>;
+}
+
+/** A count for the minute starting at `minuteMs`. */
+export interface MinuteCount {
+  readonly minuteMs: number;
+  readonly count: number;
+}
+
+/** Where a traffic figure comes from and what it covers. */
+export interface TrafficSource {
+  /** `room`: this room alone. `deployment`: every room together (the source has no per-room figure). */
+  readonly scope: 'room' | 'deployment';
+  /** E.g. `cloudwatch:AWS/CloudFront/Requests`, `local-edge`. */
+  readonly source: string;
+  /** A caveat worth showing beside the figure (publication delay, what else it counts). */
+  readonly note?: string;
+}
+
+export interface PollTraffic extends TrafficSource {
+  /** Minutes with a datapoint, oldest first; minutes without one are left out. */
+  readonly perMinute: readonly MinuteCount[];
+}
+
+export interface GaugeTraffic extends TrafficSource {
+  /** The latest value the source has; null when it has none. */
+  readonly current: number | null;
+  /** Minutes with a datapoint, oldest first; null when the source keeps no history. */
+  readonly perMinute: readonly MinuteCount[] | null;
+}
+
+export interface RealtimeTraffic {
+  /** Open WebSocket connections (a connection is not bound to a room). */
+  readonly connections: GaugeTraffic;
+  /** Subscriptions to the room's events. */
+  readonly subscriptions: GaugeTraffic;
+}
+
+/** Traffic the feed cannot tell: CloudWatch in AWS, the local runtime's counters locally. */
+export interface TrafficMetrics {
+  /** Requests for the room's `live` and segments in the window. */
+  pollRequests(
+    roomId: string,
+    window: { readonly fromMs: number; readonly toMs: number },
+  ): Promise<PollTraffic>;
+  realtime(
+    roomId: string,
+    window: { readonly fromMs: number; readonly toMs: number },
+  ): Promise<RealtimeTraffic>;
+}
+
+/** Moderation state beyond a room: a channel's bans and blocks, the global NG words (moderation.ts). */
+export interface ModerationReader {
+  /** Undefined when nothing was ever banned or blocked in the channel. */
+  channel(channelId: string): Promise<ChannelModeration | undefined>;
+  /** Version 0 and no words before the first change. */
+  ngWords(): Promise<NgWordList>;
+}
+
+export interface ModerationWriter {
+  /**
+   * Changes a channel's bans and blocks atomically with respect to other
+   * changes: `change` gets the current state (empty for a new channel) and
+   * returns the new one, which is stored and resolved. Returning `current`
+   * itself writes nothing.
+   */
+  updateChannel(
+    channelId: string,
+    change: (current: ChannelModeration) => ChannelModeration,
+  ): Promise<ChannelModeration>;
+  /** Replaces the global NG words if the list is still at `expectedVersion`; bumps the version. */
+  replaceNgWords(list: Omit<NgWordList, 'version'>, expectedVersion: number): Promise<NgWordList | 'stale'>;
+  /** Changes a room's purges like `updateBans`; undefined when the room does not exist. */
+  updatePurges(
+    roomId: string,
+    change: (purges: Room['purges']) => Room['purges'],
+  ): Promise<Room['purges'] | undefined>;
+}
+
+/** A room's whole feed for moderators, newest first, page by page. */
+export interface CommentHistory {
+  /**
+   * Per shard, newest first: items (never tombstones; deleted ones included)
+   * with id < `beforeId` (every item when undefined), at most `limit` from each shard.
+   */
+  history(
+    roomId: string,
+    shards: number,
+    beforeId: string | undefined,
+    limit: number,
+  ): Promise<(Comment & { readonly deletedAt?: string })[][]>;
 }

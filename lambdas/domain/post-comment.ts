@@ -1,14 +1,15 @@
 import type { Comment, PostCommentBody, Viewer } from './comment.js';
-import { ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError } from './errors.js';
+import { NotFoundError, RateLimitedError, UnprocessableError } from './errors.js';
 import { commentIdTime, newCommentId } from './ids.js';
-import { findNgWord } from './ng-words.js';
-import type { Clock, CommentWriter, RoomReader } from './ports.js';
-import { activeBan } from './room.js';
+import { postingRefusal } from './moderation.js';
+import type { Clock, CommentWriter, ModerationReader, RoomReader } from './ports.js';
 import { pickWriteShard } from './shards.js';
-import { assertCommentLength, codePointLength, normalizeCommentText } from './text-rules.js';
+import { normalizeCommentText } from './text-rules.js';
 
 export interface PostCommentDeps {
   readonly rooms: RoomReader;
+  /** The room's channel (bans, blocks) and the global NG words; cached like rooms. */
+  readonly moderation: ModerationReader;
   readonly comments: CommentWriter;
   readonly clock: Clock;
   readonly retentionDays: number;
@@ -22,9 +23,11 @@ export interface PostCommentResult {
 }
 
 /**
- * A viewer posts a comment. Primary course: the room exists and is open, the
- * text passes the room's rules, and one conditional write stores the comment
- * together with its idempotency record and the user's slow-mode window.
+ * A viewer posts a comment. Primary course: the room exists and is open to
+ * this user (chat on, posting open, not banned or blocked in the room or its
+ * channel), the text passes the room's rules and the NG words (the room's and
+ * the global list), and one conditional write stores the comment together
+ * with its idempotency record and the user's slow-mode window.
  */
 export async function postComment(
   deps: PostCommentDeps,
@@ -32,29 +35,25 @@ export async function postComment(
   viewer: Viewer,
   body: PostCommentBody,
 ): Promise<PostCommentResult> {
-  const room = await deps.rooms.get(roomId);
+  // The global list does not depend on the room: both reads (cached) at once.
+  const [room, globalNgWords] = await Promise.all([deps.rooms.get(roomId), deps.moderation.ngWords()]);
   if (!room) throw new NotFoundError('room_not_found', `Room ${roomId} does not exist.`);
   const text = normalizeCommentText(body.text);
-  const maxLength = room.settings.maxCommentLength;
-  const tooLong = codePointLength(text) > maxLength;
-  const ban = activeBan(room, viewer.userId, deps.clock());
-  const ngWord = findNgWord(text, room.settings.ngWords) !== undefined;
-  if (room.status !== 'open' || ban || tooLong || ngWord) {
-    // A retry of a comment accepted earlier — before the room closed, before a
-    // ban, under a higher length limit or an older NG-word list — still gets
-    // its answer. Only refusals pay this read.
+  const refusal = postingRefusal({
+    room,
+    channel: await deps.moderation.channel(room.channelId),
+    globalNgWords: globalNgWords.words,
+    userId: viewer.userId,
+    text,
+    nowMs: deps.clock(),
+  });
+  if (refusal) {
+    // A retry of a comment accepted earlier — before the room closed or chat
+    // was turned off, before a ban or block, under a higher length limit or an
+    // older NG-word list — still gets its answer. Only refusals pay this read.
     const earlier = await deps.comments.findByClientMessageId(roomId, viewer.userId, body.clientMessageId);
     if (earlier) return replay(earlier, text);
-    if (room.status !== 'open')
-      throw new ForbiddenError('room_closed', `Room ${roomId} is closed to new comments.`);
-    if (ban) {
-      throw new ForbiddenError(
-        'banned',
-        ban.until ? `You are banned from this room until ${ban.until}.` : 'You are banned from this room.',
-      );
-    }
-    assertCommentLength(text, maxLength);
-    throw new UnprocessableError('ng_word', 'Your comment contains a word this room does not allow.');
+    throw refusal;
   }
 
   const nowMs = deps.clock();

@@ -9,9 +9,17 @@ import {
 import { BadRequestError, NotFoundError } from './errors.js';
 import { highestIdAt, lowestIdAt } from './ids.js';
 import { ascendingBy, descendingBy, mergeSorted } from './merge.js';
-import type { Clock, CommentReader, RoomReader } from './ports.js';
+import {
+  isPurged,
+  purgeViews,
+  viewerBans,
+  type ChannelModeration,
+  type PurgeView,
+  type ViewerBan,
+} from './moderation.js';
+import type { Clock, CommentReader, ModerationReader, RoomReader } from './ports.js';
 import { GLOBAL_ROOM_ID } from './room-event.js';
-import { activeBans, publicRoom, type PublicRoom, type Room } from './room.js';
+import { publicRoom, type PublicRoom, type Room } from './room.js';
 import { segmentBounds, segmentOf, segmentState, type SegmentState } from './segments.js';
 
 export interface ReadFeedDeps {
@@ -20,6 +28,8 @@ export interface ReadFeedDeps {
   readonly clock: Clock;
   /** Most comments one `live` document carries. */
   readonly liveLimit: number;
+  /** Channel bans and blocks (cached like rooms). Without it, only room-scope moderation applies. */
+  readonly moderation?: Pick<ModerationReader, 'channel'>;
 }
 
 export interface LiveDocument {
@@ -37,8 +47,14 @@ export interface LiveDocument {
   readonly tombstones: TombstoneView[];
   /** True when the window held more than the limit: fetch segments for the rest. */
   readonly truncated: boolean;
-  /** Users banned from the room now: clients hide their comments and refuse their posts in the UI. */
-  readonly bans: { readonly userId: string; readonly until?: string }[];
+  /**
+   * Users banned now, from the room (`scope: room`) or from its channel
+   * (`scope: channel`: a channel ban or the broadcaster's block): clients hide
+   * their comments and refuse their posts in the UI.
+   */
+  readonly bans: ViewerBan[];
+  /** Purged users: clients drop each one's comments created at or before `before`. */
+  readonly purges: PurgeView[];
   readonly pollAfterMs: number;
   readonly generatedAt: string;
 }
@@ -66,18 +82,21 @@ const byIdDescending = descendingBy<FeedRecord>((c) => c.id);
 
 /**
  * Splits feed records (oldest first) into what viewers see and the deletions
- * they must apply. Comments of users banned now are hidden too.
+ * they must apply. Comments of users banned now (room or channel) and purged
+ * comments are hidden too.
  */
 function present(
   records: readonly FeedRecord[],
   room: Room,
+  channel: ChannelModeration | undefined,
   nowMs: number,
 ): { comments: Comment[]; tombstones: TombstoneView[] } {
-  const banned = new Set(activeBans(room, nowMs).map((b) => b.userId));
+  const banned = new Set(viewerBans(room, channel, nowMs).map((b) => b.userId));
   return {
     comments: records
       .filter(isVisible)
       .filter((item) => item.kind !== 'comment' || !banned.has(item.userId))
+      .filter((item) => !isPurged(item, room.purges))
       .map(publicItem),
     tombstones: records
       .filter(isTombstone)
@@ -90,6 +109,8 @@ async function findRoom(rooms: RoomReader, roomId: string): Promise<Room> {
   if (!room) throw new NotFoundError('room_not_found', `Room ${roomId} does not exist.`);
   return room;
 }
+
+const channelOf = (deps: ReadFeedDeps, room: Room) => deps.moderation?.channel(room.channelId);
 
 export async function getRoom(deps: Pick<ReadFeedDeps, 'rooms' | 'clock'>, roomId: string) {
   const room = await findRoom(deps.rooms, roomId);
@@ -110,17 +131,19 @@ export async function getLive(deps: ReadFeedDeps, roomId: string): Promise<LiveD
 
   // One more than the limit from each shard tells whether the window was cut.
   // The global feed (notices to every room) merges in like one more shard.
-  const [perShard, global] = await Promise.all([
+  const [perShard, global, channel] = await Promise.all([
     deps.comments.newest(roomId, room.shards.read, fromId, deps.liveLimit + 1),
     deps.comments.newest(GLOBAL_ROOM_ID, 1, fromId, deps.liveLimit + 1),
+    channelOf(deps, room),
   ]);
   const newest = mergeSorted([...perShard, ...global], byIdDescending, deps.liveLimit + 1);
   return {
     room: publicRoom(room),
     segment: { current, windowStart, lengthSeconds: segmentSeconds },
-    ...present(newest.slice(0, deps.liveLimit).reverse(), room, nowMs),
+    ...present(newest.slice(0, deps.liveLimit).reverse(), room, channel, nowMs),
     truncated: newest.length > deps.liveLimit,
-    bans: activeBans(room, nowMs),
+    bans: viewerBans(room, channel, nowMs),
+    purges: purgeViews(room),
     pollAfterMs: pollIntervalSeconds * 1000,
     generatedAt: new Date(nowMs).toISOString(),
   };
@@ -151,9 +174,10 @@ export async function getSegment(deps: ReadFeedDeps, roomId: string, rawN: strin
   }
 
   const [fromId, toId] = [lowestIdAt(startMs), highestIdAt(endMs - 1)];
-  const [perShard, global] = await Promise.all([
+  const [perShard, global, channel] = await Promise.all([
     deps.comments.range(roomId, room.shards.read, fromId, toId),
     deps.comments.range(GLOBAL_ROOM_ID, 1, fromId, toId),
+    channelOf(deps, room),
   ]);
   return {
     state,
@@ -164,7 +188,7 @@ export async function getSegment(deps: ReadFeedDeps, roomId: string, rawN: strin
       startsAt: new Date(startMs).toISOString(),
       endsAt: new Date(endMs).toISOString(),
       closed: state === 'closed',
-      ...present(mergeSorted([...perShard, ...global], byIdAscending), room, nowMs),
+      ...present(mergeSorted([...perShard, ...global], byIdAscending), room, channel, nowMs),
     },
   };
 }

@@ -51,6 +51,8 @@ export const PERMISSIONS = {
   'ngwords.global': ['operator'],
   'stats.read': ['operator', 'moderator', 'artist'],
   'audit.read': ['operator', 'moderator'],
+  /** The deployment-wide log (global notices, NG words): no channel scopes it, so operators only. */
+  'audit.global': ['operator'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof PERMISSIONS;
 

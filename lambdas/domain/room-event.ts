@@ -16,6 +16,7 @@ export const RoomEventKind = z.enum([
   'COMMENT_DELETED',
   'USER_BANNED',
   'USER_UNBANNED',
+  'COMMENTS_PURGED',
   'SETTINGS_CHANGED',
   'PING',
 ]);
@@ -40,6 +41,8 @@ export const RoomEventPayloads = {
     until: z.iso.datetime().optional(),
   }),
   USER_UNBANNED: z.strictObject({ userId: z.string(), scope: z.enum(['room', 'channel']) }),
+  // A moderator purged the user: clients drop that user's comments created at or before `before`.
+  COMMENTS_PURGED: z.strictObject({ userId: z.string(), before: z.iso.datetime() }),
   // Public settings only: NG words are never sent to viewers.
   SETTINGS_CHANGED: z.strictObject({
     settings: PublicRoomSettings,

@@ -1,9 +1,10 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { assertBanLength, withBan, withoutBan, type BanLength, type BanNote } from './bans.js';
 import { ConflictError, NotFoundError, UnprocessableError } from './errors.js';
 import { commentIdTime, newCommentId } from './ids.js';
 import type { Clock, RoomReader, RoomWriter } from './ports.js';
 import { pushEvent, type Published, type PushDeps } from './push.js';
-import { MAX_ROOM_BANS, publicSettings, RoomSettings, type Room } from './room.js';
+import { MAX_ROOM_BANS, publicSettings, RoomSettings, type Room, type RoomBan } from './room.js';
 
 /**
  * Room state that viewers must converge on: bans and settings. Each change is
@@ -15,57 +16,58 @@ export interface RoomStateDeps extends PushDeps {
   readonly clock: Clock;
 }
 
-/** Bans a user from a room, permanently or for `seconds`; expired bans are pruned on the way. */
+/** A room's bans share its item (400 KB) with settings and purges: this much of it at most. */
+export const MAX_ROOM_BANS_BYTES = 150_000;
+
+/**
+ * Bans a user from a room: permanently, for `length` seconds, or for the next
+ * step of the timeout ladder (`'timeout'`). Expired bans are pruned on the
+ * way (finished timeouts are remembered a while, for the ladder).
+ */
 export async function banUser(
   deps: RoomStateDeps,
   roomId: string,
   userId: string,
-  seconds?: number,
-): Promise<Published<{ userId: string; until?: string }>> {
-  if (seconds !== undefined && !(Number.isInteger(seconds) && seconds > 0 && seconds <= 365 * 86_400)) {
-    throw new UnprocessableError(
-      'invalid_duration',
-      'A ban lasts a whole number of seconds, at most a year.',
-    );
-  }
+  length?: BanLength,
+  note: BanNote = {},
+): Promise<Published<{ userId: string } & RoomBan>> {
   const id = newCommentId(deps.clock());
   const nowMs = commentIdTime(id);
-  const until = seconds === undefined ? undefined : new Date(nowMs + seconds * 1000).toISOString();
+  // Checked before the store is touched, so a bad duration writes nothing.
+  assertBanLength(length);
+  let ban: RoomBan | undefined;
   const bans = await deps.rooms.updateBans(roomId, (current) => {
-    const kept = Object.fromEntries(
-      Object.entries(current).filter(([, ban]) => ban.until === undefined || Date.parse(ban.until) > nowMs),
-    );
-    if (!(userId in kept) && Object.keys(kept).length >= MAX_ROOM_BANS) {
-      throw new ConflictError(
-        'too_many_bans',
-        `A room keeps at most ${MAX_ROOM_BANS} bans; lift some first.`,
-      );
-    }
-    return { ...kept, [userId]: { bannedAt: new Date(nowMs).toISOString(), ...(until ? { until } : {}) } };
+    const result = withBan(current, userId, length, note, nowMs, {
+      maxEntries: MAX_ROOM_BANS,
+      maxBytes: MAX_ROOM_BANS_BYTES,
+    });
+    ban = result.ban;
+    return result.bans;
   });
-  if (!bans) throw roomNotFound(roomId);
+  if (!bans || !ban) throw roomNotFound(roomId);
   const pushed = await pushEvent(deps, id, roomId, 'USER_BANNED', {
     userId,
     scope: 'room',
-    ...(until ? { until } : {}),
+    ...(ban.until ? { until: ban.until } : {}),
   });
-  return { value: { userId, ...(until ? { until } : {}) }, pushed };
+  return { value: { userId, ...ban }, pushed };
 }
 
-/** Lifts a user's ban. Lifting a ban that is not there changes nothing and pushes nothing. */
+/** Lifts a user's ban. Lifting a ban that is not in force changes nothing and pushes nothing. */
 export async function unbanUser(
   deps: RoomStateDeps,
   roomId: string,
   userId: string,
 ): Promise<Published<boolean>> {
-  let existed = false;
+  let lifted = false;
+  const nowMs = deps.clock();
   const bans = await deps.rooms.updateBans(roomId, (current) => {
-    existed = userId in current;
-    const { [userId]: _lifted, ...rest } = current;
-    return rest;
+    const result = withoutBan(current, userId, nowMs);
+    lifted = result.lifted;
+    return result.bans;
   });
   if (!bans) throw roomNotFound(roomId);
-  if (!existed) return { value: false, pushed: false };
+  if (!lifted) return { value: false, pushed: false };
   const pushed = await pushEvent(deps, newCommentId(deps.clock()), roomId, 'USER_UNBANNED', {
     userId,
     scope: 'room',
@@ -73,8 +75,20 @@ export async function unbanUser(
   return { value: true, pushed };
 }
 
-/** The settings a change may touch: all but the segment length, which is fixed at creation. */
-export const SettingsChange = RoomSettings.omit({ segmentSeconds: true }).partial().strict();
+/**
+ * The settings a change may touch: all but the segment length, which is fixed
+ * at creation. No defaults: a field left out keeps its value (`.partial()` of
+ * RoomSettings would fill it with the default instead).
+ */
+const { shape: settingsShape } = RoomSettings;
+export const SettingsChange = z.strictObject({
+  slowModeSeconds: settingsShape.slowModeSeconds.removeDefault().optional(),
+  maxCommentLength: settingsShape.maxCommentLength.removeDefault().optional(),
+  pollIntervalSeconds: settingsShape.pollIntervalSeconds.removeDefault().optional(),
+  ngWords: settingsShape.ngWords.removeDefault().optional(),
+  enabled: settingsShape.enabled.removeDefault().optional(),
+  postingAllowed: settingsShape.postingAllowed.removeDefault().optional(),
+});
 export type SettingsChange = z.infer<typeof SettingsChange>;
 
 /**

@@ -6,9 +6,7 @@ import { MAX_SHARDS } from './shards.js';
 export const RoomId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a room id is 1–64 of A–Z a–z 0–9 _ -');
 
 /** A channel owns rooms (one broadcaster's streams); artists and moderators are bound to channels. */
-export const ChannelId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a channel id is 1–64 of A–Z a–z 0–9 _ -');
+export const ChannelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a channel id is 1–64 of A–Z a–z 0–9 _ -');
 /** The channel of rooms created without one (the room CLI, the demo seed). */
 export const DEFAULT_CHANNEL_ID = 'default';
 

@@ -34,7 +34,11 @@ export const handler = httpHandler(
         ...(result.audit.target ? { target: result.audit.target } : {}),
         ...(result.audit.details ? { details: result.audit.details } : {}),
       });
-      logger.info('admin action', { action: result.audit.action, actor: principal.userId, roomId: result.audit.roomId });
+      logger.info('admin action', {
+        action: result.audit.action,
+        actor: principal.userId,
+        roomId: result.audit.roomId,
+      });
     }
     return respond(result);
   },
@@ -42,7 +46,7 @@ export const handler = httpHandler(
 );
 
 function respond(result: AdminResult): ApiResult {
-  const noStore = { 'Cache-Control': 'no-store' };
+  const noStore = { ...result.headers, 'Cache-Control': 'no-store' };
   if (result.raw) {
     return {
       statusCode: result.status,

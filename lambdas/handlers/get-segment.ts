@@ -4,13 +4,14 @@ import { RoomId } from '../domain/room.js';
 import { segmentCacheControl } from './cache-control.js';
 import { clock, comments, config, rooms } from './deps.js';
 import { httpHandler, json, pathParam } from './http.js';
+import { moderation } from './moderation-deps.js';
 
 /** GET /v1/rooms/{roomId}/segments/{n} */
 export const handler = httpHandler(
   async (event) => {
     const roomId = pathParam(event, 'roomId', RoomId);
     const result = await getSegment(
-      { rooms, comments, clock, liveLimit: config.LIVE_COMMENT_LIMIT },
+      { rooms, moderation, comments, clock, liveLimit: config.LIVE_COMMENT_LIMIT },
       roomId,
       event.pathParameters?.n ?? '',
     );

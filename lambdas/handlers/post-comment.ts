@@ -3,6 +3,7 @@ import { postComment } from '../domain/post-comment.js';
 import { RoomId } from '../domain/room.js';
 import { clock, comments, config, rooms, viewerTokens } from './deps.js';
 import { header, httpHandler, json, jsonBody, pathParam } from './http.js';
+import { moderation } from './moderation-deps.js';
 
 /** POST /v1/rooms/{roomId}/comments */
 export const handler = httpHandler(
@@ -11,7 +12,7 @@ export const handler = httpHandler(
     const roomId = pathParam(event, 'roomId', RoomId);
     const body = jsonBody(event, PostCommentBody);
     const { comment, replayed } = await postComment(
-      { rooms, comments, clock, retentionDays: config.COMMENT_RETENTION_DAYS },
+      { rooms, moderation, comments, clock, retentionDays: config.COMMENT_RETENTION_DAYS },
       roomId,
       viewer,
       body,

@@ -174,6 +174,20 @@ export class AppSyncEngine {
     return { published: this.published, delivered: this.delivered, subscriptions: this.registry.size };
   }
 
+  /** Open subscriptions to `fieldName` whose arguments include `args` (e.g. one room's `onRoomEvent`). */
+  countSubscriptions(fieldName: string, args: Record<string, unknown> = {}): number {
+    let count = 0;
+    for (const { subscription } of this.registry) {
+      if (
+        subscription.fieldName === fieldName &&
+        Object.entries(args).every(([name, value]) => subscription.args[name] === value)
+      ) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** `POST /graphql`: `{query, variables, operationName}` → `{data, errors}`. */
   async executeHttp(request: IncomingGraphqlRequest): Promise<HttpResult> {
     let body: { query?: unknown; variables?: unknown; operationName?: unknown };

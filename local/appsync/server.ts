@@ -40,6 +40,8 @@ export interface LocalAppSync {
   readonly certificatePem: string;
   readonly region: string;
   stats(): EngineStats & { connections: number };
+  /** Open subscriptions to a field, with these arguments (statistics: one room's subscribers). */
+  countSubscriptions(fieldName: string, args?: Record<string, unknown>): number;
   stop(): Promise<void>;
 }
 
@@ -120,6 +122,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions = {}): Prom
       certificatePem: certificate.cert,
       region: 'us-east-1',
       stats: () => ({ ...engine.stats(), ...realtime.stats() }),
+      countSubscriptions: (fieldName, args) => engine.countSubscriptions(fieldName, args),
       stop: async () => {
         realtime.close();
         await Promise.all(servers.map(close));

@@ -49,7 +49,7 @@ interface Live {
   room: { settings: { slowModeSeconds: number } };
   comments: { id: string; roomId: string; kind: string; text: string; level?: string }[];
   tombstones: { commentId: string }[];
-  bans: { userId: string; until?: string }[];
+  bans: { userId: string; until?: string; scope: 'room' | 'channel' }[];
   pollAfterMs: number;
 }
 const live = async (roomId: string) =>
@@ -92,7 +92,14 @@ describe('realtime events, persisted then pushed', () => {
     const before = await live(roomId);
     expect(own(roomId, before).map((c) => c.id)).toEqual([comment.id]);
 
-    const output = await runEventCli(['delete', roomId, '--comment', comment.id, '--edge-url', stack.edgeUrl]);
+    const output = await runEventCli([
+      'delete',
+      roomId,
+      '--comment',
+      comment.id,
+      '--edge-url',
+      stack.edgeUrl,
+    ]);
 
     expect(output).toMatch(/pushed$/);
     const event = await sub.nextEvent((e) => e.kind === 'COMMENT_DELETED');
@@ -192,7 +199,9 @@ describe('realtime events, persisted then pushed', () => {
     const event = await sub.nextEvent((e) => e.kind === 'USER_BANNED');
     expect(event.payload).toMatchObject({ userId: 'troll', scope: 'room' });
     const after = await pollUntil(roomId, before, (doc) => doc.bans.length > 0);
-    expect(after.bans).toEqual([{ userId: 'troll', until: (event.payload as { until: string }).until }]);
+    expect(after.bans).toEqual([
+      { userId: 'troll', until: (event.payload as { until: string }).until, scope: 'room' },
+    ]);
     expect(own(roomId, after).map((c) => c.id)).toEqual([kept.id]);
     expect(own(roomId, after).map((c) => c.id)).not.toContain(earlier.id);
     // The post path reads bans from the functions' room cache: refused within its lifetime.

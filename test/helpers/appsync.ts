@@ -48,28 +48,9 @@ export interface GraphqlBody {
 export const eventOf = (m: Message) => Object.values(m.payload?.data ?? {})[0] ?? undefined;
 export const errorOf = (m: Message) => m.payload?.errors?.[0];
 
-export const ROOM_EVENT = /* GraphQL */ `
-  subscription OnRoomEvent($roomId: ID!) {
-    onRoomEvent(roomId: $roomId) {
-      id
-      roomId
-      kind
-      time
-      payload
-    }
-  }
-`;
-export const GLOBAL_EVENT = /* GraphQL */ `
-  subscription OnGlobalEvent {
-    onGlobalEvent {
-      id
-      roomId
-      kind
-      time
-      payload
-    }
-  }
-`;
+/** The subscription documents players get from the connection-info endpoint. */
+export { GLOBAL_EVENT, ROOM_EVENT } from '../../lambdas/domain/subscriptions.js';
+
 /** The very mutation the backend publisher sends. */
 export const PUBLISH = PUBLISH_MUTATION;
 

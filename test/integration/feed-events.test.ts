@@ -110,7 +110,7 @@ describe('notices', () => {
 
 describe('deleting a comment', () => {
   it('removes it from live and its segment, leaves a tombstone in live, and pushes the deletion', async () => {
-    const room = await stores.room({ shards: 4 });
+    const room = await stores.room({ shards: 4, createdAt: new Date(Date.now() - 60_000) });
     const kept = await seedComment(stores, room, Date.now() - 500, 0);
     const doomed = await seedComment(stores, room, Date.now() - 400, 3);
     const { feedDeps, readDeps, publisher } = deps();

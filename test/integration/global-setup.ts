@@ -33,7 +33,9 @@ function captureServer(): Server {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown) : undefined;
+      const body = chunks.length
+        ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown)
+        : undefined;
       if (req.method === 'POST' && req.url === '/graphql') {
         const event = (body as { variables: { event: Record<string, unknown> } }).variables.event;
         captured.push({ kind: 'publish', body: { ...event, payload: JSON.parse(String(event.payload)) } });
@@ -43,8 +45,14 @@ function captureServer(): Server {
         captured.push({ kind: 'invalidation', body });
         return reply(201, { dropped: 0 });
       }
-      if (req.method === 'GET' && req.url === '/local/stats') {
-        return reply(200, { edge: { requests: {} }, realtime: { connections: 0, subscriptions: {} } });
+      if (req.method === 'GET' && req.url?.startsWith('/local/stats?')) {
+        // The local runtime's statistics (LocalStats in lambdas/adapters/traffic-metrics.ts), all quiet.
+        const roomId = new URL(req.url, 'http://capture').searchParams.get('roomId');
+        return reply(200, {
+          roomId,
+          edge: { perMinute: [] },
+          realtime: { connections: 0, roomSubscriptions: 0, globalSubscriptions: 0 },
+        });
       }
       if (req.method === 'GET' && req.url === '/captured') return reply(200, captured);
       return reply(404, { code: 'route_not_found' });

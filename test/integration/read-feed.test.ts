@@ -28,9 +28,18 @@ describe('GET /v1/rooms/{roomId}/live', () => {
     expect(live.pollAfterMs).toBe(3000);
     expect(live.room).toEqual({
       roomId: room.roomId,
+      channelId: 'default',
       title: room.title,
       status: 'open',
-      settings: { slowModeSeconds: 0, maxCommentLength: 200, pollIntervalSeconds: 3, segmentSeconds: 10 },
+      settings: {
+        slowModeSeconds: 0,
+        maxCommentLength: 200,
+        pollIntervalSeconds: 3,
+        segmentSeconds: 10,
+        enabled: true,
+        postingAllowed: 'everyone',
+      },
+      schedule: {},
     });
   });
 

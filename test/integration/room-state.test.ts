@@ -38,7 +38,7 @@ describe('room bans in DynamoDB', () => {
 
     await unbanUser(state, room.roomId, 'lifted');
 
-    expect((await live(room.roomId)).bans).toEqual([{ userId: 'stays' }]);
+    expect((await live(room.roomId)).bans).toEqual([{ userId: 'stays', scope: 'room' }]);
   });
 
   it('answers 404 for a room that does not exist', async () => {

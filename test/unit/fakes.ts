@@ -9,9 +9,12 @@ import type {
   CreateCommentResult,
   DeleteOutcome,
   FeedWriter,
+  ModerationReader,
+  ModerationWriter,
   RoomReader,
   RoomWriter,
 } from '../../lambdas/domain/ports.js';
+import { emptyChannel, type ChannelModeration, type NgWordList } from '../../lambdas/domain/moderation.js';
 import { createRoom, type NewRoom, type Room } from '../../lambdas/domain/room.js';
 
 /** A clock the test moves by hand. */
@@ -190,6 +193,16 @@ export class InMemoryComments implements CommentWriter, CommentReader, FeedWrite
     return 'not-found';
   }
 
+  async history(roomId: string, shards: number, beforeId: string | undefined, limit: number) {
+    return this.eachShard(roomId, shards, (list) =>
+      list
+        .filter((r): r is Comment & { deletedAt?: string } => r.kind !== 'tombstone')
+        .filter((r) => beforeId === undefined || r.id < beforeId)
+        .reverse()
+        .slice(0, limit),
+    ) as (Comment & { deletedAt?: string })[][];
+  }
+
   /** Stores a record directly, as if an earlier write had put it on `shard`. */
   seed<T extends FeedRecord>(comment: T, shard = 0): T {
     const key = partition(comment.roomId, shard);
@@ -220,6 +233,46 @@ export class InMemoryComments implements CommentWriter, CommentReader, FeedWrite
 const partition = (roomId: string, shard: number) => JSON.stringify([roomId, shard]);
 const idempotencyKey = (roomId: string, userId: string, clientMessageId: string) =>
   JSON.stringify([roomId, userId, clientMessageId]);
+
+/** Channel items, the global NG words and room purges, with the DynamoDB store's contract. */
+export class InMemoryModeration implements ModerationReader, ModerationWriter {
+  readonly channels = new Map<string, ChannelModeration>();
+  list: NgWordList = { words: [], version: 0 };
+  /** Channel reads, by channel id (cache tests count them). */
+  readonly channelReads: string[] = [];
+
+  constructor(private readonly rooms: InMemoryRooms = new InMemoryRooms()) {}
+
+  async channel(channelId: string) {
+    this.channelReads.push(channelId);
+    return this.channels.get(channelId);
+  }
+
+  async ngWords() {
+    return this.list;
+  }
+
+  async updateChannel(channelId: string, change: (current: ChannelModeration) => ChannelModeration) {
+    const current = this.channels.get(channelId) ?? emptyChannel(channelId);
+    const next = change(current);
+    if (next !== current) this.channels.set(channelId, next);
+    return next;
+  }
+
+  async replaceNgWords(list: Omit<NgWordList, 'version'>, expectedVersion: number) {
+    if (this.list.version !== expectedVersion) return 'stale' as const;
+    this.list = { ...list, version: expectedVersion + 1 };
+    return this.list;
+  }
+
+  async updatePurges(roomId: string, change: (purges: Room['purges']) => Room['purges']) {
+    const room = await this.rooms.get(roomId);
+    if (!room) return undefined;
+    const purges = change(room.purges);
+    this.rooms.put({ ...room, purges });
+    return purges;
+  }
+}
 
 /** A promise the test settles by hand. */
 export function deferred<T>() {

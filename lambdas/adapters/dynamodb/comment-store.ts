@@ -271,6 +271,48 @@ export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWri
       Promise.all(Array.from({ length: shards }, (_, shard) => one(shard))),
     );
   }
+
+  /**
+   * The admin view of a room's feed: per shard, newest first, every item
+   * (deleted ones included, tombstones left out) with id < `beforeId`, at
+   * most `limit` from each shard.
+   */
+  history(
+    roomId: string,
+    shards: number,
+    beforeId: string | undefined,
+    limit: number,
+  ): Promise<(Comment & { readonly deletedAt?: string })[][]> {
+    const one = async (shard: number) => {
+      const out: (Comment & { readonly deletedAt?: string })[] = [];
+      const pages = paginateQuery(
+        { client: this.doc, pageSize: limit },
+        {
+          TableName: this.commentsTable,
+          KeyConditionExpression: beforeId === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :before',
+          FilterExpression: '#kind <> :tombstone',
+          ExpressionAttributeNames: { '#kind': 'kind' },
+          ExpressionAttributeValues: {
+            ':pk': commentPartition(roomId, shard),
+            ':tombstone': 'tombstone',
+            ...(beforeId === undefined ? {} : { ':before': beforeId }),
+          },
+          ScanIndexForward: false,
+        },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
+          const record = toRecord(item);
+          if (record.kind !== 'tombstone') out.push(record);
+          if (out.length >= limit) return out;
+        }
+      }
+      return out;
+    };
+    return transientAsUnavailable(() =>
+      Promise.all(Array.from({ length: shards }, (_, shard) => one(shard))),
+    );
+  }
 }
 
 function toRecord(item: Record<string, unknown>): FeedRecord {
@@ -297,6 +339,7 @@ function toRecord(item: Record<string, unknown>): FeedRecord {
     ...(item.level === 'info' || item.level === 'warning' || item.level === 'critical'
       ? { level: item.level }
       : {}),
+    ...(typeof item.displayUntil === 'string' ? { displayUntil: item.displayUntil } : {}),
     ...(typeof item.deletedAt === 'string' ? { deletedAt: item.deletedAt } : {}),
   };
 }

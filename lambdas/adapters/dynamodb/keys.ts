@@ -18,3 +18,20 @@ export const slowModeKey = (roomId: string, userId: string) => ({
 
 /** An audit log's partition: `audit#room#<id>`, `audit#channel#<id>` or `audit#global`; sk = entry id. */
 export const auditPartition = (scope: string) => `audit#${scope}`;
+
+/** The room listing's index partitions (lambdas/tables.ts): a channel's rooms, and every room. */
+export const channelRoomsPartition = (channelId: string) => `rooms#${channelId}`;
+export const ALL_ROOMS_PARTITION = 'rooms';
+
+/** A room item's index attributes: newest first by creation time, the room id breaking ties. */
+export const roomIndexKeys = (room: { roomId: string; channelId: string; createdAt: string }) => ({
+  gsi1pk: channelRoomsPartition(room.channelId),
+  gsi1sk: `${room.createdAt}#${room.roomId}`,
+  gsi2pk: ALL_ROOMS_PARTITION,
+});
+
+/** A channel's moderation item: its bans and block list. Channel ids cannot contain `#`. */
+export const channelKey = (channelId: string) => ({ pk: `channel#${channelId}`, sk: 'channel' });
+
+/** The deployment's one NG-word list. */
+export const globalNgWordsKey = { pk: 'ngwords#global', sk: 'ngwords' } as const;

@@ -1,15 +1,43 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RoomReader, RoomWriter } from '../../domain/ports.js';
-import { UnavailableError } from '../../domain/errors.js';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  RoomLister,
+  RoomPage,
+  RoomPatch,
+  RoomReader,
+  RoomUpdater,
+  RoomWriter,
+} from '../../domain/ports.js';
+import { BadRequestError, UnavailableError } from '../../domain/errors.js';
 import { Room } from '../../domain/room.js';
+import { allRoomsIndex, roomsByChannelIndex, type GlobalIndexDefinition } from '../../tables.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { transientAsUnavailable } from './errors.js';
-import { roomKey } from './keys.js';
+import { ALL_ROOMS_PARTITION, channelRoomsPartition, roomIndexKeys, roomKey } from './keys.js';
 
 /** Enough for a burst of moderators banning at once (each round, one conditional write wins). */
 const BAN_ATTEMPTS = 25;
+/** Rounds of a room listing's batch read before it gives up (unprocessed keys mean throttling). */
+const BATCH_ATTEMPTS = 6;
+/** The fields `update` may set; anything else in a patch is ignored. */
+const PATCHABLE = [
+  'title',
+  'status',
+  'settings',
+  'schedule',
+  'expectedViewers',
+] as const satisfies readonly (keyof RoomPatch)[];
+/** A listing cursor's position: `<createdAt>#<roomId>`. */
+const LISTING_POSITION = /^\d{4}-\d\d-\d\dT[\d:.]+Z#[A-Za-z0-9_-]{1,64}$/;
 
-export class DynamoRoomStore implements RoomReader, RoomWriter {
+export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, RoomLister {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -28,7 +56,7 @@ export class DynamoRoomStore implements RoomReader, RoomWriter {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...roomKey(room.roomId), ...room },
+          Item: { ...roomKey(room.roomId), ...roomIndexKeys(room), ...room },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -81,22 +109,41 @@ export class DynamoRoomStore implements RoomReader, RoomWriter {
     throw new UnavailableError('Too many concurrent ban changes in this room; retry shortly.');
   }
 
+  /** A settings change is an update of the settings alone. */
   async updateSettings(
     roomId: string,
     settings: Room['settings'],
     expectedVersion: number,
     updatedAt: string,
   ): Promise<Room | 'stale' | 'not-found'> {
+    return this.update(roomId, { settings }, expectedVersion, updatedAt);
+  }
+
+  /** One conditional UpdateItem: the patch's fields, the version bumped once, the update time. */
+  async update(
+    roomId: string,
+    patch: RoomPatch,
+    expectedVersion: number,
+    updatedAt: string,
+  ): Promise<Room | 'stale' | 'not-found'> {
+    const fields = PATCHABLE.filter((field) => patch[field] !== undefined);
+    const names = Object.fromEntries(fields.map((field, i) => [`#f${i}`, field]));
+    const values = Object.fromEntries(fields.map((field, i) => [`:f${i}`, patch[field]]));
     try {
       const { Attributes } = await transientAsUnavailable(() =>
         this.doc.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: roomKey(roomId),
-            UpdateExpression: 'SET settings = :settings, version = version + :one, updatedAt = :at',
+            UpdateExpression: `SET ${[
+              ...fields.map((_, i) => `#f${i} = :f${i}`),
+              'version = version + :one',
+              'updatedAt = :at',
+            ].join(', ')}`,
             ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+            ...(fields.length ? { ExpressionAttributeNames: names } : {}),
             ExpressionAttributeValues: {
-              ':settings': settings,
+              ...values,
               ':one': 1,
               ':at': updatedAt,
               ':expected': expectedVersion,
@@ -111,10 +158,109 @@ export class DynamoRoomStore implements RoomReader, RoomWriter {
       return (await this.get(roomId)) ? 'stale' : 'not-found';
     }
   }
+
+  /**
+   * Rooms newest first, from the keys-only listing indexes: one query per
+   * channel (or one of every room), merged by the shared sort key
+   * `<createdAt>#<roomId>`, then the rooms themselves in one consistent batch
+   * read. The cursor is the sort key of the page's last room, so it holds for
+   * any set of channels and a page never repeats or skips a room.
+   */
+  async list(query: {
+    readonly channelIds?: ReadonlySet<string>;
+    readonly limit: number;
+    readonly cursor?: string;
+  }): Promise<RoomPage> {
+    const before = decodeCursor(query.cursor, ['before'])?.before;
+    if (before !== undefined && (typeof before !== 'string' || !LISTING_POSITION.test(before))) {
+      throw new BadRequestError('invalid_cursor', 'The cursor is not one this API gave out.');
+    }
+    const partitions = query.channelIds
+      ? [...query.channelIds].map((channelId) => ({
+          index: roomsByChannelIndex,
+          value: channelRoomsPartition(channelId),
+        }))
+      : [{ index: allRoomsIndex, value: ALL_ROOMS_PARTITION }];
+    // One more than a page tells whether another page follows.
+    const found = (
+      await Promise.all(partitions.map((p) => this.newestKeys(p.index, p.value, query.limit + 1, before)))
+    ).flat();
+    found.sort((a, b) => (a.position < b.position ? 1 : a.position > b.position ? -1 : 0));
+    const page = found.slice(0, query.limit);
+    const rooms = await this.getMany(page.map((entry) => entry.key));
+    const last = page.at(-1);
+    const next = found.length > query.limit && last ? encodeCursor({ before: last.position }) : undefined;
+    return { rooms, ...(next ? { nextCursor: next } : {}) };
+  }
+
+  /** Up to `limit` keys of one index partition, newest first, all below `before` when given. */
+  private async newestKeys(
+    index: GlobalIndexDefinition,
+    partition: string,
+    limit: number,
+    before: string | undefined,
+  ): Promise<{ position: string; key: Record<string, unknown> }[]> {
+    const out: { position: string; key: Record<string, unknown> }[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await transientAsUnavailable(() =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: index.name,
+            KeyConditionExpression: before ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
+            ExpressionAttributeNames: {
+              '#pk': index.partitionKey,
+              ...(before ? { '#sk': index.sortKey } : {}),
+            },
+            ExpressionAttributeValues: { ':pk': partition, ...(before ? { ':before': before } : {}) },
+            ScanIndexForward: false,
+            Limit: limit - out.length,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        out.push({ position: String(item[index.sortKey]), key: { pk: item.pk, sk: item.sk } });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start && out.length < limit);
+    return out;
+  }
+
+  /** The rooms of `keys`, in that order, read consistently (missing ones are left out). */
+  private async getMany(keys: Record<string, unknown>[]): Promise<Room[]> {
+    const byPk = new Map<string, Room>();
+    // A page is at most 100 rooms: one batch, plus retries of what DynamoDB left unprocessed.
+    let pending = keys;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= BATCH_ATTEMPTS)
+        throw new UnavailableError('The room listing is throttled; retry shortly.');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 10));
+      const out = await transientAsUnavailable(() =>
+        this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        ),
+      );
+      for (const item of out.Responses?.[this.tableName] ?? []) byPk.set(String(item.pk), toRoom(item));
+      pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return keys.flatMap((key) => byPk.get(String(key.pk)) ?? []);
+  }
 }
 
 /** The stored item without its keys and storage bookkeeping. */
 function toRoom(item: Record<string, unknown>): Room {
-  const { pk: _pk, sk: _sk, bansRevision: _revision, ...room } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    bansRevision: _revision,
+    gsi1pk: _gsi1pk,
+    gsi1sk: _gsi1sk,
+    gsi2pk: _gsi2pk,
+    ...room
+  } = item;
   return Room.parse(room);
 }

@@ -19,6 +19,8 @@ export interface AdminResult {
   readonly status: number;
   /** Sent as JSON. */
   readonly body?: unknown;
+  /** Extra response headers (`Location`, export notes); `Cache-Control` is always `no-store`. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Sent as is instead of `body` (JSON lines, snippets). */
   readonly raw?: { readonly contentType: string; readonly text: string; readonly filename?: string };
   /** What changed, for the audit log. Set by every operation that changed something; never on reads. */

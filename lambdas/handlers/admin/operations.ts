@@ -1,7 +1,17 @@
 import type { AdminOperations } from './operation.js';
 import { meOperations } from './me.js';
+import { roomOperations } from './rooms.js';
+import { auditOperations } from './audit.js';
+import { broadcastOperations } from './broadcasts.js';
+import { statsOperations } from './stats.js';
+import { moderationOperations } from './moderation.js';
 
 /** Every admin operation, by route key. Each area of the admin API keeps its operations in its own module. */
 export const adminOperations: AdminOperations = {
   ...meOperations,
+  ...roomOperations,
+  ...auditOperations,
+  ...broadcastOperations,
+  ...statsOperations,
+  ...moderationOperations,
 };

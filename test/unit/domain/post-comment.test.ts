@@ -10,10 +10,12 @@ import {
   aRoom,
   aViewer,
   InMemoryComments,
+  InMemoryModeration,
   InMemoryRooms,
   manualClock,
   rejection,
 } from '../fakes.js';
+import { emptyChannel } from '../../../lambdas/domain/moderation.js';
 
 // Comment ids come from a per-process monotonic factory: every test starts a
 // day after the previous one, so no test sees ids pinned to an earlier test's time.
@@ -24,15 +26,17 @@ function setup(options: { room?: Room; random?: () => number; retentionDays?: nu
   const room = options.room ?? aRoom();
   const rooms = new InMemoryRooms(room);
   const comments = new InMemoryComments();
+  const moderation = new InMemoryModeration(rooms);
   const clock = manualClock(freshTime());
   const deps: PostCommentDeps = {
     rooms,
+    moderation,
     comments,
     clock,
     retentionDays: options.retentionDays ?? 30,
     ...(options.random ? { random: options.random } : {}),
   };
-  return { room, rooms, comments, clock, deps };
+  return { room, rooms, comments, moderation, clock, deps };
 }
 
 const body = (text: string, clientMessageId = 'msg-1'): PostCommentBody => ({ text, clientMessageId });
@@ -465,6 +469,95 @@ describe('postComment', () => {
       const again = await postComment(deps, room.roomId, aViewer(), body('no spoilers please', 'm-1'));
 
       expect(again).toEqual({ comment: first.comment, replayed: true });
+    });
+  });
+
+  describe('channel bans and blocks', () => {
+    const channelRoom = () => ({ ...aRoom(), channelId: 'ch-1' });
+
+    it('refuses a user banned from the room’s channel with 403 banned and writes nothing', async () => {
+      const { room, comments, moderation, deps, clock } = setup({ room: channelRoom() });
+      const until = new Date(clock() + 300_000).toISOString();
+      moderation.channels.set('ch-1', {
+        ...emptyChannel('ch-1'),
+        bans: { 'user-1': { bannedAt: new Date(clock()).toISOString(), until } },
+      });
+
+      const error = await rejection(postComment(deps, room.roomId, aViewer(), body('hi')));
+
+      expect(error).toMatchObject({ status: 403, code: 'banned' });
+      expect(error.message).toContain(until);
+      expect(comments.creates).toHaveLength(0);
+      expect(moderation.channelReads).toEqual(['ch-1']);
+    });
+
+    it('refuses a user the channel blocked with 403 blocked', async () => {
+      const { room, comments, moderation, deps, clock } = setup({ room: channelRoom() });
+      moderation.channels.set('ch-1', {
+        ...emptyChannel('ch-1'),
+        blocks: { 'user-1': { blockedAt: new Date(clock()).toISOString() } },
+      });
+
+      const error = await rejection(postComment(deps, room.roomId, aViewer(), body('hi')));
+
+      expect(error).toMatchObject({ status: 403, code: 'blocked' });
+      expect(comments.creates).toHaveLength(0);
+    });
+
+    it('ignores another channel’s bans', async () => {
+      const { room, moderation, deps, clock } = setup({ room: channelRoom() });
+      moderation.channels.set('ch-2', {
+        ...emptyChannel('ch-2'),
+        blocks: { 'user-1': { blockedAt: new Date(clock()).toISOString() } },
+      });
+
+      await expect(postComment(deps, room.roomId, aViewer(), body('hi'))).resolves.toMatchObject({
+        replayed: false,
+      });
+    });
+
+    it('still answers a retry of a comment accepted before the block', async () => {
+      const { room, moderation, deps, clock } = setup({ room: channelRoom() });
+      const first = await postComment(deps, room.roomId, aViewer(), body('before', 'm-1'));
+      moderation.channels.set('ch-1', {
+        ...emptyChannel('ch-1'),
+        blocks: { 'user-1': { blockedAt: new Date(clock()).toISOString() } },
+      });
+
+      const again = await postComment(deps, room.roomId, aViewer(), body('before', 'm-1'));
+
+      expect(again).toEqual({ comment: first.comment, replayed: true });
+    });
+  });
+
+  describe('global NG words and posting settings', () => {
+    it('refuses a comment with a word of the global list with 422 ng_word, saying why', async () => {
+      const { room, comments, moderation, deps } = setup();
+      moderation.list = { words: ['forbidden'], version: 1 };
+
+      const error = await rejection(
+        postComment(deps, room.roomId, aViewer(), body('so ＦＯＲＢＩＤ​ＤＥＮ')),
+      );
+
+      expect(error).toMatchObject({ status: 422, code: 'ng_word' });
+      expect(error.message).toMatch(/contains a word that is not allowed/);
+      expect(comments.creates).toHaveLength(0);
+    });
+
+    it.each([
+      ['chat is off', { enabled: false }, 'chat_disabled'],
+      ['posting is closed', { postingAllowed: 'nobody' as const }, 'posting_closed'],
+    ])('refuses every post with 403 while %s, and replays earlier ones', async (_, settings, code) => {
+      const { room, rooms, comments, deps } = setup();
+      const first = await postComment(deps, room.roomId, aViewer(), body('earlier', 'm-1'));
+      rooms.put({ ...room, settings: { ...room.settings, ...settings } });
+
+      const error = await rejection(postComment(deps, room.roomId, aViewer(), body('new', 'm-2')));
+      const again = await postComment(deps, room.roomId, aViewer(), body('earlier', 'm-1'));
+
+      expect(error).toMatchObject({ status: 403, code });
+      expect(again).toEqual({ comment: first.comment, replayed: true });
+      expect(comments.creates).toHaveLength(1);
     });
   });
 });

@@ -3,7 +3,16 @@ import { getLive, getRoom, getSegment, type ReadFeedDeps } from '../../../lambda
 import { GLOBAL_ROOM_ID } from '../../../lambdas/domain/room-event.js';
 import { publicRoom, type Room } from '../../../lambdas/domain/room.js';
 import { SEGMENT_CLOSE_GRACE_MS, segmentBounds, segmentOf } from '../../../lambdas/domain/segments.js';
-import { aComment, aRoom, InMemoryComments, InMemoryRooms, manualClock, rejection } from '../fakes.js';
+import { emptyChannel } from '../../../lambdas/domain/moderation.js';
+import {
+  aComment,
+  aRoom,
+  InMemoryComments,
+  InMemoryModeration,
+  InMemoryRooms,
+  manualClock,
+  rejection,
+} from '../fakes.js';
 
 const CREATED = Date.UTC(2030, 0, 1, 12, 0, 0);
 const SEGMENT_SECONDS = 10;
@@ -339,5 +348,88 @@ describe('getSegment', () => {
 
       expect(result).toEqual({ state: 'future', startsInMs: 1_234 });
     });
+  });
+});
+
+describe('moderation on the poll path', () => {
+  function moderated() {
+    const base = setup();
+    const room = { ...base.room, channelId: 'ch-1' };
+    base.rooms.put(room);
+    const moderation = new InMemoryModeration(base.rooms);
+    const deps: ReadFeedDeps = { ...base.deps, moderation };
+    const by = (userId: string, atMs: number) => base.comments.seed(aComment(room.roomId, atMs, { userId }));
+    const segmentOfNow = async () => {
+      const result = await getSegment(deps, room.roomId, String(CURRENT));
+      if (result.state === 'future') throw new Error('future');
+      return result.document;
+    };
+    return { ...base, room, moderation, deps, by, segmentOfNow };
+  }
+
+  it('hides exactly the purged user’s comments created up to the purge, in live and the segment', async () => {
+    // Prepare: the purge happens 2 s into the current segment.
+    const { room, rooms, deps, by, segmentOfNow } = moderated();
+    const purgeAt = bounds(CURRENT).startMs + 2_000;
+    const hidden = [by('spammer', purgeAt - 1_000), by('spammer', purgeAt)];
+    const kept = [by('spammer', purgeAt + 1), by('bystander', purgeAt - 1_000)];
+    rooms.put({ ...room, purges: { spammer: new Date(purgeAt).toISOString() } });
+
+    // Act
+    const live = await getLive(deps, room.roomId);
+    const segment = await segmentOfNow();
+
+    // Assess
+    expect(ids(live.comments).sort()).toEqual(ids(kept).sort());
+    expect(ids(segment.comments).sort()).toEqual(ids(kept).sort());
+    expect(ids(live.comments)).not.toContain(hidden[0]!.id);
+    expect(live.purges).toEqual([{ userId: 'spammer', before: new Date(purgeAt).toISOString() }]);
+  });
+
+  it('hides comments of users banned or blocked at channel scope, and lists them with their scope', async () => {
+    const { room, moderation, deps, by, segmentOfNow } = moderated();
+    const at = bounds(CURRENT).startMs + 1_000;
+    const until = new Date(NOW + 60_000).toISOString();
+    by('banned', at);
+    by('blocked', at);
+    const visible = by('fine', at);
+    moderation.channels.set('ch-1', {
+      ...emptyChannel('ch-1'),
+      bans: { banned: { bannedAt: new Date(at).toISOString(), until } },
+      blocks: { blocked: { blockedAt: new Date(at).toISOString() } },
+    });
+
+    const live = await getLive(deps, room.roomId);
+    const segment = await segmentOfNow();
+
+    expect(ids(live.comments)).toEqual([visible.id]);
+    expect(ids(segment.comments)).toEqual([visible.id]);
+    expect(live.bans).toEqual([
+      { userId: 'banned', until, scope: 'channel' },
+      { userId: 'blocked', scope: 'channel' },
+    ]);
+  });
+
+  it('shows a channel-banned user’s comments again once the ban has ended', async () => {
+    const { room, moderation, deps, by, clock } = moderated();
+    const comment = by('brief', bounds(CURRENT).startMs + 1_000);
+    moderation.channels.set('ch-1', {
+      ...emptyChannel('ch-1'),
+      bans: { brief: { bannedAt: new Date(NOW).toISOString(), until: new Date(NOW + 500).toISOString() } },
+    });
+
+    const during = await getLive(deps, room.roomId);
+    clock.advance(500);
+    const after = await getLive(deps, room.roomId);
+
+    expect(ids(during.comments)).toEqual([]);
+    expect(ids(after.comments)).toEqual([comment.id]);
+    expect(after.bans).toEqual([]);
+  });
+
+  it('reads the room’s own channel only', async () => {
+    const { room, moderation, deps } = moderated();
+    await getLive(deps, room.roomId);
+    expect(moderation.channelReads).toEqual(['ch-1']);
   });
 });

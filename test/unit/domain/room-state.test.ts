@@ -7,7 +7,7 @@ import {
   type RoomStateDeps,
 } from '../../../lambdas/domain/room-state.js';
 import { getLive } from '../../../lambdas/domain/read-feed.js';
-import { MAX_ROOM_BANS, publicRoom } from '../../../lambdas/domain/room.js';
+import { MAX_ROOM_BANS, publicRoom, publicSettings } from '../../../lambdas/domain/room.js';
 import { aRoom, InMemoryComments, InMemoryRooms, manualClock, rejection } from '../fakes.js';
 
 function setup() {
@@ -27,7 +27,7 @@ describe('banUser', () => {
     const { value } = await banUser(deps, room.roomId, 'troll', 300);
 
     expect(Date.parse(value.until!) - Date.now()).toBeGreaterThan(290_000);
-    expect((await live()).bans).toEqual([{ userId: 'troll', until: value.until }]);
+    expect((await live()).bans).toEqual([{ userId: 'troll', until: value.until, scope: 'room' }]);
     expect(published).toEqual([
       expect.objectContaining({
         roomId: room.roomId,
@@ -44,7 +44,7 @@ describe('banUser', () => {
 
     await banUser(deps, room.roomId, 'spammer');
 
-    expect((await live()).bans).toEqual([{ userId: 'spammer' }]);
+    expect((await live()).bans).toEqual([{ userId: 'spammer', scope: 'room' }]);
   });
 
   it('prunes expired bans when it adds one', async () => {
@@ -123,7 +123,7 @@ describe('changeSettings', () => {
     expect(published).toEqual([
       expect.objectContaining({
         kind: 'SETTINGS_CHANGED',
-        payload: { settings: value.settings, version: value.version },
+        payload: { settings: publicSettings(value.settings), version: value.version },
       }),
     ]);
   });

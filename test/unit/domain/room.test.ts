@@ -13,6 +13,7 @@ describe('createRoom', () => {
     // Assess
     expect(room).toEqual({
       roomId: 'launch-2030',
+      channelId: 'default',
       title: 'Launch',
       status: 'open',
       settings: {
@@ -21,9 +22,14 @@ describe('createRoom', () => {
         pollIntervalSeconds: 3,
         segmentSeconds: 10,
         ngWords: [],
+        enabled: true,
+        postingAllowed: 'everyone',
       },
+      schedule: {},
+      expectedViewers: 0,
       shards: { write: 1, read: 1 },
       bans: {},
+      purges: {},
       version: 1,
       createdAt: '2030-01-01T09:30:00.000Z',
       updatedAt: '2030-01-01T09:30:00.000Z',
@@ -46,6 +52,8 @@ describe('createRoom', () => {
       pollIntervalSeconds: 3,
       segmentSeconds: 5,
       ngWords: [],
+      enabled: true,
+      postingAllowed: 'everyone',
     });
   });
 
@@ -101,6 +109,8 @@ describe('RoomSettings', () => {
       pollIntervalSeconds: 3,
       segmentSeconds: 10,
       ngWords: [],
+      enabled: true,
+      postingAllowed: 'everyone',
     });
   });
 
@@ -166,12 +176,24 @@ describe('Room', () => {
 });
 
 describe('publicRoom', () => {
-  it('exposes the id, title, status and settings only', () => {
+  it('exposes the id, channel, title, status, public settings and schedule only', () => {
     // Prepare
     const room = {
-      ...createRoom({ roomId: 'r', title: 'Show', shards: 4, settings: { slowModeSeconds: 10 } }, CREATED),
+      ...createRoom(
+        {
+          roomId: 'r',
+          channelId: 'ch',
+          title: 'Show',
+          shards: 4,
+          settings: { slowModeSeconds: 10, ngWords: ['secret'] },
+          schedule: { startsAt: '2030-01-01T10:00:00.000Z' },
+          expectedViewers: 5000,
+        },
+        CREATED,
+      ),
       status: 'closed' as const,
       version: 7,
+      bans: { troll: { bannedAt: '2030-01-01T09:00:00.000Z', by: 'mod-1', reason: 'spam' } },
     };
 
     // Act
@@ -180,10 +202,21 @@ describe('publicRoom', () => {
     // Assess
     expect(visible).toEqual({
       roomId: 'r',
+      channelId: 'ch',
       title: 'Show',
       status: 'closed',
-      settings: { slowModeSeconds: 10, maxCommentLength: 200, pollIntervalSeconds: 3, segmentSeconds: 10 },
+      settings: {
+        slowModeSeconds: 10,
+        maxCommentLength: 200,
+        pollIntervalSeconds: 3,
+        segmentSeconds: 10,
+        enabled: true,
+        postingAllowed: 'everyone',
+      },
+      schedule: { startsAt: '2030-01-01T10:00:00.000Z' },
     });
+    // NG words would teach spammers what to misspell; who banned whom is the moderators' business.
+    expect(JSON.stringify(visible)).not.toMatch(/secret|spam|mod-1|5000/);
     expect(visible).not.toHaveProperty('shards');
     expect(visible).not.toHaveProperty('version');
     expect(visible).not.toHaveProperty('createdAt');

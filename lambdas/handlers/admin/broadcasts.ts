@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { sendArtistMessage, sendNotice, type Broadcast } from '../../domain/broadcasts.js';
+import { NoticeLevel, publicItem } from '../../domain/comment.js';
+import {
+  MAX_BROADCAST_LENGTH,
+  MAX_NOTICE_DISPLAY_SECONDS,
+  type FeedEventDeps,
+} from '../../domain/feed-events.js';
+import { EventRoomId } from '../../domain/room-event.js';
+import { RoomId } from '../../domain/room.js';
+import { jsonBody, pathParam } from '../http.js';
+import { clock, comments, config, roomStore } from '../deps.js';
+import { onPublishFailed, publisher } from './context.js';
+import type { AdminOperations, AdminResult } from './operation.js';
+
+/**
+ * Artist messages and notices. The body's shape is checked here (400); the
+ * text rules — control characters, bidi overrides, length in code points —
+ * are the feed's (422), the same rules as viewers' comments with a longer limit.
+ */
+
+/** A generous bound on the raw string (UTF-16 units); the real limit is counted after normalising. */
+const RawText = z.string().max(MAX_BROADCAST_LENGTH * 4);
+
+const ArtistMessageBody = z.strictObject({ text: RawText });
+
+const NoticeBody = z.strictObject({
+  roomId: EventRoomId,
+  level: NoticeLevel,
+  text: RawText,
+  displaySeconds: z.number().int().min(1).max(MAX_NOTICE_DISPLAY_SECONDS).optional(),
+});
+
+const feedDeps = (): FeedEventDeps => ({
+  rooms: roomStore,
+  feed: comments,
+  publisher: publisher(),
+  onPublishFailed,
+  clock,
+  retentionDays: config.COMMENT_RETENTION_DAYS,
+});
+
+/** 201 with the stored item and whether the push went out (if not, viewers get it on their next poll). */
+const created = (broadcast: Broadcast): Pick<AdminResult, 'status' | 'body'> => ({
+  status: 201,
+  body: { item: publicItem(broadcast.value), pushed: broadcast.pushed },
+});
+
+export const broadcastOperations: AdminOperations = {
+  'POST /admin/v1/rooms/{roomId}/artist-messages': async ({ principal, event }) => {
+    const roomId = pathParam(event, 'roomId', RoomId);
+    const { text } = jsonBody(event, ArtistMessageBody);
+    const broadcast = await sendArtistMessage(feedDeps(), principal, roomId, text);
+    return {
+      ...created(broadcast),
+      audit: {
+        action: 'artist.message',
+        roomId,
+        ...(broadcast.channelId ? { channelId: broadcast.channelId } : {}),
+        target: broadcast.value.id,
+        details: { text: broadcast.value.text, pushed: broadcast.pushed },
+      },
+    };
+  },
+
+  'POST /admin/v1/notices': async ({ principal, event }) => {
+    const body = jsonBody(event, NoticeBody);
+    const broadcast = await sendNotice(feedDeps(), principal, {
+      roomId: body.roomId,
+      level: body.level,
+      text: body.text,
+      ...(body.displaySeconds !== undefined ? { displaySeconds: body.displaySeconds } : {}),
+    });
+    return {
+      ...created(broadcast),
+      // roomId "*" is kept in the global audit log (domain/audit.ts scopeOf).
+      audit: {
+        action: 'notice.send',
+        roomId: body.roomId,
+        ...(broadcast.channelId ? { channelId: broadcast.channelId } : {}),
+        target: broadcast.value.id,
+        details: {
+          level: body.level,
+          text: broadcast.value.text,
+          ...(body.displaySeconds !== undefined ? { displaySeconds: body.displaySeconds } : {}),
+          pushed: broadcast.pushed,
+        },
+      },
+    };
+  },
+};
