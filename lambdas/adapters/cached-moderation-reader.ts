@@ -1,40 +1,6 @@
 import type { ChannelModeration, NgWordList } from '../domain/moderation.js';
 import type { Clock, ModerationReader } from '../domain/ports.js';
-
-interface Entry<V> {
-  readonly value: Promise<V>;
-  readonly expiresAt: number;
-}
-
-/**
- * Values by key for `ttlMs`, like CachedRoomReader: absent values are cached
- * too (unknown keys cannot hammer the table), concurrent misses share one
- * read, a failed read is not remembered, and the oldest entry goes when full.
- */
-export class TtlCache<V> {
-  private readonly entries = new Map<string, Entry<V>>();
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly clock: Clock = Date.now,
-    private readonly maxEntries = 10_000,
-  ) {}
-
-  get(key: string, load: () => Promise<V>): Promise<V> {
-    const now = this.clock();
-    const hit = this.entries.get(key);
-    if (hit && hit.expiresAt > now) return hit.value;
-
-    const value = load();
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, expiresAt: now + this.ttlMs });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
-    return value;
-  }
-}
+import { TtlCache } from './ttl-cache.js';
 
 /**
  * The post and poll paths read a room's channel item and the global NG words

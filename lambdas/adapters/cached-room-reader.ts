@@ -1,10 +1,6 @@
 import type { Clock, RoomReader } from '../domain/ports.js';
 import type { Room } from '../domain/room.js';
-
-interface Entry {
-  readonly value: Promise<Room | undefined>;
-  readonly expiresAt: number;
-}
+import { TtlCache } from './ttl-cache.js';
 
 /**
  * A room is read on every post and poll, always the same item: one hot key.
@@ -12,31 +8,18 @@ interface Entry {
  * so unknown ids cannot hammer the table), and concurrent misses share one read.
  */
 export class CachedRoomReader implements RoomReader {
-  private readonly entries = new Map<string, Entry>();
+  private readonly cache: TtlCache<Room | undefined>;
 
   constructor(
     private readonly inner: RoomReader,
-    private readonly ttlMs: number,
-    private readonly clock: Clock = Date.now,
-    private readonly maxEntries = 10_000,
-  ) {}
+    ttlMs: number,
+    clock: Clock = Date.now,
+    maxEntries = 10_000,
+  ) {
+    this.cache = new TtlCache(ttlMs, clock, maxEntries);
+  }
 
   get(roomId: string): Promise<Room | undefined> {
-    const now = this.clock();
-    const hit = this.entries.get(roomId);
-    if (hit && hit.expiresAt > now) return hit.value;
-
-    const value = this.inner.get(roomId);
-    this.entries.delete(roomId);
-    if (this.entries.size >= this.maxEntries) {
-      // Maps iterate in insertion order: drop the oldest entry.
-      this.entries.delete(this.entries.keys().next().value!);
-    }
-    this.entries.set(roomId, { value, expiresAt: now + this.ttlMs });
-    // A failed read must not be remembered.
-    value.catch(() => {
-      if (this.entries.get(roomId)?.value === value) this.entries.delete(roomId);
-    });
-    return value;
+    return this.cache.get(roomId, () => this.inner.get(roomId));
   }
 }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWireEvent, type RoomEvent } from '../../lambdas/domain/room-event.js';
 import type { Role } from '../../lambdas/domain/roles.js';
 import { adminRoutes } from '../../lambdas/routes.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { eventOf, GLOBAL_EVENT, RawClient, ROOM_EVENT, useRealtime } from '../helpers/appsync.js';
+import { GLOBAL_EVENT, ROOM_EVENT, subscriber, useRealtime } from '../helpers/appsync.js';
 
 /**
  * Issue 4's flows end to end on `npm start`'s stack: the admin API behind the
@@ -77,18 +76,6 @@ async function pollUntil(roomId: string, seen: (doc: Live) => boolean): Promise<
     doc = await live(roomId);
   }
   return doc;
-}
-
-async function subscriber(query: string, variables: Record<string, unknown> = {}) {
-  const client = await RawClient.connect();
-  const id = await client.subscribe(query, variables);
-  const nextEvent = async (predicate: (e: RoomEvent) => boolean): Promise<RoomEvent> =>
-    readWireEvent(
-      eventOf(
-        await client.next((m) => m.type === 'data' && m.id === id && predicate(readWireEvent(eventOf(m)))),
-      ),
-    );
-  return { client, nextEvent };
 }
 
 /** The room cache of the viewer functions: a change reaches the post path within this. */

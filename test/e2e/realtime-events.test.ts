@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEventCli } from '../../bin/event-cli.js';
 import { runRoomCli } from '../../bin/room-cli.js';
-import { readWireEvent, type RoomEvent } from '../../lambdas/domain/room-event.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { segmentOf } from '../../lambdas/domain/segments.js';
-import { eventOf, GLOBAL_EVENT, RawClient, ROOM_EVENT, useRealtime } from '../helpers/appsync.js';
+import { GLOBAL_EVENT, ROOM_EVENT, subscriber, useRealtime } from '../helpers/appsync.js';
 import { seedComment, testStores } from '../helpers/store.js';
 
 /**
@@ -70,18 +69,6 @@ async function pollUntil(roomId: string, last: Live, seen: (doc: Live) => boolea
   let doc = last;
   while (!seen(doc) && Date.now() < deadline) doc = await pollAgain(roomId, doc);
   return doc;
-}
-
-async function subscriber(query: string, variables: Record<string, unknown> = {}) {
-  const client = await RawClient.connect();
-  const id = await client.subscribe(query, variables);
-  const nextEvent = async (predicate: (e: RoomEvent) => boolean): Promise<RoomEvent> =>
-    readWireEvent(
-      eventOf(
-        await client.next((m) => m.type === 'data' && m.id === id && predicate(readWireEvent(eventOf(m)))),
-      ),
-    );
-  return { client, nextEvent };
 }
 
 describe('realtime events, persisted then pushed', () => {

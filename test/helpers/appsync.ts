@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { PUBLISH_MUTATION } from '../../lambdas/adapters/appsync-publisher.js';
-import type { RoomEvent } from '../../lambdas/domain/room-event.js';
+import { readWireEvent, type RoomEvent } from '../../lambdas/domain/room-event.js';
 import type { LocalStack } from '../../local/stack.js';
 
 /**
@@ -243,4 +243,17 @@ export class RawClient {
   close(): void {
     this.ws.close();
   }
+}
+
+/** A subscription on a fresh connection; `nextEvent` waits for the first event matching `predicate`. */
+export async function subscriber(query: string, variables: Record<string, unknown> = {}) {
+  const client = await RawClient.connect();
+  const id = await client.subscribe(query, variables);
+  const nextEvent = async (predicate: (e: RoomEvent) => boolean): Promise<RoomEvent> =>
+    readWireEvent(
+      eventOf(
+        await client.next((m) => m.type === 'data' && m.id === id && predicate(readWireEvent(eventOf(m)))),
+      ),
+    );
+  return { client, nextEvent };
 }
