@@ -1,5 +1,36 @@
 import { z } from 'zod';
 
+/** A lead or tail longer than a day is a unit mistake (hours for minutes), not a plan. */
+const MINUTES_PER_DAY = 1_440;
+
+/**
+ * Assumption: 30 minutes leaves provisioned concurrency (it takes minutes to
+ * allocate) and a warm-throughput raise time to finish before viewers arrive.
+ * Not a schema default, so functions that never scale see no capacity settings.
+ */
+export const DEFAULT_CAPACITY_LEAD_MINUTES = 30;
+/** Assumption: the audience lingers for a while after an event ends. */
+export const DEFAULT_CAPACITY_TAIL_MINUTES = 15;
+
+/** A JSON object naming each scaled function (names or ARNs). */
+const ScaledFunctionNames = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.strictObject({
+      postComment: z.string().min(1),
+      getLive: z.string().min(1),
+      getSegment: z.string().min(1),
+    }),
+  );
+
 /** Every setting the functions read, validated once at cold start. */
 export const Config = z.object({
   COMMENTS_TABLE_NAME: z.string().min(1),
@@ -32,6 +63,25 @@ export const Config = z.object({
   EDGE_PARAMETER_NAME: z.string().min(1).optional(),
   /** Locally: the edge's URL (public base URL, invalidations, local counters). Wins over the parameter. */
   LOCAL_EDGE_URL: z.url().optional(),
+
+  // The scaler's settings (ADR 0015): set for the scaler and admin functions; checked where used.
+  /** `{"postComment":"…","getLive":"…","getSegment":"…"}`: the functions kept warm with provisioned concurrency. */
+  SCALED_FUNCTION_NAMES: ScaledFunctionNames.optional(),
+  /** The REST API and stage whose throttles the scaler sets. */
+  REST_API_ID: z.string().min(1).optional(),
+  REST_API_STAGE: z.string().min(1).optional(),
+  /** The scaler function: what schedules and the admin function invoke. */
+  SCALER_FUNCTION_ARN: z.string().min(1).optional(),
+  /** The role EventBridge Scheduler assumes to invoke the scaler. */
+  SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
+  /** The schedule group the rooms' schedules live in. */
+  SCHEDULE_GROUP_NAME: z.string().min(1).optional(),
+  /** Minutes before an event starts that its capacity must be in place (unset: DEFAULT_CAPACITY_LEAD_MINUTES). */
+  CAPACITY_LEAD_MINUTES: z.coerce.number().int().min(0).max(MINUTES_PER_DAY).optional(),
+  /** Minutes after an event ends that its capacity is kept (unset: DEFAULT_CAPACITY_TAIL_MINUTES). */
+  CAPACITY_TAIL_MINUTES: z.coerce.number().int().min(0).max(MINUTES_PER_DAY).optional(),
+  /** Locally: the runtime that stands in for Lambda, API Gateway and Scheduler. Wins over AWS. */
+  LOCAL_CONTROL_PLANE_URL: z.url().optional(),
 });
 export type Config = z.infer<typeof Config>;
 

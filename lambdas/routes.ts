@@ -34,7 +34,16 @@ export interface FunctionDefinition {
   readonly invalidatesEdge?: boolean;
   /** Reads CloudWatch metrics (statistics). */
   readonly readsMetrics?: boolean;
+  /** Schedules the scaler around events (EventBridge Scheduler) and invokes it directly (ADR 0016). */
+  readonly schedulesCapacity?: boolean;
 }
+
+/**
+ * Memory of every function: 512 MB. The handlers hold the SDK, jose and zod; on Lambda, memory also
+ * buys CPU, and 512 MB keeps cold starts and JWT verification short at a per-request price the poll
+ * path's cache makes small. CDK deploys with it; the cost model bills it.
+ */
+export const FUNCTION_MEMORY_MB = 512;
 
 export const functions: Record<FunctionName, FunctionDefinition> = {
   postComment: {
@@ -73,8 +82,19 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     publishes: true,
     invalidatesEdge: true,
     readsMetrics: true,
+    schedulesCapacity: true,
   },
 };
+
+/**
+ * The scaler (ADR 0015): no route. EventBridge Scheduler invokes it ahead of and after each event,
+ * the admin function for a dry run or an immediate run; locally, the runtime's timers do.
+ */
+export const scalerFunction = {
+  entry: 'lambdas/handlers/scaler.ts',
+  description: 'Apply the capacity plan (provisioned concurrency, warm throughput, throttles, shards)',
+  timeoutMs: 120_000,
+} as const;
 
 export interface Route {
   readonly method: HttpMethod;
@@ -111,6 +131,7 @@ export const adminRoutes: readonly Route[] = [
   admin('DELETE', '/rooms/{roomId}/bans/{userId}'),
   admin('POST', '/rooms/{roomId}/artist-messages'),
   admin('GET', '/rooms/{roomId}/stats'),
+  admin('GET', '/rooms/{roomId}/capacity'),
   admin('GET', '/rooms/{roomId}/audit'),
   admin('GET', '/rooms/{roomId}/audit/export'),
   admin('GET', '/channels/{channelId}/bans'),
@@ -120,6 +141,8 @@ export const adminRoutes: readonly Route[] = [
   admin('PUT', '/channels/{channelId}/blocks/{userId}'),
   admin('DELETE', '/channels/{channelId}/blocks/{userId}'),
   admin('GET', '/audit'),
+  admin('GET', '/capacity'),
+  admin('POST', '/capacity/runs'),
   admin('POST', '/notices'),
   admin('GET', '/ng-words'),
   admin('PUT', '/ng-words'),

@@ -6,6 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   RoomLister,
@@ -17,6 +18,7 @@ import type {
 } from '../../domain/ports.js';
 import { BadRequestError, UnavailableError } from '../../domain/errors.js';
 import { Room } from '../../domain/room.js';
+import { MAX_SHARDS, type RoomShards } from '../../domain/shards.js';
 import { allRoomsIndex, roomsByChannelIndex, type GlobalIndexDefinition } from '../../tables.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { transientAsUnavailable } from './errors.js';
@@ -160,6 +162,31 @@ export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, Roo
   }
 
   /**
+   * Grows the room's write shards (the scaler, ADR 0015) if they are still
+   * `from`: one conditional write of the whole shards map, so a concurrent
+   * change makes this one fail ('stale') instead of undoing it. Shards only
+   * grow: reads merge every shard ever written.
+   */
+  async growWriteShards(
+    roomId: string,
+    from: RoomShards,
+    to: RoomShards,
+  ): Promise<'grown' | 'stale' | 'not-found'> {
+    if (!(to.write > from.write && to.write <= MAX_SHARDS && to.read === Math.max(from.read, to.write))) {
+      throw new Error(`Not a growth of write shards: ${JSON.stringify(from)} → ${JSON.stringify(to)}.`);
+    }
+    try {
+      await transientAsUnavailable(() =>
+        this.doc.send(new UpdateCommand(growWriteShardsInput(this.tableName, roomId, from, to))),
+      );
+      return 'grown';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.get(roomId)) ? 'stale' : 'not-found';
+    }
+  }
+
+  /**
    * Rooms newest first, from the keys-only listing indexes: one query per
    * channel (or one of every room), merged by the shared sort key
    * `<createdAt>#<roomId>`, then the rooms themselves in one consistent batch
@@ -249,6 +276,27 @@ export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, Roo
     }
     return keys.flatMap((key) => byPk.get(String(key.pk)) ?? []);
   }
+}
+
+/** The write `growWriteShards` makes; exported so a dry run can show it exactly. */
+export function growWriteShardsInput(
+  tableName: string,
+  roomId: string,
+  from: RoomShards,
+  to: RoomShards,
+): UpdateCommandInput {
+  return {
+    TableName: tableName,
+    Key: roomKey(roomId),
+    UpdateExpression: 'SET #shards = :to',
+    // DynamoDB compares maps by value: the write applies only to the shards that were read.
+    ConditionExpression: 'attribute_exists(pk) AND #shards = :from',
+    ExpressionAttributeNames: { '#shards': 'shards' },
+    ExpressionAttributeValues: {
+      ':to': { write: to.write, read: to.read },
+      ':from': { write: from.write, read: from.read },
+    },
+  };
 }
 
 /** The stored item without its keys and storage bookkeeping. */
