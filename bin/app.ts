@@ -4,6 +4,8 @@
  *   -c stage=dev|prod (default dev)
  *   -c viewerTokenJwksUrl=… -c viewerTokenIssuer=… -c viewerTokenAudience=… (required for prod;
  *      dev falls back to placeholders under auth.example.com)
+ *   -c capacityLeadMinutes=30 -c capacityTailMinutes=15 (whole minutes, 0–1440: when the scaler
+ *      applies an event's capacity before it starts, and returns to the baseline after it ends)
  * The account and region come from the CLI's credentials when it has them.
  */
 import { App } from 'aws-cdk-lib';
@@ -19,6 +21,8 @@ try {
     viewerTokenJwksUrl: app.node.tryGetContext('viewerTokenJwksUrl'),
     viewerTokenIssuer: app.node.tryGetContext('viewerTokenIssuer'),
     viewerTokenAudience: app.node.tryGetContext('viewerTokenAudience'),
+    capacityLeadMinutes: app.node.tryGetContext('capacityLeadMinutes'),
+    capacityTailMinutes: app.node.tryGetContext('capacityTailMinutes'),
   });
 } catch (error) {
   console.error(`Cannot build the app: ${(error as Error).message}`);

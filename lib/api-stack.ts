@@ -10,12 +10,18 @@ import {
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { PriceClass } from 'aws-cdk-lib/aws-cloudfront';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Alias, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import {
+  BASELINE_STAGE_THROTTLING,
+  SCALED_FUNCTIONS,
+  type ScaledFunction,
+} from '../lambdas/domain/capacity/target.js';
 import { CLOSED_SEGMENT_CDN_SECONDS } from '../lambdas/handlers/cache-control.js';
 import { cors, type FunctionName, functions, gatewayResponses, routes } from '../lambdas/routes.js';
-import { ChatApi, type StageThrottling } from './constructs/chat-api.js';
+import { CapacityScaler } from './constructs/capacity-scaler.js';
+import { ChatApi } from './constructs/chat-api.js';
 import { ChatCdn } from './constructs/chat-cdn.js';
 import {
   ChatFunction,
@@ -24,17 +30,12 @@ import {
 } from './constructs/chat-function.js';
 import {
   assertStage,
+  type CapacityTiming,
   type Stage,
   stageSettings,
   validateViewerToken,
   type ViewerTokenSettings,
 } from './stage-config.js';
-
-/**
- * A placeholder the scaler (ARCHITECTURE §7) will replace with each event's plan:
- * well under the account's default 10,000 rps, well above what one cached room needs.
- */
-export const DEFAULT_STAGE_THROTTLING: StageThrottling = { rateLimit: 1_000, burstLimit: 500 };
 
 /** The longest any response may stay in the CDN: at least a day, since closed segments are sent with that. */
 export const EDGE_MAX_TTL = Duration.seconds(Math.max(86_400, CLOSED_SEGMENT_CDN_SECONDS));
@@ -62,10 +63,8 @@ export interface ApiStackProps extends StackProps {
   readonly adminUserPool: IUserPool;
   /** The realtime API (`RealtimeStack`), for the functions that publish or read its metrics. */
   readonly realtime: RealtimeEndpoints;
-  /**
-   * @default DEFAULT_STAGE_THROTTLING
-   */
-  readonly throttling?: StageThrottling;
+  /** When the scaler runs around events (`-c capacityLeadMinutes`, `-c capacityTailMinutes`). */
+  readonly capacity: CapacityTiming;
   /**
    * @default PriceClass.PRICE_CLASS_200 (see `ChatCdnProps.priceClass`)
    */
@@ -79,12 +78,17 @@ export interface ApiStackProps extends StackProps {
 
 /**
  * The request path: one function per route, the REST API built from the
- * route table (the admin routes behind the admin user pool's authoriser),
- * CloudFront in front of it, and the parameter that tells the admin function
- * which distribution that is.
+ * route table (the admin routes behind the admin user pool's authoriser) and
+ * invoking each function's `live` alias, CloudFront in front of it, the
+ * parameter that tells the admin function which distribution that is, and the
+ * capacity scaler with the scheduler that runs it around events (ADR 0016).
  */
 export class ApiStack extends Stack {
+  /** Each route function itself (unqualified). */
   readonly functions: Readonly<Record<FunctionName, IFunction>>;
+  /** Each route function's `live` alias: what the API invokes. */
+  readonly aliases: Readonly<Record<FunctionName, Alias>>;
+  readonly capacity: CapacityScaler;
   readonly http: ChatApi;
   readonly cdn: ChatCdn;
   /** `edgeParameterName(stage)`: `{"distributionId","url"}` of `cdn.distribution`. */
@@ -110,35 +114,72 @@ export class ApiStack extends Stack {
     };
 
     const parameterName = edgeParameterName(props.stage);
-    const chatFunctions: ChatFunction[] = [];
-    const built: Partial<Record<FunctionName, IFunction>> = {};
-    for (const name of Object.keys(functions) as FunctionName[]) {
+    const tables = { comments: props.comments, control: props.control };
+    const built: Partial<Record<FunctionName, ChatFunction>> = {};
+    const build = (name: FunctionName, capacity?: CapacityScaler) => {
       // The capability flags of the definition decide which of these a function actually gets.
       const fn = new ChatFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}`, {
         definition: functions[name],
         environment,
-        capabilities: { realtime: props.realtime, edgeParameterName: parameterName },
+        capabilities: {
+          realtime: props.realtime,
+          edgeParameterName: parameterName,
+          ...(capacity ? { capacity: capacity.scheduling } : {}),
+        },
         logRetention: settings.logRetention,
         logRemovalPolicy: settings.removalPolicy,
       });
-      fn.grantTableAccess({ comments: props.comments, control: props.control });
-      chatFunctions.push(fn);
-      built[name] = fn.function;
-    }
-    this.functions = built as Record<FunctionName, IFunction>;
+      fn.grantTableAccess(tables);
+      built[name] = fn;
+    };
+
+    // The scaler needs the functions it scales; the functions that schedule it need the scaler.
+    const names = Object.keys(functions) as FunctionName[];
+    const schedulers = names.filter((name) => functions[name].schedulesCapacity);
+    for (const name of names.filter((n) => !schedulers.includes(n))) build(name);
+    const scaled = Object.fromEntries(
+      SCALED_FUNCTIONS.map((name) => {
+        const fn = built[name];
+        if (!fn) throw new Error(`ApiStack ${id}: the scaled function ${name} must not schedule capacity.`);
+        return [name, fn];
+      }),
+    ) as Record<ScaledFunction, ChatFunction>;
+    this.capacity = new CapacityScaler(this, 'Capacity', {
+      stage: props.stage,
+      environment,
+      tables,
+      scaled,
+      timing: props.capacity,
+      logRetention: settings.logRetention,
+      logRemovalPolicy: settings.removalPolicy,
+    });
+    for (const name of schedulers) build(name, this.capacity);
+
+    const chatFunctions = names.map((name) => built[name]!);
+    this.functions = Object.fromEntries(names.map((name) => [name, built[name]!.function])) as Record<
+      FunctionName,
+      IFunction
+    >;
+    this.aliases = Object.fromEntries(names.map((name) => [name, built[name]!.alias])) as Record<
+      FunctionName,
+      Alias
+    >;
 
     this.http = new ChatApi(this, 'Http', {
       stageName: props.stage,
       routes,
-      functions: this.functions,
+      // The aliases, not the functions: provisioned concurrency lives on the alias (ADR 0016).
+      functions: this.aliases,
       cors,
       gatewayResponses,
       adminUserPool: props.adminUserPool,
-      throttling: props.throttling ?? DEFAULT_STAGE_THROTTLING,
+      // CloudFormation deploys the baseline; the scaler raises it for events and returns to it after.
+      throttling: BASELINE_STAGE_THROTTLING,
       logRetention: settings.logRetention,
       logRemovalPolicy: settings.removalPolicy,
       cloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
     });
+    this.capacity.manageStage(this.http.restApi, props.stage);
 
     this.cdn = new ChatCdn(this, 'Edge', {
       api: this.http.restApi,
@@ -170,6 +211,12 @@ export class ApiStack extends Stack {
       description:
         'The admin API base URL for the console: send the admin user pool ID token as Authorization.',
       value: `${edgeUrl}${ADMIN_API_BASE_PATH}`,
+    });
+    new CfnOutput(this, 'ScalerFunctionName', {
+      description:
+        'The capacity scaler. Dry run: aws lambda invoke --function-name <this> --qualifier live ' +
+        '--cli-binary-format raw-in-base64-out --payload \'{"reason":"manual","dryRun":true}\' out.json',
+      value: this.capacity.scaler.function.functionName,
     });
     new CfnOutput(this, 'ApiUrl', {
       description: 'The API stage behind CloudFront (uncached; for diagnostics).',

@@ -63,6 +63,7 @@ export function buildApp(app: App, config: StageConfig, options: BuildOptions = 
     viewerToken: config.viewerToken,
     adminUserPool: auth.userPool,
     realtime: realtime.endpoints,
+    capacity: config.capacity,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
   return { data, api, realtime, auth };

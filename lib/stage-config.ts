@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_CAPACITY_LEAD_MINUTES, DEFAULT_CAPACITY_TAIL_MINUTES } from '../lambdas/config.js';
 
 /** The environments one `cdk deploy` makes. */
 export const STAGES = ['dev', 'prod'] as const;
@@ -19,10 +20,33 @@ export interface ViewerTokenSettings {
   readonly audience: string;
 }
 
+/** When the scaler runs around an event (ADR 0016): the admin function schedules it from these. */
+export interface CapacityTiming {
+  /** Minutes before an event starts that its capacity is applied. */
+  readonly leadMinutes: number;
+  /** Minutes after an event ends that capacity returns to the baseline. */
+  readonly tailMinutes: number;
+}
+
+/**
+ * The defaults are the functions' own (`lambdas/config.ts`, both *assumptions*: 30 minutes for
+ * provisioned concurrency and warm throughput to be allocated — ANCHORS.md's on-demand ramp is
+ * ~30 minutes too — and 15 for the audience that lingers). One source, so a function and its
+ * schedules cannot disagree.
+ */
+export { DEFAULT_CAPACITY_LEAD_MINUTES, DEFAULT_CAPACITY_TAIL_MINUTES };
+
+/**
+ * The longest lead or tail accepted: a day (the functions' `Config` refuses more too). Longer means
+ * an operator typed seconds or hours-as-minutes, not a plan.
+ */
+export const MAX_CAPACITY_MINUTES = 1_440;
+
 /** Everything the app needs to know about the environment it builds. */
 export interface StageConfig {
   readonly stage: Stage;
   readonly viewerToken: ViewerTokenSettings;
+  readonly capacity: CapacityTiming;
 }
 
 /**
@@ -41,6 +65,8 @@ export interface StageContext {
   readonly viewerTokenJwksUrl?: unknown;
   readonly viewerTokenIssuer?: unknown;
   readonly viewerTokenAudience?: unknown;
+  readonly capacityLeadMinutes?: unknown;
+  readonly capacityTailMinutes?: unknown;
 }
 
 const VIEWER_TOKEN_CONTEXT = {
@@ -91,7 +117,39 @@ export function resolveStageConfig(context: StageContext): StageConfig {
     viewerToken = given as ViewerTokenSettings;
   }
   validateViewerToken(viewerToken);
-  return { stage, viewerToken };
+  const capacity: CapacityTiming = {
+    leadMinutes: capacityMinutes(
+      'capacityLeadMinutes',
+      context.capacityLeadMinutes,
+      DEFAULT_CAPACITY_LEAD_MINUTES,
+    ),
+    tailMinutes: capacityMinutes(
+      'capacityTailMinutes',
+      context.capacityTailMinutes,
+      DEFAULT_CAPACITY_TAIL_MINUTES,
+    ),
+  };
+  return { stage, viewerToken, capacity };
+}
+
+/**
+ * A context value in whole minutes, 0–MAX_CAPACITY_MINUTES: `-c key=45` arrives as the string
+ * "45", cdk.json may hold the number 45. Anything else is refused, never rounded or clamped.
+ */
+function capacityMinutes(key: keyof StageContext, value: unknown, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const minutes =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_CAPACITY_MINUTES) {
+    throw new Error(
+      `Context ${key} must be whole minutes from 0 to ${MAX_CAPACITY_MINUTES}, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return minutes;
 }
 
 /** Throws unless the settings are usable by the post function's `Config` schema. */

@@ -1,19 +1,28 @@
 import { existsSync } from 'node:fs';
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type IManagedPolicy, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type IFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  type IManagedPolicy,
+  type IRole,
+  Policy,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import { Alias, Architecture, type IFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
 import type { Config } from '../../lambdas/config.js';
-import type { FunctionDefinition } from '../../lambdas/routes.js';
-import { controlTable } from '../../lambdas/tables.js';
+import { SCALED_ALIAS } from '../../lambdas/domain/capacity/target.js';
+import { FUNCTION_MEMORY_MB, type FunctionDefinition } from '../../lambdas/routes.js';
+import { FUNCTION_BUNDLING } from '../bundling.js';
+import { controlTable, type GlobalIndexDefinition } from '../../lambdas/tables.js';
 import { fromProjectRoot } from '../paths.js';
-import { assertNever } from '../stage-config.js';
+import { assertNever, type CapacityTiming } from '../stage-config.js';
 
 type ConfigInput = z.input<typeof Config>;
 /** The `Config` keys a function cannot start without (no default, not optional). */
@@ -29,18 +38,21 @@ export type RequiredConfigKey = {
 export type FunctionEnvironment = Readonly<Record<RequiredConfigKey, string>> &
   Readonly<Partial<Record<Exclude<keyof ConfigInput, RequiredConfigKey>, string>>>;
 
+/**
+ * What a function is: its code and limits and, for the route functions, their table access and
+ * capability flags. The scaler (`scalerFunction` in `lambdas/routes.ts`) has neither: its
+ * construct grants what it needs through the intent-named methods.
+ */
+export type FunctionSpec = Pick<FunctionDefinition, 'entry' | 'description' | 'timeoutMs'> &
+  Partial<Omit<FunctionDefinition, 'entry' | 'description' | 'timeoutMs'>>;
+
 /** Powertools' service name (the logger in `lambdas/adapters/logger.ts` uses the same). */
 export const SERVICE_NAME = 'hybrid-live-chat';
 
-/**
- * 512 MB: the handlers hold the SDK, jose and zod; on Lambda, memory also buys CPU, and 512 MB keeps
- * cold starts and JWT verification short at a per-request price the poll path's cache makes small.
- */
-export const DEFAULT_MEMORY_MB = 512;
+/** `FUNCTION_MEMORY_MB` (lambdas/routes.ts): one value for CDK and the cost model. */
+export const DEFAULT_MEMORY_MB = FUNCTION_MEMORY_MB;
 
 /** Lambda runs Node.js ESM bundles from `.mjs`; CommonJS dependencies still call `require`. */
-const ESM_REQUIRE_SHIM =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** The DynamoDB actions each access level needs, and nothing more. */
 export const TABLE_ACTIONS = {
@@ -90,6 +102,17 @@ export interface EdgeAccess {
   readonly parameter: IStringParameter;
 }
 
+/** What a `schedulesCapacity` function schedules and invokes (ADR 0016). */
+export interface CapacityScheduling {
+  /** The scaler's `live` alias: what the schedules target and the function invokes directly. */
+  readonly scaler: IFunction;
+  /** The role EventBridge Scheduler assumes to invoke the scaler; passed on every schedule. */
+  readonly schedulerRole: IRole;
+  /** The schedule group every schedule is created in (`hybrid-chat-<stage>`). */
+  readonly scheduleGroupName: string;
+  readonly timing: CapacityTiming;
+}
+
 /** What the definition's capability flags need besides the tables. */
 export interface FunctionCapabilities {
   /** Needed when the definition `publishes` or `readsMetrics`. */
@@ -100,18 +123,21 @@ export interface FunctionCapabilities {
    * distribution, which is made after the API, which needs this function (ADR 0011).
    */
   readonly edgeParameterName?: string;
+  /** Needed when the definition `schedulesCapacity`. */
+  readonly capacity?: CapacityScheduling;
 }
 
 /**
  * The environment the capability flags of a definition add, and only those: `publishes` → the
  * realtime endpoints and key; `readsMetrics` → the AppSync API id and the edge parameter;
- * `invalidatesEdge` → the edge parameter. Throws when a flag's input is missing.
+ * `invalidatesEdge` → the edge parameter; `schedulesCapacity` → the scaler, the scheduler role,
+ * the schedule group and the lead and tail minutes. Throws when a flag's input is missing.
  */
 export function capabilityEnvironment(
-  definition: FunctionDefinition,
+  definition: FunctionSpec,
   capabilities: FunctionCapabilities,
 ): Partial<FunctionEnvironment> {
-  const { realtime, edgeParameterName } = capabilities;
+  const { realtime, edgeParameterName, capacity } = capabilities;
   const needs = (what: string, flag: string): never => {
     throw new Error(
       `${definition.description}: ${flag} needs ${what}; pass it in the function's capabilities.`,
@@ -134,12 +160,46 @@ export function capabilityEnvironment(
     if (!edgeParameterName) return needs('the edge parameter name', 'invalidatesEdge/readsMetrics');
     environment.EDGE_PARAMETER_NAME = edgeParameterName;
   }
+  if (definition.schedulesCapacity) {
+    if (!capacity) return needs('the scaler and its scheduler', 'schedulesCapacity');
+    environment.SCALER_FUNCTION_ARN = capacity.scaler.functionArn;
+    environment.SCHEDULER_ROLE_ARN = capacity.schedulerRole.roleArn;
+    environment.SCHEDULE_GROUP_NAME = capacity.scheduleGroupName;
+    Object.assign(environment, timingEnvironment(capacity.timing));
+  }
   return environment;
 }
 
+/** The lead and tail minutes, as both the scaler and a `schedulesCapacity` function read them. */
+export function timingEnvironment(
+  timing: CapacityTiming,
+): Pick<FunctionEnvironment, 'CAPACITY_LEAD_MINUTES' | 'CAPACITY_TAIL_MINUTES'> {
+  return {
+    CAPACITY_LEAD_MINUTES: String(timing.leadMinutes),
+    CAPACITY_TAIL_MINUTES: String(timing.tailMinutes),
+  };
+}
+
+/**
+ * Every schedule of the group: the names are made at run time (one pair per room), so the
+ * resource ends in `*`. Built from pseudo parameters, not the stack's region and account, so the
+ * ARN (and its cdk-nag acknowledgement) reads the same whether or not the stack has an env.
+ */
+export function schedulesInGroupArn(scheduleGroupName: string): string {
+  return `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${scheduleGroupName}/*`;
+}
+
+/** The actions a `schedulesCapacity` function has on the schedules of its group, and no others. */
+export const SCHEDULE_ACTIONS = [
+  'scheduler:CreateSchedule',
+  'scheduler:UpdateSchedule',
+  'scheduler:DeleteSchedule',
+  'scheduler:GetSchedule',
+] as const;
+
 export interface ChatFunctionProps {
   /** The function's entry, timeout, table access and capability flags, from `lambdas/routes.ts`. */
-  readonly definition: FunctionDefinition;
+  readonly definition: FunctionSpec;
   /** The settings every function gets; the capability flags add theirs (`capabilityEnvironment`). */
   readonly environment: FunctionEnvironment;
   /** @default none: a definition with a capability flag then fails the synth. */
@@ -154,17 +214,25 @@ export interface ChatFunctionProps {
 }
 
 /**
- * One HTTP function with the project's defaults: Node.js 22 on arm64, an ESM
+ * One function with the project's defaults: Node.js 22 on arm64, an ESM
  * bundle (minified, source maps, the AWS SDK bundled so its version is the one
- * tested), X-Ray tracing, JSON logs in its own log group with a retention, and
- * a role that starts empty — table access comes only from the intent-named
- * methods below.
+ * tested), X-Ray tracing, JSON logs in its own log group with a retention, a
+ * published version behind the alias `live` (SCALED_ALIAS), and a role that
+ * starts empty — table access comes only from the intent-named methods below.
  */
 export class ChatFunction extends Construct {
+  /** The function itself (unqualified). */
   readonly function: IFunction;
+  /**
+   * `live`, on the version this deploy published: what every caller invokes (API Gateway,
+   * EventBridge Scheduler, the admin function), and where the scaler sets provisioned concurrency —
+   * which exists only on an alias or version, so an unqualified call would bypass it.
+   */
+  readonly alias: Alias;
   readonly logGroup: ILogGroup;
-  private readonly definition: FunctionDefinition;
+  private readonly definition: FunctionSpec;
   private readonly role: Role;
+  private readonly nodeFunction: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: ChatFunctionProps) {
     super(scope, id);
@@ -227,21 +295,26 @@ export class ChatFunction extends Construct {
         ...props.environment,
         ...extraEnvironment,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_BUNDLING.nodeOptions,
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_SHIM,
-        minify: true,
-        sourceMap: true,
+        target: FUNCTION_BUNDLING.target,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        banner: FUNCTION_BUNDLING.banner,
+        minify: FUNCTION_BUNDLING.minify,
+        sourceMap: FUNCTION_BUNDLING.sourceMap,
         sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
+        sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+        // The SDK version in the bundle is the one the tests ran with.
         bundleAwsSDK: true,
       },
     });
     this.function = fn;
+    this.nodeFunction = fn;
+    // Each deploy that changes the function publishes a version and moves the alias to it; the old
+    // version is deleted (CDK's default), so versions do not pile up against Lambda's code storage.
+    this.alias = new Alias(this, 'Alias', { aliasName: SCALED_ALIAS, version: fn.currentVersion });
 
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -264,6 +337,7 @@ export class ChatFunction extends Construct {
           'requests); no other CloudWatch action is granted.',
       });
     }
+    if (definition.schedulesCapacity) this.grantCapacityScheduling(capabilities.capacity!);
 
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
@@ -297,8 +371,52 @@ export class ChatFunction extends Construct {
     new Policy(this, 'EdgePolicy', { roles: [this.role], statements });
   }
 
+  /**
+   * Sets a variable after construction, for a value that exists only once the function does
+   * (the scaler's REST API id: the API is built from the functions).
+   */
+  addEnvironment(key: keyof FunctionEnvironment, value: string): void {
+    this.nodeFunction.addEnvironment(key, value);
+  }
+
+  /**
+   * Create, update, delete and read schedules in the group (their names are made at run time),
+   * pass the scheduler role to EventBridge Scheduler and nothing else, and invoke the scaler's
+   * alias directly (dry runs, immediate runs). Its own policy, so that its IAM5 acknowledgement
+   * carries its own reason.
+   */
+  private grantCapacityScheduling(capacity: CapacityScheduling): void {
+    const policy = new Policy(this, 'CapacitySchedulingPolicy', {
+      roles: [this.role],
+      statements: [
+        new PolicyStatement({
+          actions: [...SCHEDULE_ACTIONS],
+          resources: [schedulesInGroupArn(capacity.scheduleGroupName)],
+        }),
+        new PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [capacity.schedulerRole.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        }),
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [capacity.scaler.functionArn] }),
+      ],
+    });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${capacity.scheduleGroupName}/*]`,
+      reason:
+        'The admin function creates one-time schedules per room at run time, so their names are not known ' +
+        "at deploy time; the grant is limited to schedules of this stage's own group, and to create, update, " +
+        'delete and get (no list, no other group, no group management).',
+    });
+  }
+
   /** Grants exactly what `definition.access` in `lambdas/routes.ts` says. */
   grantTableAccess(tables: ChatTables): void {
+    if (!this.definition.access) {
+      throw new Error(
+        `${this.definition.description}: no table access levels to grant; use the intent-named methods.`,
+      );
+    }
     const { comments, control } = this.definition.access;
     switch (comments) {
       case 'write':
@@ -321,16 +439,7 @@ export class ChatFunction extends Construct {
         this.readsControl(tables.control);
         break;
       case 'admin':
-        this.allow(tables.control, TABLE_ACTIONS.administersControl);
-        // Listing rooms reads the control table's indexes (keys only): Query on exactly those.
-        this.function.addToRolePolicy(
-          new PolicyStatement({
-            actions: ['dynamodb:Query'],
-            resources: (controlTable.globalIndexes ?? []).map(
-              (index) => `${tables.control.tableArn}/index/${index.name}`,
-            ),
-          }),
-        );
+        this.administersControl(tables.control);
         break;
       default:
         assertNever(control);
@@ -355,6 +464,24 @@ export class ChatFunction extends Construct {
   /** Reads rooms. */
   readsControl(table: ITable): void {
     this.allow(table, TABLE_ACTIONS.readsControl);
+  }
+
+  /**
+   * Rooms, channels, lists and the audit log, read and written; rooms listed through `indexes`
+   * (keys only: Query on exactly those index ARNs).
+   */
+  administersControl(
+    table: ITable,
+    indexes: readonly GlobalIndexDefinition[] = controlTable.globalIndexes ?? [],
+  ): void {
+    this.allow(table, TABLE_ACTIONS.administersControl);
+    if (indexes.length === 0) return;
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+      }),
+    );
   }
 
   /** The table itself only: no index ARNs until a function needs an index. */

@@ -4,6 +4,7 @@ import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lamb
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { BASELINE_STAGE_THROTTLING } from '../../lambdas/domain/capacity/target.js';
 import {
   cors,
   type FunctionName,
@@ -58,7 +59,7 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
     expect(api.Properties.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
   });
 
-  it('has a method for every route, with a Lambda proxy integration to the route’s function', () => {
+  it('has a method for every route, with a Lambda proxy integration to the route function’s live alias', () => {
     const all = methods(s);
     for (const route of routes) {
       const found = all.find((m) => m.method === route.method && m.path === route.path);
@@ -66,9 +67,10 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
       expect(found!.props.Integration.Type).toBe('AWS_PROXY');
       expect(found!.props.Integration.IntegrationHttpMethod).toBe('POST');
       const uri = JSON.stringify(found!.props.Integration.Uri);
-      expect(uri).toContain(
-        JSON.stringify({ 'Fn::GetAtt': [logicalId(s.stacks.api.functions[route.function]), 'Arn'] }),
-      );
+      // The alias ARN (Ref of AWS::Lambda::Alias), never the unqualified function: that would
+      // bypass the alias's provisioned concurrency.
+      expect(uri).toContain(JSON.stringify({ Ref: logicalId(s.stacks.api.aliases[route.function]) }));
+      expect(uri).not.toContain(logicalId(s.stacks.api.functions[route.function]));
     }
   });
 
@@ -92,7 +94,7 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
     }
   });
 
-  it('lets API Gateway invoke each function only through its own route on this stage', () => {
+  it('lets API Gateway invoke each function’s live alias only through its own route on this stage', () => {
     const permissions = resourcesOfType(s.api, 'AWS::Lambda::Permission').map(
       ([, p]) => p.Properties as CfnJson,
     );
@@ -107,9 +109,7 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
       expect(permission, `${route.method} ${route.path}`).toBeDefined();
       expect(permission.Principal).toBe('apigateway.amazonaws.com');
       expect(permission.Action).toBe('lambda:InvokeFunction');
-      expect(permission.FunctionName).toEqual({
-        'Fn::GetAtt': [logicalId(s.stacks.api.functions[route.function]), 'Arn'],
-      });
+      expect(permission.FunctionName).toEqual({ Ref: logicalId(s.stacks.api.aliases[route.function]) });
     }
   });
 
@@ -123,7 +123,7 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
     expect(resources(s.api)[logGroupId]!.Properties!.RetentionInDays).toBe(stage === 'prod' ? 30 : 7);
   });
 
-  it('throttles the stage (placeholder limits until the scaler manages them) and logs errors', () => {
+  it('throttles the stage at the baseline the scaler returns to after events, and logs errors', () => {
     const [[, apiStage]] = resourcesOfType(s.api, 'AWS::ApiGateway::Stage') as [[string, CfnJson]];
     expect(apiStage.Properties.MethodSettings).toEqual([
       expect.objectContaining({
@@ -131,10 +131,11 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
         ResourcePath: '/*',
         LoggingLevel: 'ERROR',
         DataTraceEnabled: false,
-        ThrottlingRateLimit: 1000,
-        ThrottlingBurstLimit: 500,
+        ThrottlingRateLimit: BASELINE_STAGE_THROTTLING.rateLimit,
+        ThrottlingBurstLimit: BASELINE_STAGE_THROTTLING.burstLimit,
       }),
     ]);
+    expect(BASELINE_STAGE_THROTTLING).toEqual({ rateLimit: 1000, burstLimit: 500 });
   });
 
   it('answers with the route table’s gateway responses, in the API’s error shape', () => {

@@ -148,8 +148,8 @@ describe.each([
   ['dev', dev],
   ['prod', prod],
 ] as const)('functions (%s)', (stage, synthesized) => {
-  it('one Lambda function per function of lambdas/routes.ts', () => {
-    expect(resourcesOfType(synthesized.api, 'AWS::Lambda::Function')).toHaveLength(names.length);
+  it('one Lambda function per function of lambdas/routes.ts, and the scaler', () => {
+    expect(resourcesOfType(synthesized.api, 'AWS::Lambda::Function')).toHaveLength(names.length + 1);
   });
 
   describe.each(names)('%s', (name) => {
@@ -202,6 +202,8 @@ describe.each([
         REALTIME_CLIENT_REALTIME_URL: 'wss://abc.appsync-realtime-api.eu-west-1.amazonaws.com/graphql',
         REALTIME_API_KEY: 'da2-abc',
         REALTIME_API_ID: 'abc',
+        SCALER_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:111111111111:function:scaler:live',
+        SCHEDULER_ROLE_ARN: 'arn:aws:iam::111111111111:role/scheduler',
       };
       const parsed = Object.fromEntries(
         Object.entries(variables).map(([key, value]) => [
@@ -264,6 +266,14 @@ describe.each([
       'REALTIME_API_ID',
       'EDGE_PARAMETER_NAME',
       'LOCAL_EDGE_URL',
+      'SCALER_FUNCTION_ARN',
+      'SCHEDULER_ROLE_ARN',
+      'SCHEDULE_GROUP_NAME',
+      'CAPACITY_LEAD_MINUTES',
+      'CAPACITY_TAIL_MINUTES',
+      'SCALED_FUNCTION_NAMES',
+      'REST_API_ID',
+      'REST_API_STAGE',
     ];
     const variablesOf = (name: FunctionName) =>
       lambdaOf(synthesized, name).props.Environment.Variables as Record<string, unknown>;
@@ -271,15 +281,20 @@ describe.each([
     const apiId = () => logicalId(synthesized.stacks.realtime.realtime.api);
     const viewerFunctions = names.filter((n) => n !== 'admin');
 
-    it('the definitions: the admin function publishes, invalidates and reads metrics; viewers do none', () => {
-      expect(functions.admin).toMatchObject({ publishes: true, invalidatesEdge: true, readsMetrics: true });
+    it('the definitions: the admin function publishes, invalidates, reads metrics and schedules capacity; viewers do none', () => {
+      expect(functions.admin).toMatchObject({
+        publishes: true,
+        invalidatesEdge: true,
+        readsMetrics: true,
+        schedulesCapacity: true,
+      });
       for (const name of viewerFunctions) {
-        const { publishes, invalidatesEdge, readsMetrics } = functions[name];
-        expect([publishes, invalidatesEdge, readsMetrics].some(Boolean), name).toBe(false);
+        const { publishes, invalidatesEdge, readsMetrics, schedulesCapacity } = functions[name];
+        expect([publishes, invalidatesEdge, readsMetrics, schedulesCapacity].some(Boolean), name).toBe(false);
       }
     });
 
-    it('tells the viewer functions nothing about the realtime API or the edge', () => {
+    it('tells the viewer functions nothing about the realtime API, the edge or the scaler', () => {
       for (const name of viewerFunctions) {
         for (const key of CAPABILITY_VARIABLES)
           expect(variablesOf(name), `${name} ${key}`).not.toHaveProperty(key);
@@ -447,6 +462,25 @@ describe('capabilityEnvironment', () => {
     ).toEqual({ REALTIME_API_ID: 'id', EDGE_PARAMETER_NAME: '/p' });
   });
 
+  it('adds the scaler, the scheduler role, the group and the timing for schedulesCapacity', () => {
+    const capacity = {
+      scaler: { functionArn: 'arn:aws:lambda:eu-west-1:111111111111:function:scaler:live' } as never,
+      schedulerRole: { roleArn: 'arn:aws:iam::111111111111:role/scheduler' } as never,
+      scheduleGroupName: 'hybrid-chat-dev',
+      timing: { leadMinutes: 45, tailMinutes: 0 },
+    };
+    expect(capabilityEnvironment({ ...base, schedulesCapacity: true }, { capacity })).toEqual({
+      SCALER_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:111111111111:function:scaler:live',
+      SCHEDULER_ROLE_ARN: 'arn:aws:iam::111111111111:role/scheduler',
+      SCHEDULE_GROUP_NAME: 'hybrid-chat-dev',
+      CAPACITY_LEAD_MINUTES: '45',
+      CAPACITY_TAIL_MINUTES: '0',
+    });
+    expect(() => capabilityEnvironment({ ...base, schedulesCapacity: true }, { realtime })).toThrow(
+      /schedulesCapacity needs the scaler/,
+    );
+  });
+
   it('fails the synth when a flag’s input is missing', () => {
     expect(() => capabilityEnvironment({ ...base, publishes: true }, {})).toThrow(/publishes needs/);
     expect(() => capabilityEnvironment({ ...base, invalidatesEdge: true }, { realtime })).toThrow(
@@ -461,9 +495,13 @@ describe('capabilityEnvironment', () => {
 describe('bundles (dev, bundled by esbuild)', () => {
   const assembly = dev.app.synth();
 
-  describe.each(names)('%s', (name) => {
+  // The route functions and the scaler: every ChatFunction bundles the same way.
+  describe.each([...names, 'scaler' as const])('%s', (name) => {
     const assetDir = () => {
-      const code = lambdaOf(dev, name).props.Code as { S3Key: string };
+      const id = logicalId(
+        name === 'scaler' ? dev.stacks.api.capacity.scaler.function : dev.stacks.api.functions[name],
+      );
+      const code = resources(dev.api)[id]!.Properties!.Code as { S3Key: string };
       return path.join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
     };
 

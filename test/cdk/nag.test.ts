@@ -107,6 +107,23 @@ describe.each(STAGES)('cdk-nag AwsSolutions (%s)', (stage) => {
       `AwsSolutions-IAM5[Resource::*] at ${synthesized[stage]!.stacks.api.node.path}/Admin/MetricsPolicy`,
     ]);
   });
+
+  it('excuses the schedule wildcard on the admin function’s scheduling policy alone, for its own group', () => {
+    const { api } = synthesized[stage]!.stacks;
+    const scheduling = acknowledgements(app).filter((a) => a.id.includes(':scheduler:'));
+    expect(scheduling.map((a) => `${a.id} at ${a.path}`)).toEqual([
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/hybrid-chat-${stage}/*] at ${api.node.path}/Admin/CapacitySchedulingPolicy`,
+    ]);
+  });
+
+  it('acknowledges nothing about the scaler’s own grants or the scheduler role beyond X-Ray and the runtime', () => {
+    const { api } = synthesized[stage]!.stacks;
+    const capacity = acknowledgements(app).filter((a) => a.path.startsWith(`${api.node.path}/Capacity/`));
+    expect(capacity.map((a) => `${a.id} at ${a.path.slice(api.node.path.length)}`).sort()).toEqual([
+      'AwsSolutions-IAM5[Resource::*] at /Capacity/Scaler/Role',
+      'AwsSolutions-L1 at /Capacity/Scaler/Function',
+    ]);
+  });
 });
 
 describe('the pack runs at synth', () => {

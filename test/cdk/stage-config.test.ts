@@ -1,7 +1,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { DEV_VIEWER_TOKEN_PLACEHOLDERS, resolveStageConfig, stageSettings } from '../../lib/stage-config.js';
+import { Config } from '../../lambdas/config.js';
+import {
+  DEV_VIEWER_TOKEN_PLACEHOLDERS,
+  MAX_CAPACITY_MINUTES,
+  resolveStageConfig,
+  stageSettings,
+} from '../../lib/stage-config.js';
 
 const prodTokens = {
   viewerTokenJwksUrl: 'https://host.example.net/jwks.json',
@@ -11,7 +17,11 @@ const prodTokens = {
 
 describe('resolveStageConfig', () => {
   it('defaults to dev with the documented placeholder viewer-token settings', () => {
-    expect(resolveStageConfig({})).toEqual({ stage: 'dev', viewerToken: DEV_VIEWER_TOKEN_PLACEHOLDERS });
+    expect(resolveStageConfig({})).toEqual({
+      stage: 'dev',
+      viewerToken: DEV_VIEWER_TOKEN_PLACEHOLDERS,
+      capacity: { leadMinutes: 30, tailMinutes: 15 },
+    });
     expect(DEV_VIEWER_TOKEN_PLACEHOLDERS).toEqual({
       jwksUrl: 'https://auth.example.com/.well-known/jwks.json',
       issuer: 'https://auth.example.com/',
@@ -42,6 +52,7 @@ describe('resolveStageConfig', () => {
         issuer: prodTokens.viewerTokenIssuer,
         audience: 'chat',
       },
+      capacity: { leadMinutes: 30, tailMinutes: 15 },
     });
   });
 
@@ -73,5 +84,47 @@ describe('stageSettings', () => {
       logRetention: RetentionDays.ONE_WEEK,
       graphqlIntrospection: true,
     });
+  });
+});
+
+describe('resolveStageConfig: capacity lead and tail minutes', () => {
+  const capacity = (context: { capacityLeadMinutes?: unknown; capacityTailMinutes?: unknown }) =>
+    resolveStageConfig(context).capacity;
+
+  it('takes whole minutes as given on the command line (strings) or in cdk.json (numbers)', () => {
+    expect(capacity({ capacityLeadMinutes: '45', capacityTailMinutes: '0' })).toEqual({
+      leadMinutes: 45,
+      tailMinutes: 0,
+    });
+    expect(capacity({ capacityLeadMinutes: 60, capacityTailMinutes: MAX_CAPACITY_MINUTES })).toEqual({
+      leadMinutes: 60,
+      tailMinutes: 1440,
+    });
+  });
+
+  it('accepts exactly what the functions’ Config accepts, so a synth never deploys a value they refuse', () => {
+    const parses = (minutes: number) =>
+      Config.shape.CAPACITY_LEAD_MINUTES.safeParse(String(minutes)).success &&
+      Config.shape.CAPACITY_TAIL_MINUTES.safeParse(String(minutes)).success;
+    expect(parses(0)).toBe(true);
+    expect(parses(MAX_CAPACITY_MINUTES)).toBe(true);
+    expect(parses(MAX_CAPACITY_MINUTES + 1)).toBe(false);
+    expect(() => capacity({ capacityLeadMinutes: MAX_CAPACITY_MINUTES + 1 })).toThrow(/whole minutes/);
+  });
+
+  it('falls back to the defaults when a value is unset or empty', () => {
+    expect(capacity({ capacityLeadMinutes: '', capacityTailMinutes: undefined })).toEqual({
+      leadMinutes: 30,
+      tailMinutes: 15,
+    });
+  });
+
+  it('refuses fractions, negatives, more than a day, units and non-numbers, naming the key and the value', () => {
+    for (const bad of ['1.5', 1.5, '-5', -1, '1441', 1441, '30m', 'soon', true, Number.NaN, null]) {
+      expect(() => capacity({ capacityLeadMinutes: bad }), JSON.stringify(bad)).toThrow(
+        /capacityLeadMinutes must be whole minutes from 0 to 1440/,
+      );
+    }
+    expect(() => capacity({ capacityTailMinutes: '2h' })).toThrow(/capacityTailMinutes .*"2h"/);
   });
 });
