@@ -211,7 +211,7 @@ function localIdentity(
   };
 }
 
-function lambdaContext(name: string, timeoutMs: number): Context {
+export function lambdaContext(name: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,

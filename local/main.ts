@@ -73,6 +73,7 @@ Hybrid live chat is running locally.
   DynamoDB Local                 ${dynamodbEndpoint} (${options.dataDir ? `data in ${options.dataDir}` : 'in memory'})
   Demo room                      ${DEMO_ROOM_ID}
   Edge cache counters            ${edgeUrl}/local/edge
+  Capacity (scaler stand-ins)    ${edgeUrl}/local/capacity
   GraphQL (AppSync stand-in)     ${realtime.graphqlUrl}
   Realtime WebSocket             ${realtime.realtimeUrl}
   GraphQL, plain HTTP            ${realtime.httpGraphqlUrl} (the local functions publish here)

@@ -7,6 +7,8 @@ import { ROLES } from '../lambdas/domain/roles.js';
 import { RoomId } from '../lambdas/domain/room.js';
 import type { LocalStats } from '../lambdas/adapters/traffic-metrics.js';
 import type { EdgeCache, EdgeResponse } from './edge-cache.js';
+import type { LocalCapacity } from './capacity.js';
+import { CallsRequest, LocalControlPlaneError } from './control-plane.js';
 
 /** API Gateway's own payload limit. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -19,6 +21,8 @@ export interface LocalServices {
   readonly userPool: DevUserPool;
   /** The AppSync stand-in's counters, for `/local/stats`; set once it runs. */
   realtime?: LocalRealtimeCounters;
+  /** The scaler's control plane, schedules and runs; set once the functions' environment is. */
+  capacity?: LocalCapacity;
 }
 
 export interface LocalRealtimeCounters {
@@ -152,11 +156,22 @@ const AdminTokenRequest = z.strictObject({
   name: z.string().min(1).max(64).optional(),
   ttlSeconds: z.number().int().min(-3600).max(86_400).optional(),
 });
+const ScheduleName = z
+  .string()
+  .regex(/^[0-9A-Za-z_.-]{1,64}$/, 'a schedule name is 1–64 of 0-9 A-Z a-z - _ .');
+const ScheduleRequest = z.strictObject({ at: z.iso.datetime(), request: z.record(z.string(), z.unknown()) });
+const InvocationRequest = z.strictObject({
+  request: z.record(z.string(), z.unknown()),
+  invocationType: z.enum(['Event', 'RequestResponse']),
+});
 const InvalidationRequest = z.strictObject({ paths: z.array(z.string().startsWith('/')).min(1).max(100) });
 
 /** Local-only endpoints: dev identities, the JWKS that verifies them, and edge cache diagnostics. */
 async function localEndpoint(services: LocalServices, request: GatewayRequest): Promise<EdgeResponse> {
   const route = `${request.method} ${request.path}`;
+  if (request.path.startsWith('/local/schedules/') || route.startsWith('GET /local/capacity')) {
+    return capacityEndpoint(services, request);
+  }
   switch (route) {
     case 'GET /local/health':
       return jsonResponse(services.gateway ? 200 : 503, { ready: Boolean(services.gateway) });
@@ -183,6 +198,73 @@ async function localEndpoint(services: LocalServices, request: GatewayRequest): 
       const parsed = InvalidationRequest.safeParse(parseJson(request.body));
       if (!parsed.success) return invalid(parsed.error);
       return jsonResponse(201, { dropped: services.edge.invalidate(parsed.data.paths) });
+    }
+    case 'GET /local/control-plane/state':
+    case 'POST /local/control-plane/calls':
+    case 'POST /local/scaler/invocations':
+      return capacityEndpoint(services, request);
+    default:
+      return gatewayError('routeNotFound');
+  }
+}
+
+/**
+ * The scaler's AWS control plane, schedules and Lambda invoke, standing in
+ * (protocol: lambdas/adapters/capacity/local-control-plane.ts), and
+ * `GET /local/capacity`: what the scaler asked for, the capacity now, the
+ * schedules pending and fired, and every scaler run.
+ */
+async function capacityEndpoint(services: LocalServices, request: GatewayRequest): Promise<EdgeResponse> {
+  const capacity = services.capacity;
+  if (!capacity) return notReady();
+  const route = `${request.method} ${request.path}`;
+  if (request.path.startsWith('/local/schedules/')) {
+    const name = ScheduleName.safeParse(decodeURIComponent(request.path.slice('/local/schedules/'.length)));
+    if (!name.success) return invalid(name.error, 'invalid_schedule_name');
+    if (request.method === 'DELETE') {
+      return capacity.schedules.delete(name.data)
+        ? { status: 204, headers: { 'cache-control': 'no-store' }, body: '' }
+        : jsonResponse(404, {
+            code: 'schedule_not_found',
+            message: `No schedule ${name.data}.`,
+            retryable: false,
+          });
+    }
+    if (request.method !== 'PUT') return gatewayError('routeNotFound');
+    const parsed = ScheduleRequest.safeParse(parseJson(request.body));
+    if (!parsed.success) return invalid(parsed.error);
+    const outcome = capacity.schedules.put(name.data, parsed.data.at, parsed.data.request);
+    return jsonResponse(outcome === 'created' ? 201 : 200, { name: name.data, at: parsed.data.at });
+  }
+  switch (route) {
+    case 'GET /local/capacity':
+      return jsonResponse(200, capacity.report());
+    case 'GET /local/control-plane/state':
+      return jsonResponse(200, capacity.controlPlane.state());
+    case 'POST /local/control-plane/calls': {
+      const parsed = CallsRequest.safeParse(parseJson(request.body));
+      if (!parsed.success) return invalid(parsed.error);
+      try {
+        return jsonResponse(200, { state: capacity.controlPlane.apply(parsed.data.calls) });
+      } catch (error) {
+        if (!(error instanceof LocalControlPlaneError)) throw error;
+        return jsonResponse(400, { code: 'validation_error', message: error.message, retryable: false });
+      }
+    }
+    case 'POST /local/scaler/invocations': {
+      const parsed = InvocationRequest.safeParse(parseJson(request.body));
+      if (!parsed.success) return invalid(parsed.error);
+      const { request: input, invocationType } = parsed.data;
+      if (invocationType === 'Event') {
+        await capacity.invoke(input, 'Event');
+        return { status: 202, headers: { 'cache-control': 'no-store' }, body: '' };
+      }
+      try {
+        return jsonResponse(200, await capacity.invoke(input, 'RequestResponse'));
+      } catch (error) {
+        // Lambda's answer for a function error: 200 with FunctionError; the stand-in says it plainly.
+        return jsonResponse(500, { errorMessage: (error as Error).message });
+      }
     }
     default:
       return gatewayError('routeNotFound');

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import { LocalApiGateway, loadHandlers } from './api-gateway.js';
+import { LocalCapacity } from './capacity.js';
 import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, DevTokenIssuer } from './dev-tokens.js';
 import { DevUserPool } from './dev-user-pool.js';
@@ -62,6 +63,8 @@ export interface LocalStack {
   readonly adminTokens: DevUserPool;
   readonly edge: EdgeCache;
   readonly realtime: LocalRealtime;
+  /** The scaler's control plane, schedules and runs (also `GET /local/capacity`). */
+  readonly capacity: LocalCapacity;
   stop(): Promise<void>;
 }
 
@@ -134,8 +137,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       REALTIME_CLIENT_REALTIME_URL: appsync.realtimeUrl,
       REALTIME_API_KEY: appsync.apiKey,
       LOCAL_EDGE_URL: edgeUrl,
+      // The scaler's AWS calls, schedules and invocations go to this runtime's stand-ins.
+      LOCAL_CONTROL_PLANE_URL: edgeUrl,
     });
     services.gateway = new LocalApiGateway(await loadHandlers(), services.userPool);
+    const capacity = await LocalCapacity.start();
+    services.capacity = capacity;
 
     if (options.seed ?? true)
       await seedDemoRoom(new DynamoRoomStore(createDocumentClient(client), tables.control));
@@ -149,6 +156,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tokens: services.tokens,
       adminTokens: services.userPool,
       edge: services.edge,
+      capacity,
       realtime: {
         graphqlUrl: endpoint.graphqlUrl,
         realtimeUrl: endpoint.realtimeUrl,
@@ -163,6 +171,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         stats: () => endpoint.stats(),
       },
       stop: async () => {
+        await capacity.stop();
         await Promise.all([...servers.map(close), endpoint.stop()]);
         client.destroy();
         await dynamodb.stop();

@@ -51,6 +51,10 @@ export const PERMISSIONS = {
   'ngwords.global': ['operator'],
   'stats.read': ['operator', 'moderator', 'artist'],
   'audit.read': ['operator', 'moderator'],
+  /** A room's capacity plan, schedules and cost estimate; the deployment's plan. */
+  'capacity.read': ['operator'],
+  /** Run the scaler now, or as a dry run. */
+  'capacity.apply': ['operator'],
   /** The deployment-wide log (global notices, NG words): no channel scopes it, so operators only. */
   'audit.global': ['operator'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -146,3 +146,26 @@ export async function invalidatedPaths(): Promise<string[]> {
   const all = (await res.json()) as { kind: string; body: { paths: string[] } }[];
   return all.filter((c) => c.kind === 'invalidation').flatMap((c) => c.body.paths);
 }
+
+/** Schedule requests (PUT/DELETE) the admin function sent to the capture server, for one room. */
+export async function scheduleCalls(
+  roomId: string,
+): Promise<{ method: 'PUT' | 'DELETE'; name: string; at?: string; request?: unknown }[]> {
+  const res = await fetch(`${inject('captureUrl')}/captured`);
+  const all = (await res.json()) as { kind: string; body: { name: string } }[];
+  return all
+    .filter((c) => c.kind === 'schedule' && c.body.name.endsWith(`-${roomId}`))
+    .map((c) => c.body as never);
+}
+
+/** Scaler invocations the admin function asked for, for one room. */
+export async function scalerInvocations(
+  roomId: string,
+): Promise<{ request: { reason: string; roomId?: string }; invocationType: string }[]> {
+  const res = await fetch(`${inject('captureUrl')}/captured`);
+  const all = (await res.json()) as {
+    kind: string;
+    body: { request: { reason: string; roomId?: string }; invocationType: string };
+  }[];
+  return all.filter((c) => c.kind === 'scaler' && c.body.request.roomId === roomId).map((c) => c.body);
+}

@@ -24,7 +24,9 @@ declare module 'vitest' {
  * them on GET /captured, so integration tests can assert what was pushed.
  */
 function captureServer(): Server {
-  const captured: { kind: 'publish' | 'invalidation'; body: unknown }[] = [];
+  const captured: { kind: 'publish' | 'invalidation' | 'schedule' | 'scaler'; body: unknown }[] = [];
+  // Schedules as the local runtime keeps them (lambdas/adapters/capacity/local-control-plane.ts).
+  const schedules = new Map<string, unknown>();
   return createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -53,6 +55,28 @@ function captureServer(): Server {
           edge: { perMinute: [] },
           realtime: { connections: 0, roomSubscriptions: 0, globalSubscriptions: 0 },
         });
+      }
+      if (req.url?.startsWith('/local/schedules/') && (req.method === 'PUT' || req.method === 'DELETE')) {
+        const name = decodeURIComponent(req.url.slice('/local/schedules/'.length));
+        captured.push({ kind: 'schedule', body: { method: req.method, name, ...(body as object) } });
+        if (req.method === 'DELETE') {
+          const existed = schedules.delete(name);
+          res.writeHead(existed ? 204 : 404);
+          return res.end();
+        }
+        const existed = schedules.has(name);
+        schedules.set(name, body);
+        return reply(existed ? 200 : 201, { name });
+      }
+      if (req.method === 'POST' && req.url === '/local/scaler/invocations') {
+        // The scaler itself runs in the e2e tests (the local runtime); here, only the request is kept.
+        captured.push({ kind: 'scaler', body });
+        const { invocationType } = body as { invocationType: string };
+        if (invocationType === 'Event') {
+          res.writeHead(202);
+          return res.end();
+        }
+        return reply(500, { errorMessage: 'No scaler runs in the integration tests.' });
       }
       if (req.method === 'GET' && req.url === '/captured') return reply(200, captured);
       return reply(404, { code: 'route_not_found' });

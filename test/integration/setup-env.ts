@@ -22,4 +22,6 @@ Object.assign(process.env, {
   REALTIME_CLIENT_REALTIME_URL: 'wss://appsync-realtime.test/graphql/realtime',
   REALTIME_API_KEY: 'da2-testkey',
   LOCAL_EDGE_URL: inject('captureUrl'),
+  // Room schedules and scaler invocations go to the capture server too.
+  LOCAL_CONTROL_PLANE_URL: inject('captureUrl'),
 });

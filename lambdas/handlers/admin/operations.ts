@@ -5,6 +5,7 @@ import { auditOperations } from './audit.js';
 import { broadcastOperations } from './broadcasts.js';
 import { statsOperations } from './stats.js';
 import { moderationOperations } from './moderation.js';
+import { capacityOperations } from './capacity.js';
 
 /** Every admin operation, by route key. Each area of the admin API keeps its operations in its own module. */
 export const adminOperations: AdminOperations = {
@@ -14,4 +15,5 @@ export const adminOperations: AdminOperations = {
   ...broadcastOperations,
   ...statsOperations,
   ...moderationOperations,
+  ...capacityOperations,
 };

@@ -19,6 +19,7 @@ import { jsonBody, pathParam } from '../http.js';
 import { edgeSettings, onPublishFailed, publisher } from './context.js';
 import { queryParam, type AdminOperations, type AdminResult } from './operation.js';
 import { pageQuery } from './paging.js';
+import { syncSchedules, type SchedulesOutcome } from './room-schedules.js';
 
 /** Rooms: create, list, read, update, close, and what a player needs to join one. */
 const deps: RoomAdminDeps = {
@@ -37,10 +38,11 @@ export const roomOperations: AdminOperations = {
   'POST /admin/v1/rooms': async ({ principal, event }) => {
     const request = jsonBody(event, CreateRoomRequest);
     const room = await createAdminRoom(deps, principal, request);
+    const schedules = await syncSchedules(room, { touched: true });
     return {
       status: 201,
       headers: { Location: `/admin/v1/rooms/${room.roomId}` },
-      body: { room },
+      body: { room, ...(schedules ? { schedules } : {}) },
       audit: {
         action: 'room.create',
         roomId: room.roomId,
@@ -52,6 +54,7 @@ export const roomOperations: AdminOperations = {
           schedule: room.schedule,
           expectedViewers: room.expectedViewers,
           shards: room.shards.write,
+          ...(schedules ? { schedules } : {}),
         },
       },
     };
@@ -80,13 +83,24 @@ export const roomOperations: AdminOperations = {
   'PATCH /admin/v1/rooms/{roomId}': async ({ principal, event }) => {
     const roomId = pathParam(event, 'roomId', RoomId);
     const request = jsonBody(event, UpdateRoomRequest);
-    return changed(await updateAdminRoom(deps, principal, roomId, request));
+    const before = await roomStore.get(roomId);
+    const change = await updateAdminRoom(deps, principal, roomId, request);
+    const touched =
+      request.expectedViewers !== undefined ||
+      request.schedule !== undefined ||
+      request.settings?.pollIntervalSeconds !== undefined;
+    return changed(change, await syncSchedules(change.value, { touched, ...(before ? { before } : {}) }));
   },
 
   'POST /admin/v1/rooms/{roomId}/close': async ({ principal, event }) => {
     const roomId = pathParam(event, 'roomId', RoomId);
     const { version } = jsonBody(event, CloseRoomRequest);
-    return changed(await closeAdminRoom(deps, principal, roomId, version));
+    const before = await roomStore.get(roomId);
+    const change = await closeAdminRoom(deps, principal, roomId, version);
+    return changed(
+      change,
+      await syncSchedules(change.value, { touched: change.changed, ...(before ? { before } : {}) }),
+    );
   },
 
   'GET /admin/v1/rooms/{roomId}/connection': async ({ principal, event }) => {
@@ -101,12 +115,12 @@ export const roomOperations: AdminOperations = {
 };
 
 /** The room after a change; audited only when something changed (a repeated close did not). */
-function changed(change: RoomChange): AdminResult {
+function changed(change: RoomChange, schedules?: SchedulesOutcome): AdminResult {
   const room = change.value;
   return {
     status: 200,
     // `pushed: false`: viewers get the change with their next poll instead.
-    body: { room, pushed: change.pushed },
+    body: { room, pushed: change.pushed, ...(schedules ? { schedules } : {}) },
     ...(change.changed
       ? {
           audit: {
@@ -114,7 +128,7 @@ function changed(change: RoomChange): AdminResult {
             roomId: room.roomId,
             channelId: room.channelId,
             target: room.roomId,
-            details: { ...change.details, pushed: change.pushed },
+            details: { ...change.details, pushed: change.pushed, ...(schedules ? { schedules } : {}) },
           },
         }
       : {}),

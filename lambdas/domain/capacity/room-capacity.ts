@@ -1,0 +1,118 @@
+import { estimateCost, type CostEstimate } from '../cost/estimate.js';
+import { REGIONS, type Region } from '../cost/prices.js';
+import type { Room } from '../room.js';
+import { planCapacity, type CapacityPlan, type RoomCapacity } from './plan.js';
+import { plannedRooms } from './scaler.js';
+import { scheduleName } from './schedules.js';
+
+/**
+ * One room's capacity as the admin console shows it (README: Admin API):
+ * what the scaler will apply for its event, when, and what the event costs
+ * on this design and on the alternatives — the same plan and cost model the
+ * scaler and `npm run cost` use.
+ */
+export interface RoomCapacityView {
+  readonly roomId: string;
+  /** Whether the room has an event to plan for; if not, what it lacks. */
+  readonly planned: boolean;
+  readonly missing: readonly string[];
+  readonly region: Region;
+  /** Set when the deployment's region has no prices in the table (the estimate uses `region`). */
+  readonly regionNote?: string;
+  readonly room?: RoomCapacity;
+  /** The capacity the room's event alone needs at its peak, and the plan's warnings for it. */
+  readonly peak?: CapacityPlan['peak'];
+  readonly warnings?: CapacityPlan['warnings'];
+  readonly schedules?: {
+    readonly scaleUp: { readonly name: string; readonly at: string };
+    readonly scaleDown: { readonly name: string; readonly at: string };
+  };
+  readonly cost?: CostEstimate;
+}
+
+export interface RoomCapacityOptions {
+  readonly leadTimeMs: number;
+  readonly tailMs: number;
+  /** The deployment's region (AWS_REGION). */
+  readonly region?: string;
+}
+
+export function roomCapacityView(room: Room, options: RoomCapacityOptions): RoomCapacityView {
+  const known = REGIONS.find((r) => r === options.region);
+  const region: Region = known ?? 'us-east-1';
+  const regionNote = known
+    ? undefined
+    : `No prices for ${options.region ?? 'this region'} in lambdas/domain/cost/prices.ts; estimated with us-east-1.`;
+  const base = { roomId: room.roomId, region, ...(regionNote ? { regionNote } : {}) };
+  const missing = [
+    ...(room.status !== 'open' ? ['an open room'] : []),
+    ...(room.expectedViewers <= 0 ? ['expectedViewers'] : []),
+    ...(room.schedule.startsAt ? [] : ['schedule.startsAt']),
+    ...(room.schedule.endsAt ? [] : ['schedule.endsAt']),
+  ];
+  const [planned] = plannedRooms([room]);
+  if (!planned) return { ...base, planned: false, missing };
+
+  const plan = planCapacity([planned], { leadTimeMs: options.leadTimeMs, tailMs: options.tailMs });
+  const capacity = plan.rooms[0]!;
+  const hours = (planned.endsAtMs - planned.startsAtMs) / 3_600_000;
+  const cost = estimateCost({
+    viewers: planned.expectedViewers,
+    hours,
+    // The plan's mean rate: the cost is billed on the mean, capacity is sized for the burst.
+    commentsPerSecond: (planned.expectedViewers * plan.assumptions.commentsPerViewerPerMinute) / 60,
+    pollSeconds: planned.pollIntervalSeconds,
+    region,
+    writeShards: capacity.writeShards,
+    assumptions: plan.assumptions,
+    capacity: {
+      provisionedConcurrency: plan.peak.provisionedConcurrency,
+      warmThroughput: plan.peak.warmThroughput,
+      hours: (capacity.windowToMs - capacity.windowFromMs) / 3_600_000,
+    },
+  });
+  return {
+    ...base,
+    planned: true,
+    missing: [],
+    room: capacity,
+    peak: plan.peak,
+    warnings: plan.warnings,
+    schedules: {
+      scaleUp: {
+        name: scheduleName('scale-up', room.roomId),
+        at: new Date(capacity.windowFromMs).toISOString(),
+      },
+      scaleDown: {
+        name: scheduleName('scale-down', room.roomId),
+        at: new Date(capacity.windowToMs).toISOString(),
+      },
+    },
+    cost,
+  };
+}
+
+/**
+ * The plan for every event not yet over (window end after `nowMs`), as the
+ * console's capacity page shows it. A room the planner refuses on its own is
+ * left out and named, so one bad schedule cannot hide every other event.
+ */
+export function upcomingPlan(
+  rooms: readonly Room[],
+  options: RoomCapacityOptions,
+  nowMs: number,
+): { readonly plan: CapacityPlan; readonly leftOut: readonly { roomId: string; reason: string }[] } {
+  const windows = { leadTimeMs: options.leadTimeMs, tailMs: options.tailMs };
+  const upcoming = plannedRooms(rooms).filter((room) => room.endsAtMs + options.tailMs > nowMs);
+  const leftOut: { roomId: string; reason: string }[] = [];
+  const accepted = upcoming.filter((room) => {
+    try {
+      planCapacity([room], windows);
+      return true;
+    } catch (error) {
+      leftOut.push({ roomId: room.roomId, reason: (error as Error).message });
+      return false;
+    }
+  });
+  return { plan: planCapacity(accepted, windows), leftOut };
+}
