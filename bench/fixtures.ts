@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
+import { DynamoCommentStore } from '../lambdas/adapters/dynamodb/comment-store.js';
+import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
+import type { Comment } from '../lambdas/domain/comment.js';
+import { newCommentId } from '../lambdas/domain/ids.js';
+import { createRoom, type Room, type RoomSettings } from '../lambdas/domain/room.js';
+import { projectRoot } from '../local/paths.js';
+import type { LocalStack } from '../local/stack.js';
+
+export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** Comment retention the fills write with (the product's default, 30 days); only TTL reads it. */
+const FILL_RETENTION_SEC = 30 * 86_400;
+/** Parallel writes while filling a room: enough to keep DynamoDB Local busy, few enough not to time out. */
+const FILL_CONCURRENCY = 16;
+
+/** The stores the handlers use, over a client built the same way, for fixtures and baselines. */
+export function benchStores(stack: LocalStack) {
+  const doc = createDocumentClient();
+  return {
+    doc,
+    rooms: new DynamoRoomStore(doc, stack.tables.control),
+    comments: new DynamoCommentStore(doc, stack.tables.comments, stack.tables.control),
+  };
+}
+
+export async function createBenchRoom(
+  rooms: DynamoRoomStore,
+  roomId: string,
+  shards: number,
+  settings: Partial<RoomSettings>,
+): Promise<Room> {
+  const room = createRoom({ roomId, title: `Benchmark ${roomId}`, shards, settings }, new Date());
+  if (!(await rooms.create(room)))
+    throw new Error(`Room ${roomId} already exists: start from an empty table.`);
+  return room;
+}
+
+/** A viewer's comment of typical size (about 40 characters), as the post path stores it. */
+export function benchComment(roomId: string, n: number, nowMs = Date.now()): Comment {
+  const id = newCommentId(nowMs);
+  return {
+    id,
+    roomId,
+    kind: 'comment',
+    userId: `bench-viewer-${n % 1000}`,
+    displayName: `Viewer ${n % 1000}`,
+    text: `Benchmark comment number ${n}, about forty chars`,
+    createdAt: new Date(nowMs).toISOString(),
+  };
+}
+
+/** Writes `perShard` comments to every shard of the room through the store's own append. */
+export async function fillRoom(
+  comments: DynamoCommentStore,
+  room: Room,
+  perShard: number,
+  progress?: (line: string) => void,
+): Promise<number> {
+  const jobs: (() => Promise<void>)[] = [];
+  let n = 0;
+  for (let shard = 0; shard < room.shards.write; shard++) {
+    for (let i = 0; i < perShard; i++) {
+      const comment = benchComment(room.roomId, n++);
+      jobs.push(() => comments.append(comment, shard, Math.ceil(Date.now() / 1000) + FILL_RETENTION_SEC));
+    }
+  }
+  await runLimited(jobs, FILL_CONCURRENCY);
+  progress?.(`  filled ${room.roomId}: ${n} comments over ${room.shards.write} shard(s)`);
+  return n;
+}
+
+async function runLimited(jobs: readonly (() => Promise<void>)[], concurrency: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, jobs.length) }, async () => {
+      while (next < jobs.length) await jobs[next++]!();
+    }),
+  );
+}
+
+/**
+ * A REST API (v1) Lambda proxy event, as API Gateway (and the local gateway)
+ * builds it: what the handlers are invoked with in the benchmark.
+ */
+export function apiEvent(request: {
+  readonly method: 'GET' | 'POST';
+  readonly resource: string;
+  readonly pathParameters: Record<string, string>;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}): APIGatewayProxyEvent {
+  const path = request.resource.replace(/\{(\w+)\}/g, (_, name: string) => request.pathParameters[name]!);
+  const headers = { host: 'bench.local', ...request.headers };
+  return {
+    resource: request.resource,
+    path,
+    httpMethod: request.method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: request.pathParameters,
+    stageVariables: null,
+    body: request.body ?? null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'bench',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: request.method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '127.0.0.1',
+        user: null,
+        userAgent: 'bench',
+        userArn: null,
+      },
+      path: `/bench${path}`,
+      stage: 'bench',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'bench',
+      resourcePath: request.resource,
+    },
+  };
+}
+
+/** A post event: a viewer's bearer token, a unique clientMessageId. */
+export function postEvent(roomId: string, token: string, n: number): APIGatewayProxyEvent {
+  return apiEvent({
+    method: 'POST',
+    resource: '/v1/rooms/{roomId}/comments',
+    pathParameters: { roomId },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      text: `Benchmark comment number ${n}, about forty chars`,
+      clientMessageId: `bench-${n}-${randomUUID().slice(0, 8)}`,
+    }),
+  });
+}
+
+export function liveEvent(roomId: string): APIGatewayProxyEvent {
+  return apiEvent({ method: 'GET', resource: '/v1/rooms/{roomId}/live', pathParameters: { roomId } });
+}
+
+export function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'bench',
+    getRemainingTimeInMillis: () => 5_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Imports a handler module the way the local gateway does (after the stack set the environment). */
+export async function importHandler(entry: string): Promise<Handler> {
+  // The very URL `loadHandlers` imported: the same module instance, caches and clients.
+  const module = (await import(pathToFileURL(join(projectRoot, entry)).href)) as { handler: Handler };
+  return module.handler;
+}

@@ -1,0 +1,322 @@
+import { ASSUMPTIONS } from '../lambdas/domain/capacity/assumptions.js';
+import { ratio } from './stats.js';
+import type { CapacityUnitsResult } from './capacity-units.js';
+import type { ColdStartResult } from './cold-start.js';
+import type { EdgeOffloadResult } from './edge-offload.js';
+import type { LiveOriginResult } from './live-origin.js';
+import type { PartitionRateResult } from './partition-figure.js';
+import type { PostPathResult } from './post-path.js';
+import type { RealtimeBenchResult } from './realtime.js';
+
+/**
+ * The measured coefficients, under stable names, for the capacity plan to be
+ * compared with (lambdas/domain/capacity). Each comes from one figure.
+ */
+export interface Calibration {
+  /** Write units per accepted post, all tables (figure 4). */
+  readonly writeUnitsPerPost: number;
+  /** …of which on the comments table: one comment partition's share (figures 4, 5). */
+  readonly commentTableWriteUnitsPerPost: number;
+  /** Read units per shard query of an origin `live` call over a full window; the larger of the rooms measured (figure 4). */
+  readonly readUnitsPerLivePollPerShard: number;
+  /** The post handler (figure 2). */
+  readonly postHandlerP50Ms: number;
+  readonly postHandlerP99Ms: number;
+  /** The live handler; the slowest of the shard counts measured (figure 3). */
+  readonly liveHandlerP50Ms: number;
+  readonly liveHandlerP99Ms: number;
+  /** Origin calls per cache lifetime under a viewer flood (figure 1); 1 is the floor. */
+  readonly originCallsPerInterval: number;
+}
+
+export interface Machine {
+  readonly cpus: number;
+  readonly cpu: string | undefined;
+  readonly memoryGB: number;
+  readonly node: string;
+  readonly platform: string;
+}
+
+export interface Figures {
+  readonly edgeOffload: EdgeOffloadResult;
+  readonly postPath: PostPathResult;
+  readonly liveOrigin: LiveOriginResult;
+  readonly capacityUnits: CapacityUnitsResult;
+  readonly partitionRate: PartitionRateResult;
+  readonly coldStart: ColdStartResult;
+  readonly realtime: RealtimeBenchResult;
+}
+
+export interface BenchResult extends Figures {
+  readonly date: string;
+  readonly mode: 'quick' | 'full';
+  readonly machine: Machine;
+  readonly elapsedSeconds: number;
+  readonly calibration: Calibration;
+}
+
+export function calibrationOf(
+  figures: Pick<Figures, 'edgeOffload' | 'postPath' | 'liveOrigin' | 'capacityUnits'>,
+): Calibration {
+  const { edgeOffload, postPath, liveOrigin, capacityUnits } = figures;
+  if (liveOrigin.rows.length === 0 || capacityUnits.polls.length === 0) {
+    throw new Error('Calibration needs at least one live room measured.');
+  }
+  return {
+    writeUnitsPerPost: capacityUnits.post.measured,
+    commentTableWriteUnitsPerPost: capacityUnits.post.commentsTable,
+    readUnitsPerLivePollPerShard: Math.max(...capacityUnits.polls.map((p) => p.measuredPerShard)),
+    postHandlerP50Ms: postPath.handler.p50,
+    postHandlerP99Ms: postPath.handler.p99,
+    liveHandlerP50Ms: Math.max(...liveOrigin.rows.map((r) => r.handler.p50)),
+    liveHandlerP99Ms: Math.max(...liveOrigin.rows.map((r) => r.handler.p99)),
+    originCallsPerInterval: edgeOffload.originCallsPerInterval,
+  };
+}
+
+/** Whole numbers in full, others to three significant digits; thousands separated. */
+const n = (value: number) =>
+  value.toLocaleString('en-US', Number.isInteger(value) ? {} : { maximumSignificantDigits: 3 });
+const ms = n;
+const bold = (value: string | number) => `**${value}**`;
+const x = (value: number) => bold(`${n(value)}×`);
+
+/** One Markdown table per figure; the ratio column is bold. */
+export function renderMarkdown(result: BenchResult): string {
+  const { machine, edgeOffload: e, postPath: p, liveOrigin: l, capacityUnits: c } = result;
+  const { partitionRate: pr, coldStart: cs, realtime: rt } = result;
+  const lines: string[] = [];
+  const table = (header: string[], rows: (string | number)[][]) => {
+    lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
+    for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+    lines.push('');
+  };
+
+  lines.push(
+    `# Benchmark ${result.date} (${result.mode})`,
+    '',
+    `Machine: ${machine.cpus} × ${machine.cpu ?? 'unknown CPU'}, ${machine.memoryGB} GB, ` +
+      `${machine.platform}, Node ${machine.node}. Loopback only; DynamoDB Local in memory. ` +
+      `Run took ${result.elapsedSeconds} s. Every ratio is measured ÷ a baseline from this same run.`,
+    '',
+    "## Calibration (JSON `calibration`) beside the capacity plan's coefficients",
+    '',
+    'Local timings are not AWS latencies: the plan keeps its own durations until measured in AWS; ' +
+      'the capacity units and origin calls carry over as they are.',
+    '',
+  );
+  table(
+    ['measured here', 'value', 'plan coefficient', 'plan value', 'measured ÷ plan'],
+    Object.entries(result.calibration).map(([key, value]) => {
+      const coefficient = coefficientFor(key);
+      return [
+        `\`${key}\``,
+        n(value as number),
+        coefficient ? `\`${coefficient.name}\`` : '—',
+        coefficient ? n(coefficient.value) : '—',
+        coefficient ? x(ratio(value as number, coefficient.value)) : '—',
+      ];
+    }),
+  );
+
+  lines.push(
+    `## 1. Edge offload: ${n(e.viewers)} viewers polling \`live\` every ${e.intervalSeconds} s`,
+    '',
+    `Open-loop poller in its own process, phases spread evenly, keep-alive sockets; ` +
+      `${n(e.load.responses)} requests answered at ${n(e.load.achievedPerSecond)}/s over ${n(e.intervalsElapsed)} ` +
+      `intervals; send lateness p50 ${ms(e.load.sendLateness.p50)} ms, p99 ${ms(e.load.sendLateness.p99)} ms; ` +
+      `edge outcomes ${JSON.stringify(e.load.outcomes)}; ${n(e.requestsPerOriginCall)} viewer requests per origin call.`,
+    ...(e.load.achievedPerSecond < e.plannedPerSecond * 0.9
+      ? [
+          '',
+          `Note: the poller fell behind its plan (${n(e.plannedPerSecond)}/s planned): the load was not uniform.`,
+        ]
+      : []),
+    '',
+  );
+  table(
+    ['quantity', 'measured', 'physical limit', 'ratio'],
+    [
+      ['origin calls per interval', n(e.originCallsPerInterval), '1', x(e.originCallsPerInterval)],
+      ['origin calls per viewer request', n(e.originCallsPerRequest), n(e.floorPerRequest), x(e.ratio)],
+    ],
+  );
+
+  lines.push(
+    `## 2. Post path: ${n(p.calls)} posts, alternating with the baseline`,
+    '',
+    `${p.invokedWith}; slow mode off, a unique clientMessageId each, a dev viewer token.`,
+    '',
+  );
+  table(
+    ['path', 'p50 ms', 'p99 ms', 'mean ms'],
+    [
+      ['postComment handler', ms(p.handler.p50), ms(p.handler.p99), ms(p.handler.mean)],
+      [
+        'bare conditional PutItem, same item (baseline)',
+        ms(p.barePut.p50),
+        ms(p.barePut.p99),
+        ms(p.barePut.mean),
+      ],
+      [bold('ratio'), x(p.ratio.p50), x(p.ratio.p99), ''],
+    ],
+  );
+
+  lines.push(
+    `## 3. Live origin: ${n(l.calls)} calls per room, every shard holding more than ${l.liveLimit} comments`,
+    '',
+    `${l.invokedWith}; baseline: the S shard Queries of the same key ranges, in parallel.`,
+    '',
+  );
+  table(
+    [
+      'shards',
+      'handler p50 ms',
+      'handler p99 ms',
+      'bare queries p50 ms',
+      'bare queries p99 ms',
+      'ratio p50',
+      'ratio p99',
+    ],
+    l.rows.map((r) => [
+      r.shards,
+      ms(r.handler.p50),
+      ms(r.handler.p99),
+      ms(r.bareQueries.p50),
+      ms(r.bareQueries.p99),
+      x(r.ratio.p50),
+      x(r.ratio.p99),
+    ]),
+  );
+
+  lines.push(
+    '## 4. Capacity units (ReturnConsumedCapacity on the exact commands)',
+    '',
+    `Post: one transaction of the comment (${c.post.itemBytes.comment} B) and its idempotency record ` +
+      `(${c.post.itemBytes.idempotency} B), ${c.post.posts} posts. Poll: the room's shard queries of one origin ` +
+      '`live` call; the global feed query is listed apart (DynamoDB Local reports 0 for an empty query).',
+    '',
+  );
+  table(
+    ['operation', 'measured units', 'minimum the design needs', 'ratio'],
+    [
+      [
+        `accepted post (comments ${n(c.post.commentsTable)} + control ${n(c.post.controlTable)} WCU)`,
+        n(c.post.measured),
+        `${n(c.post.minimum)} (2 items × 2 WCU per KB)`,
+        x(c.post.ratio),
+      ],
+      ...c.polls.map((poll) => [
+        `origin \`live\` poll, ${poll.shards} shard(s) (${n(poll.measuredPerShard)} RCU per shard, ` +
+          `${n(poll.bytesPerShard)} B per shard; global query ${n(poll.globalQuery)})`,
+        n(poll.measured),
+        `${n(poll.minimum)} (0.5 RCU per 4 KB per shard)`,
+        x(poll.ratio),
+      ]),
+    ],
+  );
+
+  lines.push(
+    `## 5. Busiest comment partition (${pr.seconds} s simulated per rate; ${n(pr.unitsPerPost)} WCU per post ` +
+      `on the comments table; pickWriteShard)`,
+    '',
+  );
+  table(
+    [
+      'posts/s',
+      'shards',
+      'mean WCU/s per shard',
+      'busiest shard-second WCU',
+      'limit WCU/s',
+      'ratio to limit',
+    ],
+    pr.rows.map((r) => [
+      n(r.postsPerSecond),
+      r.shards,
+      n(r.meanUnitsPerSecond),
+      n(r.busiestUnitsPerSecond),
+      n(pr.limitUnitsPerSecond),
+      x(r.ratioToLimit),
+    ]),
+  );
+  lines.push(
+    `Smallest shard count keeping the busiest second within ${pr.headroom * 100}% of the limit:`,
+    '',
+  );
+  table(
+    ['posts/s', 'shards', 'busiest shard-second WCU', 'ratio to limit'],
+    pr.smallest.map((s) => [
+      n(s.postsPerSecond),
+      s.shards === null ? 'more than 64' : s.shards,
+      s.busiestUnitsPerSecond === null ? '—' : n(s.busiestUnitsPerSecond),
+      s.ratioToLimit === null ? '—' : x(s.ratioToLimit),
+    ]),
+  );
+
+  lines.push(
+    `## 6. Cold start: fresh Node process per sample, median of ${cs.repeats}`,
+    '',
+    `Bundled as CDK bundles (esbuild, ESM, node22, minified, source maps, --enable-source-maps). ` +
+      `Node boot before the probe runs: ${ms(cs.nodeBootMs)} ms. Baseline: an empty handler bundled the same way ` +
+      `(${cs.baseline.bundleKB} KB): import + request ${ms(cs.baseline.initMs)} ms, process ${ms(cs.baseline.processMs)} ms.`,
+    '',
+  );
+  table(
+    [
+      'function',
+      'bundle KB',
+      'first request',
+      'import ms',
+      'request ms',
+      'import + request ms',
+      'process ms',
+      'ratio init',
+      'ratio process',
+    ],
+    cs.rows.map((r) => [
+      r.function,
+      n(r.bundleKB),
+      r.firstRequest,
+      ms(r.importMs),
+      r.firstRequest === 'import only' ? '—' : ms(r.requestMs),
+      ms(r.initMs),
+      ms(r.processMs),
+      x(r.ratio.init),
+      x(r.ratio.process),
+    ]),
+  );
+  if (cs.skipped.length) {
+    lines.push(`Skipped: ${cs.skipped.map((s) => `${s.function} (${s.reason})`).join('; ')}.`, '');
+  }
+
+  lines.push(`## 7. Realtime: publish to receive, ${n(rt.subscribers)} subscribers, ${rt.rounds} rounds`, '');
+  table(
+    ['path', 'p50 ms', 'p99 ms', 'mean ms', 'samples'],
+    [
+      [
+        'backend publisher → local AppSync endpoint → subscribers',
+        ms(rt.appsync.p50),
+        ms(rt.appsync.p99),
+        ms(rt.appsync.mean),
+        n(rt.appsync.samples),
+      ],
+      [
+        'bare `ws` broadcast of the same message (baseline)',
+        ms(rt.bareWs.p50),
+        ms(rt.bareWs.p99),
+        ms(rt.bareWs.mean),
+        n(rt.bareWs.samples),
+      ],
+      [bold('ratio'), x(rt.ratio.p50), x(rt.ratio.p99), '', ''],
+    ],
+  );
+  return lines.join('\n');
+}
+
+/** The capacity plan's coefficient the benchmark key calibrates (lambdas/domain/capacity/assumptions.ts). */
+export function coefficientFor(key: string): { name: string; value: number } | undefined {
+  const entry = Object.entries(ASSUMPTIONS).find(
+    ([, a]) => (a as { calibration?: string }).calibration === key,
+  );
+  return entry ? { name: entry[0], value: entry[1].value } : undefined;
+}

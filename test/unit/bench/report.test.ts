@@ -1,0 +1,261 @@
+import { describe, expect, it } from 'vitest';
+import { calibrationOf, coefficientFor, renderMarkdown, type BenchResult } from '../../../bench/report.js';
+import { ASSUMPTIONS } from '../../../lambdas/domain/capacity/assumptions.js';
+
+const summary = (p50: number, p99: number) => ({ samples: 100, p50, p99, mean: p50 });
+
+const figures = {
+  edgeOffload: {
+    viewers: 2000,
+    intervalSeconds: 1,
+    plannedPerSecond: 2000,
+    load: {
+      requests: 20000,
+      responses: 20000,
+      errors: 0,
+      statuses: { '200': 20000 },
+      outcomes: { Hit: 19500, Miss: 10, Collapsed: 490 },
+      sendLateness: summary(1, 20),
+      responseMs: summary(2, 40),
+      elapsedMs: 10_000,
+      achievedPerSecond: 2000,
+    },
+    originCalls: 10,
+    intervalsElapsed: 10,
+    originCallsPerInterval: 0.98,
+    originCallsPerRequest: 0.0005,
+    requestsPerOriginCall: 2000,
+    floorPerRequest: 0.0005,
+    ratio: 0.98,
+  },
+  postPath: {
+    invokedWith: 'directly',
+    calls: 300,
+    handler: summary(10.4, 87.5),
+    barePut: summary(3.54, 22.8),
+    ratio: { p50: 2.94, p99: 3.84 },
+  },
+  liveOrigin: {
+    invokedWith: 'directly',
+    liveLimit: 200,
+    calls: 100,
+    rows: [
+      {
+        shards: 1,
+        comments: 220,
+        handler: summary(23.5, 38.6),
+        bareQueries: summary(16.6, 41.3),
+        ratio: { p50: 1.42, p99: 0.935 },
+      },
+      {
+        shards: 4,
+        comments: 880,
+        handler: summary(39.8, 129),
+        bareQueries: summary(35.9, 142),
+        ratio: { p50: 1.11, p99: 0.908 },
+      },
+    ],
+  },
+  capacityUnits: {
+    post: {
+      posts: 10,
+      measured: 4,
+      commentsTable: 2,
+      controlTable: 2,
+      minimum: 4,
+      ratio: 1,
+      itemBytes: { comment: 240, idempotency: 263 },
+    },
+    polls: [
+      {
+        shards: 1,
+        measured: 6.5,
+        measuredPerShard: 6.5,
+        globalQuery: 0,
+        minimum: 6.5,
+        ratio: 1,
+        bytesPerShard: 49605,
+      },
+      {
+        shards: 4,
+        measured: 28,
+        measuredPerShard: 7,
+        globalQuery: 0,
+        minimum: 26,
+        ratio: 1.08,
+        bytesPerShard: 49787,
+      },
+    ],
+  },
+  partitionRate: {
+    seconds: 60,
+    unitsPerPost: 2,
+    limitUnitsPerSecond: 1000,
+    headroom: 0.8,
+    rows: [
+      {
+        postsPerSecond: 1000,
+        shards: 1,
+        posts: 60000,
+        meanUnitsPerSecond: 2000,
+        busiestUnitsPerSecond: 2000,
+        ratioToLimit: 2,
+      },
+    ],
+    smallest: [{ postsPerSecond: 1000, shards: 3, busiestUnitsPerSecond: 746, ratioToLimit: 0.746 }],
+  },
+  coldStart: {
+    repeats: 3,
+    nodeBootMs: 240,
+    baseline: {
+      function: 'empty handler (baseline)',
+      bundleKB: 0.2,
+      firstRequest: 'GET live event',
+      samples: 3,
+      importMs: 2,
+      requestMs: 2.7,
+      initMs: 4.7,
+      processMs: 316,
+    },
+    rows: [
+      {
+        function: 'postComment',
+        bundleKB: 854,
+        firstRequest: 'POST comment',
+        samples: 3,
+        importMs: 344,
+        requestMs: 400,
+        initMs: 744,
+        processMs: 1160,
+        ratio: { init: 158, process: 3.67 },
+      },
+      {
+        function: 'admin',
+        bundleKB: 1142,
+        firstRequest: 'import only',
+        samples: 3,
+        importMs: 394,
+        requestMs: 0,
+        initMs: 394,
+        processMs: 632,
+        ratio: { init: 83.8, process: 2 },
+      },
+    ],
+    skipped: [{ function: 'scaler', reason: 'does not exist yet' }],
+  },
+  realtime: {
+    subscribers: 1000,
+    rounds: 10,
+    appsync: summary(88.1, 199),
+    bareWs: summary(46.8, 203),
+    ratio: { p50: 1.88, p99: 0.98 },
+  },
+} satisfies Omit<BenchResult, 'date' | 'mode' | 'machine' | 'elapsedSeconds' | 'calibration'>;
+
+const result: BenchResult = {
+  date: '2026-11-21T22:37:50.378Z',
+  mode: 'quick',
+  machine: { cpus: 2, cpu: 'Test CPU', memoryGB: 24, node: 'v20.20.2', platform: 'linux' },
+  elapsedSeconds: 96,
+  calibration: calibrationOf(figures),
+  ...figures,
+};
+
+describe('calibrationOf', () => {
+  it('carries the coefficients under their stable names, each from its figure', () => {
+    expect(calibrationOf(figures)).toEqual({
+      writeUnitsPerPost: 4,
+      commentTableWriteUnitsPerPost: 2,
+      // The larger of the rooms measured: the plan sizes for the worse one.
+      readUnitsPerLivePollPerShard: 7,
+      postHandlerP50Ms: 10.4,
+      postHandlerP99Ms: 87.5,
+      // The slowest shard count measured.
+      liveHandlerP50Ms: 39.8,
+      liveHandlerP99Ms: 129,
+      originCallsPerInterval: 0.98,
+    });
+  });
+
+  it('refuses to calibrate without a live room measured', () => {
+    expect(() => calibrationOf({ ...figures, liveOrigin: { ...figures.liveOrigin, rows: [] } })).toThrow(
+      /live room/,
+    );
+  });
+});
+
+describe('renderMarkdown', () => {
+  const markdown = renderMarkdown(result);
+
+  it('starts with the machine, then one table per figure', () => {
+    expect(markdown.split('\n')[2]).toMatch(/^Machine: 2 × Test CPU, 24 GB, linux, Node v20\.20\.2\./);
+    for (const heading of [
+      '## 1. Edge offload',
+      '## 2. Post path',
+      '## 3. Live origin',
+      '## 4. Capacity units',
+      '## 5. Busiest comment partition',
+      '## 6. Cold start',
+      '## 7. Realtime',
+    ]) {
+      expect(markdown).toContain(heading);
+    }
+  });
+
+  it('bolds every value in a ratio column', () => {
+    const rows = markdown.split('\n');
+    let ratioColumns: number[] = [];
+    let checked = 0;
+    for (const row of rows) {
+      if (!row.startsWith('|')) {
+        ratioColumns = [];
+        continue;
+      }
+      const cells = row
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
+      if (ratioColumns.length === 0) {
+        ratioColumns = cells.flatMap((cell, i) => (/^ratio\b/.test(cell) ? [i] : []));
+        continue;
+      }
+      if (cells.every((c) => c === '---')) continue;
+      for (const i of ratioColumns) {
+        if (cells[i] === '' || cells[i] === '—') continue;
+        expect(cells[i]).toMatch(/^\*\*.+×\*\*$/);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(15);
+  });
+
+  it('shows the measured ratios, the skipped functions and the stable calibration names', () => {
+    expect(markdown).toContain('| **ratio** | **2.94×** | **3.84×** |');
+    expect(markdown).toContain('| 1,000 | 3 | 746 | **0.746×** |');
+    expect(markdown).toContain('Skipped: scaler (does not exist yet).');
+    expect(markdown).toContain('| `originCallsPerInterval` | 0.98 |');
+    expect(markdown).not.toContain('Note: the poller fell behind');
+  });
+
+  it('says so when the poller could not keep its schedule', () => {
+    const behind = renderMarkdown({
+      ...result,
+      edgeOffload: { ...figures.edgeOffload, load: { ...figures.edgeOffload.load, achievedPerSecond: 1200 } },
+    });
+
+    expect(behind).toContain('Note: the poller fell behind its plan (2,000/s planned)');
+  });
+});
+
+describe('coefficientFor', () => {
+  it("names the capacity plan's coefficient each calibration key measures", () => {
+    expect(coefficientFor('commentTableWriteUnitsPerPost')).toEqual({
+      name: 'commentsWriteUnitsPerPost',
+      value: ASSUMPTIONS.commentsWriteUnitsPerPost.value,
+    });
+    // Measured across both tables with slow mode off: no single coefficient is that.
+    expect(coefficientFor('writeUnitsPerPost')).toBeUndefined();
+    expect(coefficientFor('postHandlerP50Ms')?.name).toBe('postHandlerMs');
+    expect(coefficientFor('no-such-key')).toBeUndefined();
+  });
+});
