@@ -194,8 +194,8 @@ function connectRateWarnings(loads: readonly RoomLoad[], a: AssumptionValues): Q
         message:
           `About ${formatNumber(planned)} realtime connections/s in the first ` +
           `${a.realtimeConnectWindowSeconds} s of ${who} (${a.realtimeConnectFraction * 100}% of the viewers) ` +
-          `against AppSync's 200 new connections/s: ask AWS to raise the quota (it is adjustable), and keep ` +
-          `the player's jittered connect, which spreads connections out; polling carries the chat meanwhile.`,
+          `against AppSync's 200 new connections/s: ask AWS to raise the quota (it is adjustable), and have ` +
+          `players connect with random jitter to spread the surge; polling carries the chat meanwhile.`,
         fromMs: surge.fromMs,
         toMs: surge.toMs,
       },

@@ -159,7 +159,7 @@ describe('planCapacity: one two-hour event', () => {
         toMs: START + MIN,
       }),
     ]);
-    expect(plan.warnings[0]?.message).toMatch(/raise the quota.*jittered connect/);
+    expect(plan.warnings[0]?.message).toMatch(/raise the quota.*connect with random jitter/);
   });
 
   it('1,000,000 viewers: shards, warm throughput, a wider post throttle, and a slower poll for CloudFront', () => {
