@@ -1,4 +1,7 @@
-/** `npm run room -- create|get <roomId> [options]`: rooms, until the admin API exists. */
+/**
+ * `npm run room -- create|get|size <roomId> [options]`: rooms from the command line, for scripts and
+ * for operators without the console (the admin API does the same).
+ */
 import { runRoomCli } from './room-cli.js';
 
 try {
