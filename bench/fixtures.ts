@@ -8,6 +8,8 @@ import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import type { Comment } from '../lambdas/domain/comment.js';
 import { newCommentId } from '../lambdas/domain/ids.js';
 import { createRoom, type Room, type RoomSettings } from '../lambdas/domain/room.js';
+import { functions, type FunctionName } from '../lambdas/routes.js';
+import { lambdaContext as localLambdaContext, localIdentity } from '../local/api-gateway.js';
 import { projectRoot } from '../local/paths.js';
 import type { LocalStack } from '../local/stack.js';
 
@@ -114,23 +116,7 @@ export function apiEvent(request: {
       authorizer: null,
       protocol: 'HTTP/1.1',
       httpMethod: request.method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '127.0.0.1',
-        user: null,
-        userAgent: 'bench',
-        userArn: null,
-      },
+      identity: localIdentity('127.0.0.1', 'bench'),
       path: `/bench${path}`,
       stage: 'bench',
       requestId: randomUUID(),
@@ -159,21 +145,9 @@ export function liveEvent(roomId: string): APIGatewayProxyEvent {
   return apiEvent({ method: 'GET', resource: '/v1/rooms/{roomId}/live', pathParameters: { roomId } });
 }
 
-export function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => 5_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+/** The context the local gateway gives handlers, for a function's timeout from the route table. */
+export function lambdaContext(functionName: FunctionName): Context {
+  return localLambdaContext(functionName, functions[functionName].timeoutMs);
 }
 
 /** Imports a handler module the way the local gateway does (after the stack set the environment). */

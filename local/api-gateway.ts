@@ -188,7 +188,8 @@ function preflight(): EdgeResponse {
   };
 }
 
-function localIdentity(
+/** The caller identity API Gateway puts in a proxy event for an unauthenticated caller. */
+export function localIdentity(
   sourceIp: string,
   userAgent: string | null,
 ): APIGatewayProxyEvent['requestContext']['identity'] {
