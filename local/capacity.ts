@@ -37,7 +37,8 @@ export class LocalCapacity {
     private readonly clock: () => number,
   ) {
     this.controlPlane = new LocalControlPlane(clock);
-    this.schedules = new LocalSchedules((request) => this.invoke(request, 'Event', false), clock);
+    // A firing waits for its run, so `fired` records how it ended.
+    this.schedules = new LocalSchedules((request) => this.run(request, 'Event'), clock);
   }
 
   /** Loads the scaler handler: call once the functions' environment is set (it reads it at import). */
@@ -52,13 +53,9 @@ export class LocalCapacity {
    * Runs the scaler. `RequestResponse` answers its result (or rejects); `Event`
    * answers at once and runs in the background, as Lambda's asynchronous invoke.
    */
-  async invoke(
-    request: unknown,
-    invocationType: 'Event' | 'RequestResponse',
-    detach = true,
-  ): Promise<unknown> {
+  async invoke(request: unknown, invocationType: 'Event' | 'RequestResponse'): Promise<unknown> {
     const run = this.run(request, invocationType);
-    if (invocationType === 'RequestResponse' || !detach) return run;
+    if (invocationType === 'RequestResponse') return run;
     const settled = run.catch(() => undefined).finally(() => this.pending.delete(settled));
     this.pending.add(settled);
     return undefined;

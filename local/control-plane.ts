@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { ApiCall, CapacityChange, CapacityState } from '../lambdas/domain/capacity/ports.js';
 import { LIMITS } from '../lambdas/domain/capacity/assumptions.js';
+import { ThrottleBody, ThroughputBody, UnitCount } from '../lambdas/adapters/capacity/local-control-plane.js';
 import {
   BASELINE_STAGE_THROTTLING,
   CAPACITY_TABLES,
@@ -27,15 +28,12 @@ export interface RecordedCall {
 /** At most this many calls are kept (oldest dropped): a long `npm start` must not grow without bound. */
 const MAX_RECORDED_CALLS = 1_000;
 
-const Count = z.number().int().min(0);
-const ThrottleBody = z.strictObject({ rateLimit: z.number().min(0), burstLimit: Count });
-const ThroughputBody = z.strictObject({ readUnitsPerSecond: Count, writeUnitsPerSecond: Count });
 const Fn = z.enum(SCALED_FUNCTIONS);
 const Table = z.enum(CAPACITY_TABLES);
 const Route = z.enum(THROTTLED_ROUTES);
 const Change = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('provisioned-concurrency.set'), function: Fn, from: Count, to: Count }),
-  z.object({ kind: z.literal('provisioned-concurrency.remove'), function: Fn, from: Count }),
+  z.object({ kind: z.literal('provisioned-concurrency.set'), function: Fn, from: UnitCount, to: UnitCount }),
+  z.object({ kind: z.literal('provisioned-concurrency.remove'), function: Fn, from: UnitCount }),
   z.object({
     kind: z.literal('warm-throughput.raise'),
     table: Table,

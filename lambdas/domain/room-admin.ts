@@ -102,6 +102,8 @@ export function roomSummary(room: Room) {
 
 /** The outcome of a change, and the audit note the dispatcher records when `changed`. */
 export interface RoomChange extends Published<Room> {
+  /** The room as read before the change (its capacity window may have moved). */
+  readonly previous: Room;
   readonly changed: boolean;
   readonly action: Action;
   readonly details: Record<string, unknown>;
@@ -224,6 +226,7 @@ export async function updateAdminRoom(
   const pushed = changesSettings ? await pushSettings(deps, id, updated) : false;
   return {
     value: updated,
+    previous: room,
     pushed,
     changed: true,
     action: changesRoom ? 'room.update' : 'room.settings',
@@ -248,7 +251,7 @@ export async function closeAdminRoom(
 ): Promise<RoomChange> {
   const room = await roomFor(deps, principal, ['room.close'], roomId);
   if (room.status === 'closed') {
-    return { value: room, pushed: false, changed: false, action: 'room.close', details: {} };
+    return { value: room, previous: room, pushed: false, changed: false, action: 'room.close', details: {} };
   }
   const id = newCommentId(deps.clock());
   const updated = await writeUpdate(
@@ -261,6 +264,7 @@ export async function closeAdminRoom(
   const pushed = await pushSettings(deps, id, updated);
   return {
     value: updated,
+    previous: room,
     pushed,
     changed: true,
     action: 'room.close',

@@ -63,14 +63,18 @@ export const LOCAL_RESOURCES: Omit<CapacityResources, 'tableNames'> = {
   stageName: 'local',
 };
 
-const Count = z.number().int().min(0);
-const Throttle = z.strictObject({ rateLimit: z.number().min(0), burstLimit: Count });
-const Throughput = z.strictObject({ readUnitsPerSecond: Count, writeUnitsPerSecond: Count });
+// The wire shapes, shared with the local runtime's side (local/control-plane.ts).
+export const UnitCount = z.number().int().min(0);
+export const ThrottleBody = z.strictObject({ rateLimit: z.number().min(0), burstLimit: UnitCount });
+export const ThroughputBody = z.strictObject({
+  readUnitsPerSecond: UnitCount,
+  writeUnitsPerSecond: UnitCount,
+});
 const CapacityStateBody = z.object({
-  provisionedConcurrency: z.object({ postComment: Count, getLive: Count, getSegment: Count }),
-  warmThroughput: z.object({ comments: Throughput, control: Throughput }),
-  stageThrottling: Throttle.nullable(),
-  routeThrottling: z.partialRecord(z.enum(THROTTLED_ROUTES), Throttle),
+  provisionedConcurrency: z.object({ postComment: UnitCount, getLive: UnitCount, getSegment: UnitCount }),
+  warmThroughput: z.object({ comments: ThroughputBody, control: ThroughputBody }),
+  stageThrottling: ThrottleBody.nullable(),
+  routeThrottling: z.partialRecord(z.enum(THROTTLED_ROUTES), ThrottleBody),
 });
 
 async function call(

@@ -2,8 +2,8 @@ import { estimateCost, type CostEstimate } from '../cost/estimate.js';
 import { REGIONS, type Region } from '../cost/prices.js';
 import type { Room } from '../room.js';
 import { planCapacity, type CapacityPlan, type RoomCapacity } from './plan.js';
-import { plannedRooms } from './scaler.js';
-import { scheduleName } from './schedules.js';
+import { planLeavingOut, plannedRooms } from './scaler.js';
+import { capacityGaps, scheduleName } from './schedules.js';
 
 /**
  * One room's capacity as the admin console shows it (README: Admin API):
@@ -44,14 +44,8 @@ export function roomCapacityView(room: Room, options: RoomCapacityOptions): Room
     ? undefined
     : `No prices for ${options.region ?? 'this region'} in lambdas/domain/cost/prices.ts; estimated with us-east-1.`;
   const base = { roomId: room.roomId, region, ...(regionNote ? { regionNote } : {}) };
-  const missing = [
-    ...(room.status !== 'open' ? ['an open room'] : []),
-    ...(room.expectedViewers <= 0 ? ['expectedViewers'] : []),
-    ...(room.schedule.startsAt ? [] : ['schedule.startsAt']),
-    ...(room.schedule.endsAt ? [] : ['schedule.endsAt']),
-  ];
   const [planned] = plannedRooms([room]);
-  if (!planned) return { ...base, planned: false, missing };
+  if (!planned) return { ...base, planned: false, missing: capacityGaps(room) };
 
   const plan = planCapacity([planned], { leadTimeMs: options.leadTimeMs, tailMs: options.tailMs });
   const capacity = plan.rooms[0]!;
@@ -94,8 +88,8 @@ export function roomCapacityView(room: Room, options: RoomCapacityOptions): Room
 
 /**
  * The plan for every event not yet over (window end after `nowMs`), as the
- * console's capacity page shows it. A room the planner refuses on its own is
- * left out and named, so one bad schedule cannot hide every other event.
+ * console's capacity page shows it; a room the planner refuses on its own is
+ * left out and named (`planLeavingOut`).
  */
 export function upcomingPlan(
   rooms: readonly Room[],
@@ -104,15 +98,6 @@ export function upcomingPlan(
 ): { readonly plan: CapacityPlan; readonly leftOut: readonly { roomId: string; reason: string }[] } {
   const windows = { leadTimeMs: options.leadTimeMs, tailMs: options.tailMs };
   const upcoming = plannedRooms(rooms).filter((room) => room.endsAtMs + options.tailMs > nowMs);
-  const leftOut: { roomId: string; reason: string }[] = [];
-  const accepted = upcoming.filter((room) => {
-    try {
-      planCapacity([room], windows);
-      return true;
-    } catch (error) {
-      leftOut.push({ roomId: room.roomId, reason: (error as Error).message });
-      return false;
-    }
-  });
-  return { plan: planCapacity(accepted, windows), leftOut };
+  const { result, leftOut } = planLeavingOut(upcoming, (some) => planCapacity(some, windows));
+  return { plan: result, leftOut };
 }

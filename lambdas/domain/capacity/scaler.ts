@@ -4,6 +4,7 @@ import { BadRequestError } from '../errors.js';
 import { newCommentId } from '../ids.js';
 import type { Clock, RoomLister } from '../ports.js';
 import { RoomId, type Room } from '../room.js';
+import { capacityGaps } from './schedules.js';
 import { MAX_SHARDS, withWriteShards, type RoomShards } from '../shards.js';
 import type {
   CapacityChange,
@@ -69,8 +70,11 @@ export function parseScalerRequest(input: unknown): ScalerRequest {
 export async function runScaler(deps: ScalerDeps, request: ScalerRequest): Promise<ScalerRun> {
   const nowMs = deps.clock();
   const rooms = await listAllRooms(deps.rooms);
-  const left: string[] = [];
-  const { target, warnings } = planSafely(deps.plan, plannedRooms(rooms), nowMs, left);
+  const planned = planLeavingOut(plannedRooms(rooms), (some) => deps.plan(some, nowMs));
+  const { target, warnings } = planned.result;
+  const left = planned.leftOut.map(
+    ({ roomId, reason }) => `room ${roomId}: left out of the plan (${reason})`,
+  );
   const state = await deps.controls.read();
   const diff = diffCapacity(target, state, rooms);
   const { changes } = diff;
@@ -120,31 +124,31 @@ export async function runScaler(deps: ScalerDeps, request: ScalerRequest): Promi
 }
 
 /**
- * The plan for the rooms; when the plan refuses them (one room's schedule the
- * planner finds absurd), the rooms it refuses alone are left out and noted, so
- * one bad room cannot stop capacity for every other.
+ * Plans the rooms; when the planner refuses them (one room's schedule it finds
+ * absurd), the rooms it refuses on their own are left out and named, so one
+ * bad room cannot stop capacity for every other. The scaler and the console's
+ * capacity view both plan this way.
  */
-function planSafely(
-  plan: PlanCapacity,
+export function planLeavingOut<T>(
   rooms: readonly PlannedRoom[],
-  nowMs: number,
-  skipped: string[],
-): ReturnType<PlanCapacity> {
+  plan: (rooms: readonly PlannedRoom[]) => T,
+): { readonly result: T; readonly leftOut: readonly { readonly roomId: string; readonly reason: string }[] } {
   try {
-    return plan(rooms, nowMs);
+    return { result: plan(rooms), leftOut: [] };
   } catch (error) {
+    const leftOut: { roomId: string; reason: string }[] = [];
     const accepted = rooms.filter((room) => {
       try {
-        plan([room], nowMs);
+        plan([room]);
         return true;
       } catch (refusal) {
-        skipped.push(`room ${room.roomId}: left out of the plan (${messageOf(refusal)})`);
+        leftOut.push({ roomId: room.roomId, reason: messageOf(refusal) });
         return false;
       }
     });
     // Not one room's fault: let the failure show.
     if (accepted.length === rooms.length) throw error;
-    return plan(accepted, nowMs);
+    return { result: plan(accepted), leftOut };
   }
 }
 
@@ -168,7 +172,7 @@ export async function listAllRooms(lister: RoomLister): Promise<Room[]> {
 export function plannedRooms(rooms: readonly Room[]): PlannedRoom[] {
   return rooms.flatMap((room) => {
     const { startsAt, endsAt } = room.schedule;
-    if (room.status !== 'open' || room.expectedViewers <= 0 || !startsAt || !endsAt) return [];
+    if (capacityGaps(room).length > 0 || !startsAt || !endsAt) return [];
     return [
       {
         roomId: room.roomId,

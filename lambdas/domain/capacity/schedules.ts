@@ -48,13 +48,27 @@ export function scheduleName(kind: ScheduleKind, roomId: string): string {
   return `${kind}-${roomId.slice(0, keep)}.${hash}`;
 }
 
+/**
+ * What a room lacks before the scaler plans for it: open, sized, with both
+ * ends of its schedule set. Empty when it wants capacity. The one rule the
+ * schedules, the scaler and the console's capacity view share.
+ */
+export function capacityGaps(room: Pick<Room, 'status' | 'expectedViewers' | 'schedule'>): string[] {
+  return [
+    ...(room.status !== 'open' ? ['an open room'] : []),
+    ...(room.expectedViewers <= 0 ? ['expectedViewers'] : []),
+    ...(room.schedule.startsAt ? [] : ['schedule.startsAt']),
+    ...(room.schedule.endsAt ? [] : ['schedule.endsAt']),
+  ];
+}
+
 /** The room's event window for the scaler, or undefined when the room wants no capacity. */
 export function scalingWindow(
   room: Pick<Room, 'status' | 'expectedViewers' | 'schedule'>,
   options: { readonly leadTimeMs: number; readonly tailMs: number },
 ): { readonly upAtMs: number; readonly downAtMs: number } | undefined {
   const { startsAt, endsAt } = room.schedule;
-  if (room.status !== 'open' || room.expectedViewers <= 0 || !startsAt || !endsAt) return undefined;
+  if (capacityGaps(room).length > 0 || !startsAt || !endsAt) return undefined;
   return { upAtMs: Date.parse(startsAt) - options.leadTimeMs, downAtMs: Date.parse(endsAt) + options.tailMs };
 }
 

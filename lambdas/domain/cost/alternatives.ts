@@ -13,7 +13,7 @@ import {
   WEBSOCKET_FANOUT_MS_PER_DELIVERY,
 } from './coefficients.js';
 import { designEstimate, quotaCheck, type DesignEstimate } from './design.js';
-import { postPathLines } from './hybrid.js';
+import { appSyncConnectionLines, postPathLines } from './hybrid.js';
 import type { ValidCostInput } from './input.js';
 import { flatLine, tieredLine, type DraftLine } from './lines.js';
 import type { PriceTable } from './prices.js';
@@ -52,14 +52,7 @@ export function allAppSyncEstimate(
     'comments are stored as today, then published by a mutation to every viewer’s subscription',
     [
       ...postPathLines({ ...input, capacity: undefined }, v, prices),
-      flatLine('AppSync connects', 'push', input.viewers, 'connects', prices.appSync.realtimeUpdates),
-      flatLine(
-        'AppSync connection-minutes',
-        'push',
-        input.viewers * v.minutes,
-        'connection-minutes',
-        prices.appSync.connectionMinutes,
-      ),
+      ...appSyncConnectionLines(input, v, prices),
       flatLine('AppSync publish mutations', 'push', v.messages, 'mutations', prices.appSync.operations),
       flatLine(
         'AppSync real-time updates',

@@ -140,12 +140,15 @@ function receiveLines(input: ValidCostInput, v: EventVolumes, prices: PriceTable
   ];
 }
 
-function pushLines(input: ValidCostInput, v: EventVolumes, prices: PriceTable): DraftLine[] {
-  const deliveries = input.viewers * v.artistMessages;
+/** Every viewer holds one AppSync connection for the event: the push path's fixed part, in any design that pushes over AppSync. */
+export function appSyncConnectionLines(
+  input: ValidCostInput,
+  v: EventVolumes,
+  prices: PriceTable,
+  options: { readonly note?: string } = {},
+): DraftLine[] {
   return [
-    flatLine('AppSync connects', 'push', input.viewers, 'connects', prices.appSync.realtimeUpdates, {
-      note: 'one connection per viewer for the event',
-    }),
+    flatLine('AppSync connects', 'push', input.viewers, 'connects', prices.appSync.realtimeUpdates, options),
     flatLine(
       'AppSync connection-minutes',
       'push',
@@ -153,6 +156,13 @@ function pushLines(input: ValidCostInput, v: EventVolumes, prices: PriceTable): 
       'connection-minutes',
       prices.appSync.connectionMinutes,
     ),
+  ];
+}
+
+function pushLines(input: ValidCostInput, v: EventVolumes, prices: PriceTable): DraftLine[] {
+  const deliveries = input.viewers * v.artistMessages;
+  return [
+    ...appSyncConnectionLines(input, v, prices, { note: 'one connection per viewer for the event' }),
     flatLine(
       'AppSync real-time updates (artist messages)',
       'push',

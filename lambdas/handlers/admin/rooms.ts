@@ -83,23 +83,21 @@ export const roomOperations: AdminOperations = {
   'PATCH /admin/v1/rooms/{roomId}': async ({ principal, event }) => {
     const roomId = pathParam(event, 'roomId', RoomId);
     const request = jsonBody(event, UpdateRoomRequest);
-    const before = await roomStore.get(roomId);
     const change = await updateAdminRoom(deps, principal, roomId, request);
     const touched =
       request.expectedViewers !== undefined ||
       request.schedule !== undefined ||
       request.settings?.pollIntervalSeconds !== undefined;
-    return changed(change, await syncSchedules(change.value, { touched, ...(before ? { before } : {}) }));
+    return changed(change, await syncSchedules(change.value, { touched, before: change.previous }));
   },
 
   'POST /admin/v1/rooms/{roomId}/close': async ({ principal, event }) => {
     const roomId = pathParam(event, 'roomId', RoomId);
     const { version } = jsonBody(event, CloseRoomRequest);
-    const before = await roomStore.get(roomId);
     const change = await closeAdminRoom(deps, principal, roomId, version);
     return changed(
       change,
-      await syncSchedules(change.value, { touched: change.changed, ...(before ? { before } : {}) }),
+      await syncSchedules(change.value, { touched: change.changed, before: change.previous }),
     );
   },
 
