@@ -24,7 +24,8 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
-    // Domain code stays free of AWS: it must run anywhere and be tested without mocks.
+    // Domain code stays free of AWS, Lambda and the layers around it, at any depth: it must run
+    // anywhere and be tested without mocks. A test in test/unit/lint pins that these fire.
     files: ['lambdas/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -32,8 +33,27 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*', '../adapters/*', '../handlers/*'],
-              message: 'Domain code has no AWS or adapter imports.',
+              group: [
+                '@aws-sdk/*',
+                '@smithy/*',
+                '@aws-lite/*',
+                '@aws-lambda-powertools/*',
+                'aws-lambda',
+                'aws-cdk-lib',
+                'aws-cdk-lib/*',
+                'constructs',
+              ],
+              message:
+                'Domain code has no AWS, Lambda or CDK imports: put it behind a port in lambdas/adapters.',
+            },
+            {
+              group: ['**/adapters', '**/adapters/**', '**/handlers', '**/handlers/**', '**/functions/**'],
+              message:
+                'Domain code does not import adapters, handlers or function entries: depend on a port.',
+            },
+            {
+              group: ['**/local/**', '**/lib/**', '**/bin/**', '**/bench/**'],
+              message: 'Domain code does not import the local runtime, CDK, CLIs or benchmarks.',
             },
           ],
         },

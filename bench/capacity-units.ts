@@ -1,8 +1,8 @@
 import { DynamoCommentStore } from '../lambdas/adapters/dynamodb/comment-store.js';
 import { commentPartition } from '../lambdas/adapters/dynamodb/keys.js';
 import { DynamoModerationStore } from '../lambdas/adapters/dynamodb/moderation-store.js';
-import { postComment } from '../lambdas/domain/post-comment.js';
-import { getLive } from '../lambdas/domain/read-feed.js';
+import { postComment } from '../lambdas/domain/feed/post-comment.js';
+import { getLive } from '../lambdas/domain/feed/read-feed.js';
 import type { LocalStack } from '../local/stack.js';
 import { capturingDocumentClient, unitsOn, type CapturedCall } from './consumed-capacity.js';
 import { eventuallyConsistentQueryUnits, itemSize, transactionalWriteUnits } from './dynamo-units.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build, type BuildOptions } from 'esbuild';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { segmentOf } from '../lambdas/domain/segments.js';
+import { segmentOf } from '../lambdas/domain/feed/segments.js';
 import { functions, scalerFunction, type FunctionName } from '../lambdas/routes.js';
 import { projectRoot } from '../local/paths.js';
 import type { LocalStack } from '../local/stack.js';

@@ -5,9 +5,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoCommentStore } from '../lambdas/adapters/dynamodb/comment-store.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
-import type { Comment } from '../lambdas/domain/comment.js';
-import { newCommentId } from '../lambdas/domain/ids.js';
-import { createRoom, type Room, type RoomSettings } from '../lambdas/domain/room.js';
+import type { Comment } from '../lambdas/domain/feed/comment.js';
+import { newCommentId } from '../lambdas/domain/feed/ids.js';
+import { createRoom, type Room, type RoomSettings } from '../lambdas/domain/rooms/room.js';
 import { functions, type FunctionName } from '../lambdas/routes.js';
 import { lambdaContext as localLambdaContext, localIdentity } from '../local/api-gateway.js';
 import { projectRoot } from '../local/paths.js';

@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { commentPartition } from '../lambdas/adapters/dynamodb/keys.js';
 import { loadConfig } from '../lambdas/config.js';
-import { lowestIdAt } from '../lambdas/domain/ids.js';
-import type { Room } from '../lambdas/domain/room.js';
-import { segmentBounds, segmentOf } from '../lambdas/domain/segments.js';
+import { lowestIdAt } from '../lambdas/domain/feed/ids.js';
+import type { Room } from '../lambdas/domain/rooms/room.js';
+import { segmentBounds, segmentOf } from '../lambdas/domain/feed/segments.js';
 import { functions } from '../lambdas/routes.js';
 import type { LocalStack } from '../local/stack.js';
 import {

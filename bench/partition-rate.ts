@@ -1,4 +1,4 @@
-import { MAX_SHARDS, pickWriteShard } from '../lambdas/domain/shards.js';
+import { MAX_SHARDS, pickWriteShard } from '../lambdas/domain/feed/shards.js';
 
 /**
  * Figure 5: how hot the busiest comment partition runs at a post rate. Posts

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { AppSyncPublisher } from '../lambdas/adapters/appsync-publisher.js';
-import { newCommentId } from '../lambdas/domain/ids.js';
+import { newCommentId } from '../lambdas/domain/feed/ids.js';
 import { startLocalAppSync } from '../local/appsync/server.js';
 import { summarize, type Summary } from './stats.js';
 

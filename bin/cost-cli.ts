@@ -9,10 +9,10 @@ import {
   type CostInputFields,
 } from '../lambdas/domain/cost/input.js';
 import { estimateCost } from '../lambdas/domain/cost/estimate.js';
-import { formatEstimate } from '../lambdas/domain/cost/format.js';
+import { formatEstimate } from './format/cost-table.js';
 import { REGIONS } from '../lambdas/domain/cost/prices.js';
 import { ChatError } from '../lambdas/domain/errors.js';
-import { RoomSettings } from '../lambdas/domain/room.js';
+import { RoomSettings } from '../lambdas/domain/rooms/room.js';
 import { DEFAULT_CAPACITY_LEAD_MINUTES, DEFAULT_CAPACITY_TAIL_MINUTES } from '../lambdas/config.js';
 
 const ROOM_DEFAULTS = RoomSettings.parse({});

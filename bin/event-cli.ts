@@ -4,15 +4,20 @@ import { CloudFrontInvalidator, LocalEdgeInvalidator } from '../lambdas/adapters
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoCommentStore } from '../lambdas/adapters/dynamodb/comment-store.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
-import { NoticeLevel } from '../lambdas/domain/comment.js';
-import { banUser, changeSettings, unbanUser, type RoomStateDeps } from '../lambdas/domain/room-state.js';
+import { NoticeLevel } from '../lambdas/domain/feed/comment.js';
+import {
+  banUser,
+  changeSettings,
+  unbanUser,
+  type RoomStateDeps,
+} from '../lambdas/domain/rooms/room-state.js';
 import {
   deleteComment,
   ping,
   postArtistMessage,
   postNotice,
   type FeedEventDeps,
-} from '../lambdas/domain/feed-events.js';
+} from '../lambdas/domain/realtime/feed-events.js';
 import { dynamoClient, isLoopback, LOCAL_CREDENTIALS, settingsFlags } from './cli-support.js';
 
 export const EVENT_USAGE = `Usage: npm run event -- <command> <roomId|*> [options]

@@ -3,8 +3,14 @@ import { ZodError } from 'zod';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import { scalingWindow, syncRoomSchedules, type ScheduleSync } from '../lambdas/domain/capacity/schedules.js';
-import type { RoomPatch } from '../lambdas/domain/ports.js';
-import { createRoom, DEFAULT_CHANNEL_ID, Room, RoomSchedule, RoomSettings } from '../lambdas/domain/room.js';
+import type { RoomPatch } from '../lambdas/domain/rooms/ports.js';
+import {
+  createRoom,
+  DEFAULT_CHANNEL_ID,
+  Room,
+  RoomSchedule,
+  RoomSettings,
+} from '../lambdas/domain/rooms/room.js';
 import {
   dynamoClient,
   numberFlag,

@@ -2,7 +2,7 @@
  * The HTTP route table, defined once. CDK builds API Gateway resources and
  * CloudFront behaviours from it; the local runtime routes requests with it.
  */
-import { MAX_POST_DURATION_MS } from './domain/segments.js';
+import { MAX_POST_DURATION_MS } from './domain/feed/segments.js';
 
 /** `edge`: cacheable by path alone, served through the CDN. `none`: never cached, `Authorization` forwarded. */
 export type CacheClass = 'edge' | 'none';

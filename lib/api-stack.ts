@@ -18,7 +18,7 @@ import {
   SCALED_FUNCTIONS,
   type ScaledFunction,
 } from '../lambdas/domain/capacity/target.js';
-import { CLOSED_SEGMENT_CDN_SECONDS } from '../lambdas/handlers/cache-control.js';
+import { CLOSED_SEGMENT_CDN_SECONDS } from '../lambdas/cache-control.js';
 import { cors, type FunctionName, functions, gatewayResponses, routes } from '../lambdas/routes.js';
 import { CapacityScaler } from './constructs/capacity-scaler.js';
 import { ChatApi } from './constructs/chat-api.js';

@@ -8,7 +8,7 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
-import { ROLE_GROUPS, type Role } from '../lambdas/domain/roles.js';
+import { ROLE_GROUPS, type Role } from '../lambdas/domain/access/roles.js';
 
 export const DEV_USER_POOL_ISSUER = 'https://cognito-idp.local/local_devpool';
 export const DEV_USER_POOL_CLIENT_ID = 'local-admin-console';

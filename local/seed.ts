@@ -1,5 +1,5 @@
-import type { RoomWriter } from '../lambdas/domain/ports.js';
-import { createRoom } from '../lambdas/domain/room.js';
+import type { RoomWriter } from '../lambdas/domain/rooms/ports.js';
+import { createRoom } from '../lambdas/domain/rooms/room.js';
 
 export const DEMO_ROOM_ID = 'demo';
 

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { roomIndexKeys } from '../lambdas/adapters/dynamodb/keys.js';
-import { DEFAULT_CHANNEL_ID } from '../lambdas/domain/room.js';
+import { DEFAULT_CHANNEL_ID } from '../lambdas/domain/rooms/room.js';
 import {
   commentsTable,
   controlTable,

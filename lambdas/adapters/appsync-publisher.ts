@@ -4,8 +4,8 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { RealtimePublisher } from '../domain/ports.js';
-import { parseRoomEvent, type RoomEvent } from '../domain/room-event.js';
+import type { RealtimePublisher } from '../domain/realtime/ports.js';
+import { parseRoomEvent, type RoomEvent } from '../domain/realtime/room-event.js';
 
 /**
  * The selection set carries every field subscribers filter on (roomId for the

@@ -1,5 +1,6 @@
-import type { ChannelModeration, NgWordList } from '../domain/moderation.js';
-import type { Clock, ModerationReader } from '../domain/ports.js';
+import type { ChannelModeration, NgWordList } from '../domain/moderation/moderation.js';
+import type { Clock } from '../domain/clock.js';
+import type { ModerationReader } from '../domain/moderation/ports.js';
 import { TtlCache } from './ttl-cache.js';
 
 /**

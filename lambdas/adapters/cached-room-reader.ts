@@ -1,5 +1,6 @@
-import type { Clock, RoomReader } from '../domain/ports.js';
-import type { Room } from '../domain/room.js';
+import type { Clock } from '../domain/clock.js';
+import type { RoomReader } from '../domain/rooms/ports.js';
+import type { Room } from '../domain/rooms/room.js';
 import { TtlCache } from './ttl-cache.js';
 
 /**

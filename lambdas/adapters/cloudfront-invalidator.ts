@@ -1,5 +1,5 @@
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
-import type { EdgeInvalidator } from '../domain/ports.js';
+import type { EdgeInvalidator } from '../domain/feed/ports.js';
 
 /** CloudFront invalidations; the caller reference makes a retried call create nothing new. */
 export class CloudFrontInvalidator implements EdgeInvalidator {

@@ -5,7 +5,7 @@ import {
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { z } from 'zod';
-import type { MinuteCount, PollTraffic, RealtimeTraffic, TrafficMetrics } from '../domain/ports.js';
+import type { MinuteCount, PollTraffic, RealtimeTraffic, TrafficMetrics } from '../domain/stats/ports.js';
 
 type Window = { readonly fromMs: number; readonly toMs: number };
 

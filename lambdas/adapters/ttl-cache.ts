@@ -1,4 +1,4 @@
-import type { Clock } from '../domain/ports.js';
+import type { Clock } from '../domain/clock.js';
 
 interface Entry<V> {
   readonly value: Promise<V>;

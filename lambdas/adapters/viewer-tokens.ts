@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import type { Viewer } from '../domain/comment.js';
+import type { Viewer } from '../domain/feed/comment.js';
 import { UnauthorizedError, UnavailableError } from '../domain/errors.js';
 
 export interface ViewerTokenOptions {

@@ -1,6 +1,6 @@
-import { newCommentId } from '../domain/ids.js';
-import { actorOf } from '../domain/audit.js';
-import { principalFromClaims } from '../domain/roles.js';
+import { newCommentId } from '../domain/feed/ids.js';
+import { actorOf } from '../domain/access/audit.js';
+import { principalFromClaims } from '../domain/access/roles.js';
 import { logger } from '../adapters/logger.js';
 import { adminRoutes, routeKey } from '../routes.js';
 import { auditLog } from './admin/context.js';

@@ -1,6 +1,6 @@
-import { getLive } from '../domain/read-feed.js';
-import { RoomId } from '../domain/room.js';
-import { pollCacheControl } from './cache-control.js';
+import { getLive } from '../domain/feed/read-feed.js';
+import { RoomId } from '../domain/rooms/room.js';
+import { pollCacheControl } from '../cache-control.js';
 import { clock, comments, config, rooms } from './deps.js';
 import { httpHandler, json, pathParam } from './http.js';
 import { moderation } from './moderation-deps.js';

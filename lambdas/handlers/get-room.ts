@@ -1,6 +1,6 @@
-import { getRoom } from '../domain/read-feed.js';
-import { RoomId } from '../domain/room.js';
-import { pollCacheControl } from './cache-control.js';
+import { getRoom } from '../domain/feed/read-feed.js';
+import { RoomId } from '../domain/rooms/room.js';
+import { pollCacheControl } from '../cache-control.js';
 import { clock, rooms } from './deps.js';
 import { httpHandler, json, pathParam } from './http.js';
 

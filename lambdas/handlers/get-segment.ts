@@ -1,7 +1,7 @@
 import { ChatError } from '../domain/errors.js';
-import { getSegment } from '../domain/read-feed.js';
-import { RoomId } from '../domain/room.js';
-import { segmentCacheControl } from './cache-control.js';
+import { getSegment } from '../domain/feed/read-feed.js';
+import { RoomId } from '../domain/rooms/room.js';
+import { segmentCacheControl } from '../cache-control.js';
 import { clock, comments, config, rooms } from './deps.js';
 import { httpHandler, json, pathParam } from './http.js';
 import { moderation } from './moderation-deps.js';

@@ -1,6 +1,6 @@
-import { PostCommentBody } from '../domain/comment.js';
-import { postComment } from '../domain/post-comment.js';
-import { RoomId } from '../domain/room.js';
+import { PostCommentBody } from '../domain/feed/comment.js';
+import { postComment } from '../domain/feed/post-comment.js';
+import { RoomId } from '../domain/rooms/room.js';
 import { clock, comments, config, rooms, viewerTokens } from './deps.js';
 import { header, httpHandler, json, jsonBody, pathParam } from './http.js';
 import { moderation } from './moderation-deps.js';

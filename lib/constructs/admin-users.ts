@@ -11,7 +11,7 @@ import {
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ROLE_GROUPS, type Role } from '../../lambdas/domain/roles.js';
+import { ROLE_GROUPS, type Role } from '../../lambdas/domain/access/roles.js';
 
 /** The custom attribute binding moderators and artists to channels (`custom:channels`, comma-separated ids). */
 export const CHANNELS_ATTRIBUTE = 'channels';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLE_GROUPS } from '../../lambdas/domain/roles.js';
+import { ROLE_GROUPS } from '../../lambdas/domain/access/roles.js';
 import { STAGES } from '../../lib/stage-config.js';
 import { type CfnJson, logicalId, resources, resourcesOfType, synthesize } from './synth.js';
 

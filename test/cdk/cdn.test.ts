@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSED_SEGMENT_CDN_SECONDS } from '../../lambdas/handlers/cache-control.js';
+import { CLOSED_SEGMENT_CDN_SECONDS } from '../../lambdas/cache-control.js';
 import { type Route, routes } from '../../lambdas/routes.js';
 import { edgeParameterName } from '../../lib/api-stack.js';
 import { pathPattern, uncachedPathPatterns } from '../../lib/constructs/chat-cdn.js';

@@ -4,7 +4,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { controlTable } from '../../lambdas/tables.js';
 import { Config } from '../../lambdas/config.js';
-import { MAX_POST_DURATION_MS } from '../../lambdas/domain/segments.js';
+import { MAX_POST_DURATION_MS } from '../../lambdas/domain/feed/segments.js';
 import { type FunctionName, functions } from '../../lambdas/routes.js';
 import { DEV_VIEWER_TOKEN_PLACEHOLDERS } from '../../lib/stage-config.js';
 import { capabilityEnvironment } from '../../lib/constructs/chat-function.js';

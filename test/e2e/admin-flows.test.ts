@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../lambdas/domain/roles.js';
+import type { Role } from '../../lambdas/domain/access/roles.js';
 import { adminRoutes } from '../../lambdas/routes.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { GLOBAL_EVENT, ROOM_EVENT, subscriber, useRealtime } from '../helpers/appsync.js';

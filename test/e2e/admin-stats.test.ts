@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWireEvent } from '../../lambdas/domain/room-event.js';
+import { readWireEvent } from '../../lambdas/domain/realtime/room-event.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { eventOf, RawClient, ROOM_EVENT, useRealtime } from '../helpers/appsync.js';
 import { testStores } from '../helpers/store.js';

@@ -10,7 +10,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { AppSyncPublisher } from '../../lambdas/adapters/appsync-publisher.js';
-import { readWireEvent, type RoomEvent } from '../../lambdas/domain/room-event.js';
+import { readWireEvent, type RoomEvent } from '../../lambdas/domain/realtime/room-event.js';
 import { ROOM_EVENT } from '../helpers/appsync.js';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/server.js';
 

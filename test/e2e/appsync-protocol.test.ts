@@ -2,7 +2,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AppSyncPublisher } from '../../lambdas/adapters/appsync-publisher.js';
-import { readWireEvent, type RoomEvent } from '../../lambdas/domain/room-event.js';
+import { readWireEvent, type RoomEvent } from '../../lambdas/domain/realtime/room-event.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import {
   apiKeyHeaders,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRoomCli } from '../../bin/room-cli.js';
-import { segmentOf } from '../../lambdas/domain/segments.js';
+import { segmentOf } from '../../lambdas/domain/feed/segments.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { testStores } from '../helpers/store.js';
 

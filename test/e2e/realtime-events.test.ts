@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEventCli } from '../../bin/event-cli.js';
 import { runRoomCli } from '../../bin/room-cli.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { segmentOf } from '../../lambdas/domain/segments.js';
+import { segmentOf } from '../../lambdas/domain/feed/segments.js';
 import { GLOBAL_EVENT, ROOM_EVENT, subscriber, useRealtime } from '../helpers/appsync.js';
 import { seedComment, testStores } from '../helpers/store.js';
 

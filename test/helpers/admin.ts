@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { inject } from 'vitest';
-import { ROLE_GROUPS, type Role } from '../../lambdas/domain/roles.js';
-import type { RoomEvent } from '../../lambdas/domain/room-event.js';
+import { ROLE_GROUPS, type Role } from '../../lambdas/domain/access/roles.js';
+import type { RoomEvent } from '../../lambdas/domain/realtime/room-event.js';
 import { adminRoutes } from '../../lambdas/routes.js';
 
 /** Who calls: roles and bound channels, as the user pool's claims carry them. */

@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { PUBLISH_MUTATION } from '../../lambdas/adapters/appsync-publisher.js';
-import { readWireEvent, type RoomEvent } from '../../lambdas/domain/room-event.js';
+import { readWireEvent, type RoomEvent } from '../../lambdas/domain/realtime/room-event.js';
 import type { LocalStack } from '../../local/stack.js';
 
 /**
@@ -49,7 +49,7 @@ export const eventOf = (m: Message) => Object.values(m.payload?.data ?? {})[0] ?
 export const errorOf = (m: Message) => m.payload?.errors?.[0];
 
 /** The subscription documents players get from the connection-info endpoint. */
-export { GLOBAL_EVENT, ROOM_EVENT } from '../../lambdas/domain/subscriptions.js';
+export { GLOBAL_EVENT, ROOM_EVENT } from '../../lambdas/domain/realtime/subscriptions.js';
 
 /** The very mutation the backend publisher sends. */
 export const PUBLISH = PUBLISH_MUTATION;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, inject } from 'vitest';
 import { DynamoAuditStore } from '../../lambdas/adapters/dynamodb/audit-store.js';
-import type { AuditEntry, AuditScope } from '../../lambdas/domain/audit.js';
+import type { AuditEntry, AuditScope } from '../../lambdas/domain/access/audit.js';
 import { handler as getLive } from '../../lambdas/handlers/get-live.js';
 import { handler as getSegment } from '../../lambdas/handlers/get-segment.js';
 import { handler as postComment } from '../../lambdas/handlers/post-comment.js';

@@ -6,7 +6,7 @@ import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js'
 import { DynamoCommentStore } from '../../lambdas/adapters/dynamodb/comment-store.js';
 import { DynamoRoomStore } from '../../lambdas/adapters/dynamodb/room-store.js';
 import { commentPartition, roomKey } from '../../lambdas/adapters/dynamodb/keys.js';
-import { createRoom, type NewRoom, type Room } from '../../lambdas/domain/room.js';
+import { createRoom, type NewRoom, type Room } from '../../lambdas/domain/rooms/room.js';
 
 /** Direct access to the test tables (named by the environment the handlers read too). */
 export function testStores() {

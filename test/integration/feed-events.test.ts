@@ -4,11 +4,11 @@ import {
   postArtistMessage,
   postNotice,
   type FeedEventDeps,
-} from '../../lambdas/domain/feed-events.js';
-import type { RealtimePublisher } from '../../lambdas/domain/ports.js';
-import { getLive, getSegment } from '../../lambdas/domain/read-feed.js';
-import type { RoomEvent } from '../../lambdas/domain/room-event.js';
-import { segmentOf } from '../../lambdas/domain/segments.js';
+} from '../../lambdas/domain/realtime/feed-events.js';
+import type { RealtimePublisher } from '../../lambdas/domain/realtime/ports.js';
+import { getLive, getSegment } from '../../lambdas/domain/feed/read-feed.js';
+import type { RoomEvent } from '../../lambdas/domain/realtime/room-event.js';
+import { segmentOf } from '../../lambdas/domain/feed/segments.js';
 import { seedComment, testStores } from '../helpers/store.js';
 
 const stores = testStores();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { handler as getLive } from '../../lambdas/handlers/get-live.js';
 import { handler as getRoom } from '../../lambdas/handlers/get-room.js';
 import { handler as getSegment } from '../../lambdas/handlers/get-segment.js';
-import { segmentBounds, segmentOf } from '../../lambdas/domain/segments.js';
+import { segmentBounds, segmentOf } from '../../lambdas/domain/feed/segments.js';
 import { liveEvent, roomEvent, segmentEvent } from '../helpers/events.js';
 import { seedComment, testStores } from '../helpers/store.js';
 

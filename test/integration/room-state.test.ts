@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { handler as getLive } from '../../lambdas/handlers/get-live.js';
-import type { RoomEvent } from '../../lambdas/domain/room-event.js';
-import { banUser, changeSettings, unbanUser, type RoomStateDeps } from '../../lambdas/domain/room-state.js';
+import type { RoomEvent } from '../../lambdas/domain/realtime/room-event.js';
+import {
+  banUser,
+  changeSettings,
+  unbanUser,
+  type RoomStateDeps,
+} from '../../lambdas/domain/rooms/room-state.js';
 import { liveEvent } from '../helpers/events.js';
 import { testStores } from '../helpers/store.js';
 

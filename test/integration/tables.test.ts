@@ -4,7 +4,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { roomKey } from '../../lambdas/adapters/dynamodb/keys.js';
 import { DynamoRoomStore } from '../../lambdas/adapters/dynamodb/room-store.js';
-import { createRoom } from '../../lambdas/domain/room.js';
+import { createRoom } from '../../lambdas/domain/rooms/room.js';
 import { controlTable } from '../../lambdas/tables.js';
 import { createTables } from '../../local/tables.js';
 

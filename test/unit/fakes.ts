@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { expect } from 'vitest';
 import { ChatError } from '../../lambdas/domain/errors.js';
-import type { Comment, FeedRecord, Viewer } from '../../lambdas/domain/comment.js';
+import type { Comment, FeedRecord, Viewer } from '../../lambdas/domain/feed/comment.js';
 import type {
   CommentReader,
   CommentWriter,
@@ -9,13 +9,15 @@ import type {
   CreateCommentResult,
   DeleteOutcome,
   FeedWriter,
-  ModerationReader,
-  ModerationWriter,
-  RoomReader,
-  RoomWriter,
-} from '../../lambdas/domain/ports.js';
-import { emptyChannel, type ChannelModeration, type NgWordList } from '../../lambdas/domain/moderation.js';
-import { createRoom, type NewRoom, type Room } from '../../lambdas/domain/room.js';
+} from '../../lambdas/domain/feed/ports.js';
+import type { ModerationReader, ModerationWriter } from '../../lambdas/domain/moderation/ports.js';
+import type { RoomReader, RoomWriter } from '../../lambdas/domain/rooms/ports.js';
+import {
+  emptyChannel,
+  type ChannelModeration,
+  type NgWordList,
+} from '../../lambdas/domain/moderation/moderation.js';
+import { createRoom, type NewRoom, type Room } from '../../lambdas/domain/rooms/room.js';
 
 /** A clock the test moves by hand. */
 export function manualClock(startMs: number) {

@@ -27,7 +27,7 @@ import {
   type Throttle,
   type ThrottledRoute,
 } from '../../domain/capacity/target.js';
-import type { RoomShards } from '../../domain/shards.js';
+import type { RoomShards } from '../../domain/feed/shards.js';
 import {
   STAGE_DEFAULT_KEY,
   capacityRequest,

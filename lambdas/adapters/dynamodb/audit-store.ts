@@ -1,5 +1,11 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AuditEntry, scopeOf, type AuditLog, type AuditPage, type AuditScope } from '../../domain/audit.js';
+import {
+  AuditEntry,
+  scopeOf,
+  type AuditLog,
+  type AuditPage,
+  type AuditScope,
+} from '../../domain/access/audit.js';
 import { BadRequestError } from '../../domain/errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { transientAsUnavailable } from './errors.js';

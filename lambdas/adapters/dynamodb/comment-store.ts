@@ -8,7 +8,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { Comment, type FeedRecord } from '../../domain/comment.js';
+import { Comment, type FeedRecord } from '../../domain/feed/comment.js';
 import { UnavailableError } from '../../domain/errors.js';
 import type {
   CommentReader,
@@ -17,7 +17,7 @@ import type {
   CreateCommentResult,
   DeleteOutcome,
   FeedWriter,
-} from '../../domain/ports.js';
+} from '../../domain/feed/ports.js';
 import { transientAsUnavailable } from './errors.js';
 import { commentPartition, idempotencyKey, slowModeKey } from './keys.js';
 

@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { FeedActivityReader, FeedActivityRecord, FeedActivityShard } from '../../domain/ports.js';
+import type { FeedActivityReader, FeedActivityRecord, FeedActivityShard } from '../../domain/stats/ports.js';
 import { transientAsUnavailable } from './errors.js';
 import { commentPartition } from './keys.js';
 

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../../domain/errors.js';
-import { ChannelModeration, emptyChannel, NgWordList } from '../../domain/moderation.js';
-import type { ModerationReader, ModerationWriter } from '../../domain/ports.js';
-import { Room } from '../../domain/room.js';
+import { ChannelModeration, emptyChannel, NgWordList } from '../../domain/moderation/moderation.js';
+import type { ModerationReader, ModerationWriter } from '../../domain/moderation/ports.js';
+import { Room } from '../../domain/rooms/room.js';
 import { transientAsUnavailable } from './errors.js';
 import { channelKey, globalNgWordsKey, roomKey } from './keys.js';
 

@@ -15,10 +15,10 @@ import type {
   RoomReader,
   RoomUpdater,
   RoomWriter,
-} from '../../domain/ports.js';
+} from '../../domain/rooms/ports.js';
 import { BadRequestError, UnavailableError } from '../../domain/errors.js';
-import { Room } from '../../domain/room.js';
-import { MAX_SHARDS, type RoomShards } from '../../domain/shards.js';
+import { Room } from '../../domain/rooms/room.js';
+import { MAX_SHARDS, type RoomShards } from '../../domain/feed/shards.js';
 import { allRoomsIndex, roomsByChannelIndex, type GlobalIndexDefinition } from '../../tables.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { transientAsUnavailable } from './errors.js';

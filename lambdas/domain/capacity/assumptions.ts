@@ -12,7 +12,7 @@
  * Both are plain data so the README, the ADR and the cost model can render them.
  */
 import { z } from 'zod';
-import { MAX_SHARDS } from '../shards.js';
+import { MAX_SHARDS } from '../feed/shards.js';
 
 /**
  * - `sourced`: an AWS documentation figure or rule.
@@ -421,14 +421,4 @@ export function coefficientRows(values: AssumptionValues = DEFAULT_ASSUMPTIONS):
     ...LIMITS[name],
   }));
   return [...assumptionRows, ...limitRows];
-}
-
-/** The rows as a Markdown table (name, value, unit, status, source). */
-export function coefficientTableMarkdown(values: AssumptionValues = DEFAULT_ASSUMPTIONS): string {
-  const cell = (text: string) => text.replaceAll('|', '\\|');
-  const lines = coefficientRows(values).map(
-    (row) =>
-      `| \`${row.name}\` | ${row.value.toLocaleString('en-US')} | ${cell(row.unit)} | ${row.status} | ${cell(row.source)} |`,
-  );
-  return ['| name | value | unit | status | source |', '|---|---|---|---|---|', ...lines].join('\n');
 }

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { UnprocessableError } from '../errors.js';
-import { RoomId } from '../room.js';
-import { MAX_SHARDS } from '../shards.js';
+import { RoomId } from '../rooms/room.js';
+import { MAX_SHARDS } from '../feed/shards.js';
 import { AssumptionOverrides, DEFAULT_ASSUMPTIONS, type AssumptionValues } from './assumptions.js';
 import type { PlannedRoom } from './target.js';
 

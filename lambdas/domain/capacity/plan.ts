@@ -5,7 +5,7 @@
  * admin API and the cost model show the figures. ADR 0013 explains the formula.
  */
 import { UnprocessableError } from '../errors.js';
-import { MAX_SHARDS } from '../shards.js';
+import { MAX_SHARDS } from '../feed/shards.js';
 import { LIMITS, type AssumptionValues } from './assumptions.js';
 import { INVALID_CAPACITY_INPUT, validatePlanInput, type PlanOptions } from './plan-input.js';
 import { roomCapacity, roomLoad, type RoomCapacity, type RoomLoad } from './room-load.js';

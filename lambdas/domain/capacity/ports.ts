@@ -1,5 +1,5 @@
-import type { AuditEntry } from '../audit.js';
-import type { RoomShards } from '../shards.js';
+import type { AuditEntry } from '../access/audit.js';
+import type { RoomShards } from '../feed/shards.js';
 import type {
   CapacityTable,
   CapacityTarget,

@@ -1,6 +1,6 @@
 import { estimateCost, type CostEstimate } from '../cost/estimate.js';
 import { REGIONS, type Region } from '../cost/prices.js';
-import type { Room } from '../room.js';
+import type { Room } from '../rooms/room.js';
 import { planCapacity, type CapacityPlan, type RoomCapacity } from './plan.js';
 import { planLeavingOut, plannedRooms } from './scaler.js';
 import { capacityGaps, scheduleName } from './schedules.js';

@@ -3,7 +3,7 @@
  * assumptions. Rates are exact (fractional) here; the step that sums rooms
  * rounds up once, so many small rooms are not each rounded up.
  */
-import { MAX_SHARDS } from '../shards.js';
+import { MAX_SHARDS } from '../feed/shards.js';
 import { LIMITS, READ_UNIT_BYTES, type AssumptionValues } from './assumptions.js';
 import { round3, roundUp } from './rounding.js';
 import { SCALED_FUNCTIONS, type PlannedRoom, type ScaledFunction } from './target.js';

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { AuditEntry, type AuditLog } from '../audit.js';
+import { AuditEntry, type AuditLog } from '../access/audit.js';
 import { BadRequestError } from '../errors.js';
-import { newCommentId } from '../ids.js';
-import type { Clock, RoomLister } from '../ports.js';
-import { RoomId, type Room } from '../room.js';
+import { newCommentId } from '../feed/ids.js';
+import type { Clock } from '../clock.js';
+import type { RoomLister } from '../rooms/ports.js';
+import { RoomId, type Room } from '../rooms/room.js';
 import { capacityGaps } from './schedules.js';
-import { MAX_SHARDS, withWriteShards, type RoomShards } from '../shards.js';
+import { MAX_SHARDS, withWriteShards, type RoomShards } from '../feed/shards.js';
 import type {
   CapacityChange,
   CapacityControls,

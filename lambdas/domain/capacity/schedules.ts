@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Room } from '../room.js';
+import type { Room } from '../rooms/room.js';
 import type { ScalerInvoker, ScalerRequest, ScheduleStore } from './ports.js';
 
 /**

@@ -3,7 +3,7 @@ import { LIMITS, type AssumptionValues } from './assumptions.js';
 import { MAX_POLL_INTERVAL_SECONDS, type PollRecommendation } from './poll-interval.js';
 import type { RoomLoad } from './room-load.js';
 import { round3 } from './rounding.js';
-import type { StepFigures } from './step.js';
+import type { StepFigures } from './step-figures.js';
 import { CAPACITY_TABLES, type CapacityTarget } from './target.js';
 import { formatNumber, quotaLevel, type QuotaWarning } from './warnings.js';
 

@@ -6,11 +6,11 @@ import { LIMITS, type AssumptionValues } from './assumptions.js';
 import { recommendPollIntervals } from './poll-interval.js';
 import { apiRequests, provisionedFor, type RoomLoad } from './room-load.js';
 import { round3, roundUp } from './rounding.js';
+import type { StepFigures } from './step-figures.js';
 import { stepWarnings } from './step-warnings.js';
 import {
   BASELINE_STAGE_THROTTLING,
   SCALED_FUNCTIONS,
-  type CapacityTable,
   type CapacityTarget,
   type ScaledFunction,
   type Throttle,
@@ -46,23 +46,6 @@ export interface CapacityStep {
   readonly roomIds: readonly string[];
   readonly target: CapacityTarget;
   readonly load: StepLoad;
-}
-
-/** A step's exact sums, before rounding for display. */
-export interface StepFigures {
-  readonly viewers: number;
-  readonly postsPerSecond: number;
-  readonly viewerRequestsPerSecond: number;
-  readonly cloudFrontRequestsPerSecond: number;
-  readonly liveOriginPerSecond: number;
-  readonly segmentOriginPerSecond: number;
-  readonly apiRequestsPerSecond: number;
-  readonly units: Readonly<Record<CapacityTable, { readonly write: number; readonly read: number }>>;
-  readonly provisionedConcurrency: Readonly<Record<ScaledFunction, number>>;
-  /** Sum of the provisioned concurrency. */
-  readonly provisioned: number;
-  readonly onDemand: number;
-  readonly lambdaConcurrency: number;
 }
 
 export interface BuiltStep {

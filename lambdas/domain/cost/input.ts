@@ -13,7 +13,7 @@ import {
   type ScaledFunction,
 } from '../capacity/target.js';
 import { UnprocessableError } from '../errors.js';
-import { MAX_SHARDS } from '../shards.js';
+import { MAX_SHARDS } from '../feed/shards.js';
 import { PUSHED_MESSAGE_BYTES } from './coefficients.js';
 import { REGIONS } from './prices.js';
 

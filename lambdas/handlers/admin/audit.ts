@@ -1,5 +1,5 @@
-import { exportRoomAudit, roomAuditPage, scopeAuditPage } from '../../domain/audit-read.js';
-import { ChannelId, RoomId } from '../../domain/room.js';
+import { exportRoomAudit, roomAuditPage, scopeAuditPage } from '../../domain/access/audit-read.js';
+import { ChannelId, RoomId } from '../../domain/rooms/room.js';
 import { roomStore } from '../deps.js';
 import { pathParam } from '../http.js';
 import { auditLog } from './context.js';

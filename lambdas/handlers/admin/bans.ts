@@ -11,10 +11,10 @@ import {
   setRoomBan,
   type BanActionDeps,
   type BanRequest,
-} from '../../domain/ban-actions.js';
-import { MAX_BAN_SECONDS } from '../../domain/bans.js';
-import { ModerationReason } from '../../domain/moderation.js';
-import { ChannelId, RoomId, UserId } from '../../domain/room.js';
+} from '../../domain/moderation/ban-actions.js';
+import { MAX_BAN_SECONDS } from '../../domain/moderation/bans.js';
+import { ModerationReason } from '../../domain/moderation/moderation.js';
+import { ChannelId, RoomId, UserId } from '../../domain/rooms/room.js';
 import { clock, roomStore } from '../deps.js';
 import { jsonBody, pathParam, type ApiEvent } from '../http.js';
 import { moderationStore } from '../moderation-deps.js';

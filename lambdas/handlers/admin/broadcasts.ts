@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { sendArtistMessage, sendNotice, type Broadcast } from '../../domain/broadcasts.js';
-import { NoticeLevel, publicItem } from '../../domain/comment.js';
+import { sendArtistMessage, sendNotice, type Broadcast } from '../../domain/realtime/broadcasts.js';
+import { NoticeLevel, publicItem } from '../../domain/feed/comment.js';
 import {
   MAX_BROADCAST_LENGTH,
   MAX_NOTICE_DISPLAY_SECONDS,
   type FeedEventDeps,
-} from '../../domain/feed-events.js';
-import { EventRoomId } from '../../domain/room-event.js';
-import { RoomId } from '../../domain/room.js';
+} from '../../domain/realtime/feed-events.js';
+import { EventRoomId } from '../../domain/realtime/room-event.js';
+import { RoomId } from '../../domain/rooms/room.js';
 import { jsonBody, pathParam } from '../http.js';
 import { clock, comments, config, roomStore } from '../deps.js';
 import { onPublishFailed, publisher } from './context.js';

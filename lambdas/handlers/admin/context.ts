@@ -4,8 +4,9 @@ import { CloudFrontInvalidator, LocalEdgeInvalidator } from '../../adapters/clou
 import { DynamoAuditStore } from '../../adapters/dynamodb/audit-store.js';
 import { logger } from '../../adapters/logger.js';
 import { metrics } from '../../adapters/metrics.js';
-import type { EdgeInvalidator, RealtimePublisher } from '../../domain/ports.js';
-import type { RoomEvent } from '../../domain/room-event.js';
+import type { EdgeInvalidator } from '../../domain/feed/ports.js';
+import type { RealtimePublisher } from '../../domain/realtime/ports.js';
+import type { RoomEvent } from '../../domain/realtime/room-event.js';
 import { config, doc } from '../deps.js';
 
 /**

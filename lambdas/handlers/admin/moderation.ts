@@ -5,10 +5,10 @@ import {
   listRoomComments,
   purgeUserComments,
   type CommentModerationDeps,
-} from '../../domain/comment-moderation.js';
-import { readGlobalNgWords, replaceGlobalNgWords } from '../../domain/global-ng-words.js';
-import { MAX_GLOBAL_NG_WORDS, NgWord } from '../../domain/moderation.js';
-import { RoomId, UserId } from '../../domain/room.js';
+} from '../../domain/moderation/comment-moderation.js';
+import { readGlobalNgWords, replaceGlobalNgWords } from '../../domain/moderation/global-ng-words.js';
+import { MAX_GLOBAL_NG_WORDS, NgWord } from '../../domain/moderation/moderation.js';
+import { RoomId, UserId } from '../../domain/rooms/room.js';
 import { clock, comments, config, roomStore } from '../deps.js';
 import { jsonBody, pathParam } from '../http.js';
 import { moderationStore } from '../moderation-deps.js';

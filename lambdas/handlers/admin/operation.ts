@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { BadRequestError } from '../../domain/errors.js';
-import type { Action, Principal } from '../../domain/roles.js';
+import type { Action, Principal } from '../../domain/access/roles.js';
 import type { ApiEvent } from '../http.js';
 
 /** One admin route's logic. The dispatcher (`../admin.ts`) authenticates, runs it, audits it. */

@@ -1,6 +1,6 @@
 import { logger } from '../../adapters/logger.js';
 import { scalingWindow, syncRoomSchedules, type ScheduleSync } from '../../domain/capacity/schedules.js';
-import type { Room } from '../../domain/room.js';
+import type { Room } from '../../domain/rooms/room.js';
 import { scheduleDeps, leadTimeMs, tailMs } from '../capacity-deps.js';
 import { clock } from '../deps.js';
 

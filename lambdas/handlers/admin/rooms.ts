@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChatError } from '../../domain/errors.js';
-import { readConnectionInfo, type PlayerEndpoints } from '../../domain/connection-info.js';
+import { readConnectionInfo, type PlayerEndpoints } from '../../domain/rooms/connection-info.js';
 import {
   closeAdminRoom,
   createAdminRoom,
@@ -12,8 +12,8 @@ import {
   UpdateRoomRequest,
   type RoomAdminDeps,
   type RoomChange,
-} from '../../domain/room-admin.js';
-import { ChannelId, RoomId } from '../../domain/room.js';
+} from '../../domain/rooms/room-admin.js';
+import { ChannelId, RoomId } from '../../domain/rooms/room.js';
 import { clock, config, roomStore } from '../deps.js';
 import { jsonBody, pathParam } from '../http.js';
 import { edgeSettings, onPublishFailed, publisher } from './context.js';

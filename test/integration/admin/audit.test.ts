@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DynamoAuditStore } from '../../../lambdas/adapters/dynamodb/audit-store.js';
-import { AuditEntry } from '../../../lambdas/domain/audit.js';
-import { newCommentId } from '../../../lambdas/domain/ids.js';
+import { AuditEntry } from '../../../lambdas/domain/access/audit.js';
+import { newCommentId } from '../../../lambdas/domain/feed/ids.js';
 import { artistOf, callAdmin, moderatorOf, nobody, operator, type Caller } from '../../helpers/admin.js';
 import { testStores } from '../../helpers/store.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DynamoAuditStore } from '../../../lambdas/adapters/dynamodb/audit-store.js';
-import { getLive } from '../../../lambdas/domain/read-feed.js';
+import { getLive } from '../../../lambdas/domain/feed/read-feed.js';
 import {
   artistOf,
   callAdmin,

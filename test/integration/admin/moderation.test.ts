@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { segmentOf as segmentNumber } from '../../../lambdas/domain/segments.js';
+import { segmentOf as segmentNumber } from '../../../lambdas/domain/feed/segments.js';
 import { callAdmin, invalidatedPaths, moderatorOf, operator, publishedEvents } from '../../helpers/admin.js';
 import {
   auditOf,

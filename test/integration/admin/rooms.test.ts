@@ -3,8 +3,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { DynamoAuditStore } from '../../../lambdas/adapters/dynamodb/audit-store.js';
 import { roomKey } from '../../../lambdas/adapters/dynamodb/keys.js';
-import { RoomId, type Room } from '../../../lambdas/domain/room.js';
-import { GLOBAL_EVENT, ROOM_EVENT } from '../../../lambdas/domain/subscriptions.js';
+import { RoomId, type Room } from '../../../lambdas/domain/rooms/room.js';
+import { GLOBAL_EVENT, ROOM_EVENT } from '../../../lambdas/domain/realtime/subscriptions.js';
 import { handler as getLiveHandler } from '../../../lambdas/handlers/get-live.js';
 import { handler as postHandler } from '../../../lambdas/handlers/post-comment.js';
 import {

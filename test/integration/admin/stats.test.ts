@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DynamoAuditStore } from '../../../lambdas/adapters/dynamodb/audit-store.js';
 import { DynamoFeedActivity } from '../../../lambdas/adapters/dynamodb/feed-stats.js';
 import { roomKey } from '../../../lambdas/adapters/dynamodb/keys.js';
-import type { Comment } from '../../../lambdas/domain/comment.js';
-import { highestIdAt, lowestIdAt } from '../../../lambdas/domain/ids.js';
+import type { Comment } from '../../../lambdas/domain/feed/comment.js';
+import { highestIdAt, lowestIdAt } from '../../../lambdas/domain/feed/ids.js';
 import { artistOf, callAdmin, moderatorOf, nobody, operator, type Caller } from '../../helpers/admin.js';
 import { testStores } from '../../helpers/store.js';
 

@@ -1,10 +1,10 @@
+import { coefficientTableMarkdown } from '../../../bin/format/coefficients.js';
 import { describe, expect, it } from 'vitest';
 import {
   ASSUMPTION_NAMES,
   ASSUMPTIONS,
   AssumptionOverrides,
   coefficientRows,
-  coefficientTableMarkdown,
   DEFAULT_ASSUMPTIONS,
   LIMITS,
 } from '../../../lambdas/domain/capacity/assumptions.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../../lambdas/domain/audit.js';
+import type { AuditEntry } from '../../../lambdas/domain/access/audit.js';
 import { planCapacity, targetAt } from '../../../lambdas/domain/capacity/plan.js';
 import type {
   ApiCall,
@@ -23,9 +23,9 @@ import {
   type PlannedRoom,
 } from '../../../lambdas/domain/capacity/target.js';
 import { BadRequestError } from '../../../lambdas/domain/errors.js';
-import type { RoomLister } from '../../../lambdas/domain/ports.js';
-import { createRoom, type Room } from '../../../lambdas/domain/room.js';
-import { MAX_SHARDS } from '../../../lambdas/domain/shards.js';
+import type { RoomLister } from '../../../lambdas/domain/rooms/ports.js';
+import { createRoom, type Room } from '../../../lambdas/domain/rooms/room.js';
+import { MAX_SHARDS } from '../../../lambdas/domain/feed/shards.js';
 import { manualClock } from '../fakes.js';
 
 const MIN = 60_000;

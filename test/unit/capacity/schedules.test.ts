@@ -6,7 +6,7 @@ import {
   syncRoomSchedules,
   type ScheduleDeps,
 } from '../../../lambdas/domain/capacity/schedules.js';
-import { createRoom, type Room } from '../../../lambdas/domain/room.js';
+import { createRoom, type Room } from '../../../lambdas/domain/rooms/room.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -9,7 +9,7 @@ import {
   PublishError,
   PUBLISH_MUTATION,
 } from '../../../lambdas/adapters/appsync-publisher.js';
-import type { RoomEvent } from '../../../lambdas/domain/room-event.js';
+import type { RoomEvent } from '../../../lambdas/domain/realtime/room-event.js';
 
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret-test' };
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CachedModerationReader } from '../../../lambdas/adapters/cached-moderation-reader.js';
-import { emptyChannel, type ChannelModeration, type NgWordList } from '../../../lambdas/domain/moderation.js';
-import type { ModerationReader } from '../../../lambdas/domain/ports.js';
+import {
+  emptyChannel,
+  type ChannelModeration,
+  type NgWordList,
+} from '../../../lambdas/domain/moderation/moderation.js';
+import type { ModerationReader } from '../../../lambdas/domain/moderation/ports.js';
 import { deferred, manualClock } from '../fakes.js';
 
 const TTL_MS = 1_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CachedRoomReader } from '../../../lambdas/adapters/cached-room-reader.js';
-import type { RoomReader } from '../../../lambdas/domain/ports.js';
-import type { Room } from '../../../lambdas/domain/room.js';
+import type { RoomReader } from '../../../lambdas/domain/rooms/ports.js';
+import type { Room } from '../../../lambdas/domain/rooms/room.js';
 import { aRoom, deferred, InMemoryRooms, manualClock } from '../fakes.js';
 
 const TTL_MS = 1_000;

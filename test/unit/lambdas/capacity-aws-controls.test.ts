@@ -21,7 +21,7 @@ import {
 } from '../../../lambdas/adapters/capacity/aws-capacity-controls.js';
 import { growWriteShardsInput } from '../../../lambdas/adapters/dynamodb/room-store.js';
 import type { CapacityChange } from '../../../lambdas/domain/capacity/ports.js';
-import type { RoomShards } from '../../../lambdas/domain/shards.js';
+import type { RoomShards } from '../../../lambdas/domain/feed/shards.js';
 
 const lambda = mockClient(LambdaClient);
 const dynamodb = mockClient(DynamoDBClient);

@@ -10,7 +10,7 @@ import {
 } from '../../../lambdas/adapters/capacity/local-control-plane.js';
 import type { CapacityChange, CapacityState, ScalerRun } from '../../../lambdas/domain/capacity/ports.js';
 import { BASELINE_TARGET } from '../../../lambdas/domain/capacity/target.js';
-import type { RoomShards } from '../../../lambdas/domain/shards.js';
+import type { RoomShards } from '../../../lambdas/domain/feed/shards.js';
 
 interface Seen {
   method: string;

@@ -6,7 +6,7 @@ vi.hoisted(() => {
 
 import { z } from 'zod';
 import { logger } from '../../../lambdas/adapters/logger.js';
-import { PostCommentBody } from '../../../lambdas/domain/comment.js';
+import { PostCommentBody } from '../../../lambdas/domain/feed/comment.js';
 import {
   BadRequestError,
   ChatError,
@@ -20,7 +20,7 @@ import {
   UnprocessableError,
   UnsupportedMediaTypeError,
 } from '../../../lambdas/domain/errors.js';
-import { RoomId } from '../../../lambdas/domain/room.js';
+import { RoomId } from '../../../lambdas/domain/rooms/room.js';
 import {
   errorResult,
   header,

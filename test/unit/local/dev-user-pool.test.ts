@@ -1,7 +1,7 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { DEV_USER_POOL_CLIENT_ID, DEV_USER_POOL_ISSUER, DevUserPool } from '../../../local/dev-user-pool.js';
-import { principalFromClaims } from '../../../lambdas/domain/roles.js';
+import { principalFromClaims } from '../../../lambdas/domain/access/roles.js';
 
 describe('the local user pool authoriser', () => {
   it('accepts its ID tokens, with or without a Bearer prefix, and passes claims the principal reads', async () => {

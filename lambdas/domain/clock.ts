@@ -1,0 +1,3 @@
+/** Time, injected so use cases and tests agree on "now". */
+
+export type Clock = () => number;

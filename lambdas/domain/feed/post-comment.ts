@@ -1,0 +1,108 @@
+import type { Comment, PostCommentBody, Viewer } from './comment.js';
+import { NotFoundError, RateLimitedError, UnprocessableError } from '../errors.js';
+import { commentIdTime, newCommentId } from './ids.js';
+import { postingRefusal } from '../moderation/moderation.js';
+import type { Clock } from '../clock.js';
+import type { CommentWriter } from './ports.js';
+import type { ModerationReader } from '../moderation/ports.js';
+import type { RoomReader } from '../rooms/ports.js';
+import { pickWriteShard } from './shards.js';
+import { normalizeCommentText } from './text-rules.js';
+
+export interface PostCommentDeps {
+  readonly rooms: RoomReader;
+  /** The room's channel (bans, blocks) and the global NG words; cached like rooms. */
+  readonly moderation: ModerationReader;
+  readonly comments: CommentWriter;
+  readonly clock: Clock;
+  readonly retentionDays: number;
+  readonly random?: () => number;
+}
+
+export interface PostCommentResult {
+  readonly comment: Comment;
+  /** True when this request repeated an earlier one and got its comment back. */
+  readonly replayed: boolean;
+}
+
+/**
+ * A viewer posts a comment. Primary course: the room exists and is open to
+ * this user (chat on, posting open, not banned or blocked in the room or its
+ * channel), the text passes the room's rules and the NG words (the room's and
+ * the global list), and one conditional write stores the comment together
+ * with its idempotency record and the user's slow-mode window.
+ */
+export async function postComment(
+  deps: PostCommentDeps,
+  roomId: string,
+  viewer: Viewer,
+  body: PostCommentBody,
+): Promise<PostCommentResult> {
+  // The global list does not depend on the room: both reads (cached) at once.
+  const [room, globalNgWords] = await Promise.all([deps.rooms.get(roomId), deps.moderation.ngWords()]);
+  if (!room) throw new NotFoundError('room_not_found', `Room ${roomId} does not exist.`);
+  const text = normalizeCommentText(body.text);
+  const refusal = postingRefusal({
+    room,
+    channel: await deps.moderation.channel(room.channelId),
+    globalNgWords: globalNgWords.words,
+    userId: viewer.userId,
+    text,
+    nowMs: deps.clock(),
+  });
+  if (refusal) {
+    // A retry of a comment accepted earlier — before the room closed or chat
+    // was turned off, before a ban or block, under a higher length limit or an
+    // older NG-word list — still gets its answer. Only refusals pay this read.
+    const earlier = await deps.comments.findByClientMessageId(roomId, viewer.userId, body.clientMessageId);
+    if (earlier) return replay(earlier, text);
+    throw refusal;
+  }
+
+  const nowMs = deps.clock();
+  const id = newCommentId(nowMs);
+  const comment: Comment = {
+    id,
+    roomId,
+    kind: 'comment',
+    userId: viewer.userId,
+    displayName: viewer.displayName,
+    text,
+    // The id's time, not the clock's: monotonic ids may run a moment ahead of a
+    // clock that stepped back, and the id decides the comment's segment.
+    createdAt: new Date(commentIdTime(id)).toISOString(),
+  };
+  const slowModeMs = room.settings.slowModeSeconds * 1000;
+  const result = await deps.comments.create({
+    comment,
+    shard: pickWriteShard(room.shards, deps.random),
+    clientMessageId: body.clientMessageId,
+    ...(slowModeMs > 0 ? { slowMode: { nowMs, untilMs: nowMs + slowModeMs } } : {}),
+    expiresAtSec: Math.ceil(nowMs / 1000) + deps.retentionDays * 86_400,
+  });
+
+  switch (result.outcome) {
+    case 'created':
+      return { comment: result.comment, replayed: false };
+    case 'duplicate':
+      return replay(result.comment, text);
+    case 'slow-mode': {
+      const retryAfterSec = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+      throw new RateLimitedError(
+        'slow_mode',
+        `Slow mode: one comment every ${room.settings.slowModeSeconds} s in this room. Try again in ${retryAfterSec} s.`,
+        retryAfterSec,
+      );
+    }
+  }
+}
+
+function replay(earlier: Comment, text: string): PostCommentResult {
+  if (earlier.text !== text) {
+    throw new UnprocessableError(
+      'client_message_id_reused',
+      'This clientMessageId was already used for a different text; use a new id for a new comment.',
+    );
+  }
+  return { comment: earlier, replayed: true };
+}

@@ -1,0 +1,197 @@
+import {
+  isTombstone,
+  isVisible,
+  publicItem,
+  type Comment,
+  type FeedRecord,
+  type Tombstone,
+} from './comment.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
+import { highestIdAt, lowestIdAt } from './ids.js';
+import { ascendingBy, descendingBy, mergeSorted } from './merge.js';
+import {
+  isPurged,
+  purgeViews,
+  viewerBans,
+  type ChannelModeration,
+  type PurgeView,
+  type ViewerBan,
+} from '../moderation/moderation.js';
+import type { Clock } from '../clock.js';
+import type { CommentReader } from './ports.js';
+import type { ModerationReader } from '../moderation/ports.js';
+import type { RoomReader } from '../rooms/ports.js';
+import { GLOBAL_ROOM_ID } from '../realtime/room-event.js';
+import { publicRoom, type PublicRoom, type Room } from '../rooms/room.js';
+import { segmentBounds, segmentOf, segmentState, type SegmentState } from './segments.js';
+
+export interface ReadFeedDeps {
+  readonly rooms: RoomReader;
+  readonly comments: CommentReader;
+  readonly clock: Clock;
+  /** Most comments one `live` document carries. */
+  readonly liveLimit: number;
+  /** Channel bans and blocks (cached like rooms). Without it, only room-scope moderation applies. */
+  readonly moderation?: Pick<ModerationReader, 'channel'>;
+}
+
+export interface LiveDocument {
+  readonly room: PublicRoom;
+  readonly segment: {
+    /** The segment being written now. */
+    readonly current: number;
+    /** `comments` covers every comment since this segment's start, unless `truncated`. */
+    readonly windowStart: number;
+    readonly lengthSeconds: number;
+  };
+  /** Oldest first: comments, artist messages and notices (this room's and every room's), not deleted. */
+  readonly comments: Comment[];
+  /** Deletions in the window: clients remove these ids from what they show. */
+  readonly tombstones: TombstoneView[];
+  /** True when the window held more than the limit: fetch segments for the rest. */
+  readonly truncated: boolean;
+  /**
+   * Users banned now, from the room (`scope: room`) or from its channel
+   * (`scope: channel`: a channel ban or the broadcaster's block): clients hide
+   * their comments and refuse their posts in the UI.
+   */
+  readonly bans: ViewerBan[];
+  /** Purged users: clients drop each one's comments created at or before `before`. */
+  readonly purges: PurgeView[];
+  readonly pollAfterMs: number;
+  readonly generatedAt: string;
+}
+
+export interface SegmentDocument {
+  readonly roomId: string;
+  readonly segment: number;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  /** Closed: no comment can be added any more (deletions may still remove some). */
+  readonly closed: boolean;
+  /** Oldest first, merged across every shard and the global feed; deleted items left out. */
+  readonly comments: Comment[];
+  /** Deletions that happened during this segment. */
+  readonly tombstones: TombstoneView[];
+}
+
+export interface TombstoneView {
+  readonly commentId: string;
+  readonly deletedAt: string;
+}
+
+const byIdAscending = ascendingBy<FeedRecord>((c) => c.id);
+const byIdDescending = descendingBy<FeedRecord>((c) => c.id);
+
+/**
+ * Splits feed records (oldest first) into what viewers see and the deletions
+ * they must apply. Comments of users banned now (room or channel) and purged
+ * comments are hidden too.
+ */
+function present(
+  records: readonly FeedRecord[],
+  room: Room,
+  channel: ChannelModeration | undefined,
+  nowMs: number,
+): { comments: Comment[]; tombstones: TombstoneView[] } {
+  const banned = new Set(viewerBans(room, channel, nowMs).map((b) => b.userId));
+  return {
+    comments: records
+      .filter(isVisible)
+      .filter((item) => item.kind !== 'comment' || !banned.has(item.userId))
+      .filter((item) => !isPurged(item, room.purges))
+      .map(publicItem),
+    tombstones: records
+      .filter(isTombstone)
+      .map(({ commentId, deletedAt }: Tombstone) => ({ commentId, deletedAt })),
+  };
+}
+
+async function findRoom(rooms: RoomReader, roomId: string): Promise<Room> {
+  const room = await rooms.get(roomId);
+  if (!room) throw new NotFoundError('room_not_found', `Room ${roomId} does not exist.`);
+  return room;
+}
+
+const channelOf = (deps: ReadFeedDeps, room: Room) => deps.moderation?.channel(room.channelId);
+
+export async function getRoom(deps: Pick<ReadFeedDeps, 'rooms' | 'clock'>, roomId: string) {
+  const room = await findRoom(deps.rooms, roomId);
+  return { room: publicRoom(room), currentSegment: segmentOf(deps.clock(), room.settings.segmentSeconds) };
+}
+
+/**
+ * The live edge: the newest comments of the current and previous segment,
+ * merged newest-first across shards and cut at the limit.
+ */
+export async function getLive(deps: ReadFeedDeps, roomId: string): Promise<LiveDocument> {
+  const room = await findRoom(deps.rooms, roomId);
+  const nowMs = deps.clock();
+  const { segmentSeconds, pollIntervalSeconds } = room.settings;
+  const current = segmentOf(nowMs, segmentSeconds);
+  const windowStart = current - 1;
+  const fromId = lowestIdAt(segmentBounds(windowStart, segmentSeconds).startMs);
+
+  // One more than the limit from each shard tells whether the window was cut.
+  // The global feed (notices to every room) merges in like one more shard.
+  const [perShard, global, channel] = await Promise.all([
+    deps.comments.newest(roomId, room.shards.read, fromId, deps.liveLimit + 1),
+    deps.comments.newest(GLOBAL_ROOM_ID, 1, fromId, deps.liveLimit + 1),
+    channelOf(deps, room),
+  ]);
+  const newest = mergeSorted([...perShard, ...global], byIdDescending, deps.liveLimit + 1);
+  return {
+    room: publicRoom(room),
+    segment: { current, windowStart, lengthSeconds: segmentSeconds },
+    ...present(newest.slice(0, deps.liveLimit).reverse(), room, channel, nowMs),
+    truncated: newest.length > deps.liveLimit,
+    bans: viewerBans(room, channel, nowMs),
+    purges: purgeViews(room),
+    pollAfterMs: pollIntervalSeconds * 1000,
+    generatedAt: new Date(nowMs).toISOString(),
+  };
+}
+
+export type SegmentResult =
+  | {
+      readonly state: Exclude<SegmentState, 'future'>;
+      readonly document: SegmentDocument;
+      readonly room: Room;
+    }
+  | { readonly state: 'future'; readonly startsInMs: number };
+
+/** Every comment of segment `n`, in id order across all shards. Future segments are refused without a read. */
+export async function getSegment(deps: ReadFeedDeps, roomId: string, rawN: string): Promise<SegmentResult> {
+  if (!/^\d{1,15}$/.test(rawN)) {
+    throw new BadRequestError('invalid_segment', 'A segment number is a non-negative integer.');
+  }
+  const n = Number(rawN);
+  const room = await findRoom(deps.rooms, roomId);
+  const { segmentSeconds } = room.settings;
+  const nowMs = deps.clock();
+  const state = segmentState(n, nowMs, segmentSeconds);
+  const { startMs, endMs } = segmentBounds(n, segmentSeconds);
+  if (state === 'future') return { state, startsInMs: startMs - nowMs };
+  if (n < segmentOf(Date.parse(room.createdAt), segmentSeconds)) {
+    throw new NotFoundError('segment_before_room', `Segment ${n} ends before room ${roomId} was created.`);
+  }
+
+  const [fromId, toId] = [lowestIdAt(startMs), highestIdAt(endMs - 1)];
+  const [perShard, global, channel] = await Promise.all([
+    deps.comments.range(roomId, room.shards.read, fromId, toId),
+    deps.comments.range(GLOBAL_ROOM_ID, 1, fromId, toId),
+    channelOf(deps, room),
+  ]);
+  return {
+    state,
+    room,
+    document: {
+      roomId,
+      segment: n,
+      startsAt: new Date(startMs).toISOString(),
+      endsAt: new Date(endMs).toISOString(),
+      closed: state === 'closed',
+      ...present(mergeSorted([...perShard, ...global], byIdAscending), room, channel, nowMs),
+    },
+  };
+}

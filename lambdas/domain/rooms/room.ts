@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { DEFAULT_MAX_COMMENT_LENGTH } from '../feed/text-rules.js';
+import { MAX_SHARDS } from '../feed/shards.js';
+
+/** Room ids appear in URLs and keys: a short, URL-safe alphabet with no key delimiter. */
+export const RoomId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a room id is 1–64 of A–Z a–z 0–9 _ -');
+
+/** A channel owns rooms (one broadcaster's streams); artists and moderators are bound to channels. */
+export const ChannelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a channel id is 1–64 of A–Z a–z 0–9 _ -');
+/** The channel of rooms created without one (the room CLI, the demo seed). */
+export const DEFAULT_CHANNEL_ID = 'default';
+
+/** User ids come from the host service's tokens; they end keys, so any printable text up to 128 is safe. */
+export const UserId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'a user id has no control or format characters');
+
+export const RoomSettings = z.strictObject({
+  /** Seconds a user must wait between two comments in this room; 0 turns slow mode off. */
+  slowModeSeconds: z.number().int().min(0).max(3600).default(0),
+  /** Longest comment, in code points. */
+  maxCommentLength: z.number().int().min(1).max(1000).default(DEFAULT_MAX_COMMENT_LENGTH),
+  /** How often viewers poll `live`; also its CDN cache lifetime. */
+  pollIntervalSeconds: z.number().int().min(1).max(60).default(3),
+  /** Length of one feed segment. Fixed when the room is created. */
+  segmentSeconds: z.number().int().min(1).max(300).default(10),
+  /** Words a comment may not contain (matched after folding; see ng-words.ts). Never shown to viewers. */
+  ngWords: z.array(z.string().min(1).max(50)).max(500).default([]),
+  /** False turns the chat off for viewers: posts are refused, the feed stays readable. */
+  enabled: z.boolean().default(true),
+  /** Who may post: everyone signed in, or nobody (read-only, e.g. during a sensitive moment). */
+  postingAllowed: z.enum(['everyone', 'nobody']).default('everyone'),
+});
+export type RoomSettings = z.infer<typeof RoomSettings>;
+
+/** The settings viewers may see (and SETTINGS_CHANGED carries): everything but the NG words. */
+export const PublicRoomSettings = RoomSettings.omit({ ngWords: true });
+export type PublicRoomSettings = z.infer<typeof PublicRoomSettings>;
+
+/** When the event runs; informs the console and the scaler. Both ends optional, end after start. */
+export const RoomSchedule = z
+  .strictObject({ startsAt: z.iso.datetime().optional(), endsAt: z.iso.datetime().optional() })
+  .refine((s) => !s.startsAt || !s.endsAt || Date.parse(s.endsAt) > Date.parse(s.startsAt), {
+    message: 'endsAt must be after startsAt',
+  });
+export type RoomSchedule = z.infer<typeof RoomSchedule>;
+
+export const RoomStatus = z.enum(['open', 'closed']);
+export type RoomStatus = z.infer<typeof RoomStatus>;
+
+/** A user banned from the room: permanently, or until a time. */
+export const RoomBan = z.strictObject({
+  bannedAt: z.iso.datetime(),
+  until: z.iso.datetime().optional(),
+  /** Who banned (admin user id) and why: shown to moderators, never to viewers. */
+  by: z.string().max(128).optional(),
+  reason: z.string().max(500).optional(),
+  /** Timeouts so far on the ladder (60 s, 5 min, 1 h, 24 h): the next one is one step longer. */
+  strikes: z.number().int().min(1).optional(),
+});
+export type RoomBan = z.infer<typeof RoomBan>;
+
+/** A room keeps at most this many bans in its item (DynamoDB items are at most 400 KB). */
+export const MAX_ROOM_BANS = 2_000;
+
+export const Room = z.strictObject({
+  roomId: RoomId,
+  channelId: ChannelId.default(DEFAULT_CHANNEL_ID),
+  title: z.string().min(1).max(200),
+  status: RoomStatus,
+  settings: RoomSettings,
+  schedule: RoomSchedule.default({}),
+  /** Peak concurrent viewers the operator expects: sizes capacity ahead of the event (the scaler). */
+  expectedViewers: z.number().int().min(0).max(10_000_000).default(0),
+  shards: z.strictObject({
+    write: z.number().int().min(1).max(MAX_SHARDS),
+    read: z.number().int().min(1).max(MAX_SHARDS),
+  }),
+  /**
+   * Room-scope bans by user id. Kept in the room item, which every function
+   * already reads through its short cache: bans reach the post path and
+   * `live` within a second, with no extra read.
+   */
+  bans: z.record(z.string(), RoomBan).default({}),
+  /**
+   * Users whose comments a moderator purged: comments by them created at or
+   * before the time are hidden on the poll path (one write, however many comments).
+   */
+  purges: z.record(z.string(), z.iso.datetime()).default({}),
+  /** Bumped by every settings change; an update must name the version it read. */
+  version: z.number().int().min(1),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Room = z.output<typeof Room>;
+
+/** The user's ban in force at `nowMs`, if any. Read from the cached room: no extra read on the post path. */
+export function activeBan(room: Pick<Room, 'bans'>, userId: string, nowMs: number): RoomBan | undefined {
+  const ban = Object.hasOwn(room.bans, userId) ? room.bans[userId] : undefined;
+  return ban && (ban.until === undefined || Date.parse(ban.until) > nowMs) ? ban : undefined;
+}
+
+/** The bans in force at `nowMs`, by user id order. */
+export function activeBans(room: Pick<Room, 'bans'>, nowMs: number): { userId: string; until?: string }[] {
+  return Object.entries(room.bans)
+    .filter(([, ban]) => ban.until === undefined || Date.parse(ban.until) > nowMs)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([userId, ban]) => ({ userId, ...(ban.until ? { until: ban.until } : {}) }));
+}
+
+/** What any viewer may see of a room: everything but internal bookkeeping. */
+export function publicRoom(room: Room) {
+  return {
+    roomId: room.roomId,
+    channelId: room.channelId,
+    title: room.title,
+    status: room.status,
+    settings: publicSettings(room.settings),
+    schedule: room.schedule,
+  };
+}
+
+export function publicSettings(settings: RoomSettings): PublicRoomSettings {
+  const { ngWords: _hidden, ...rest } = settings;
+  return rest;
+}
+export type PublicRoom = ReturnType<typeof publicRoom>;
+
+export interface NewRoom {
+  roomId: string;
+  channelId?: string;
+  title: string;
+  settings?: Partial<RoomSettings>;
+  schedule?: RoomSchedule;
+  expectedViewers?: number;
+  shards?: number;
+}
+
+/** Builds a valid room from creation input, or throws a ZodError saying what is wrong. */
+export function createRoom(input: NewRoom, now: Date): Room {
+  const at = now.toISOString();
+  const write = input.shards ?? 1;
+  return Room.parse({
+    roomId: input.roomId,
+    channelId: input.channelId ?? DEFAULT_CHANNEL_ID,
+    title: input.title,
+    status: 'open',
+    settings: RoomSettings.parse(input.settings ?? {}),
+    schedule: input.schedule ?? {},
+    expectedViewers: input.expectedViewers ?? 0,
+    shards: { write, read: write },
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  });
+}

@@ -1,0 +1,66 @@
+import { ESLint } from 'eslint';
+import madge from 'madge';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../../local/paths.js';
+
+/**
+ * The layering the project relies on (README: Layout): the domain imports
+ * nothing of AWS, Lambda or the layers around it; no module of the functions
+ * takes part in an import cycle, type imports included; CDK composes the
+ * functions from their entries and the shared tables, never from handlers.
+ */
+const graph = (path: string) =>
+  madge(path, {
+    baseDir: projectRoot,
+    fileExtensions: ['ts'],
+    tsConfig: `${projectRoot}/tsconfig.json`,
+    detectiveOptions: { ts: { skipTypeImports: false }, es6: { skipTypeImports: false } },
+  });
+
+describe('module boundaries', () => {
+  it('finds no import cycle in lambdas/, type-only imports included', async () => {
+    const result = await graph('lambdas');
+    expect(Object.keys(result.obj()).length).toBeGreaterThan(50);
+    expect(result.warnings().skipped).toEqual([]);
+    expect(result.circular()).toEqual([]);
+  });
+
+  it('keeps lib/ away from the handlers', async () => {
+    const result = await graph('lib');
+    const offenders = Object.entries(result.obj()).flatMap(([file, deps]) =>
+      deps.filter((dep) => dep.includes('lambdas/handlers/')).map((dep) => `${file} → ${dep}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  describe('the domain lint rule', () => {
+    const eslint = new ESLint({ cwd: projectRoot });
+    const messagesFor = async (code: string) => {
+      const [result] = await eslint.lintText(code, {
+        filePath: `${projectRoot}/lambdas/domain/feed/deeper/probe.ts`,
+      });
+      return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+    };
+
+    it.each([
+      ["import { DynamoDBClient } from '@aws-sdk/client-dynamodb';", 'AWS'],
+      ["import { Logger } from '@aws-lambda-powertools/logger';", 'AWS'],
+      ["import type { Context } from 'aws-lambda';", 'Lambda'],
+      ["import { Stack } from 'aws-cdk-lib';", 'CDK'],
+      ["import { x } from '../../../adapters/dynamodb/keys.js';", 'adapters'],
+      ["import { x } from '../../../handlers/http.js';", 'handlers'],
+      ["import { x } from '../../../../local/stack.js';", 'local runtime'],
+    ])('refuses %s from a nested domain module', async (line, word) => {
+      const messages = await messagesFor(`${line}\nexport const probe = 1;\n`);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toContain(word);
+    });
+
+    it('allows domain modules and zod', async () => {
+      const messages = await messagesFor(
+        "import * as z from 'zod';\nimport { pickWriteShard } from '../shards.js';\nexport const probe = [z, pickWriteShard];\n",
+      );
+      expect(messages).toEqual([]);
+    });
+  });
+});
