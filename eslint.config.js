@@ -3,8 +3,8 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import appsync from '@aws-appsync/eslint-plugin';
 
-/** APPSYNC_JS code: the `<Type>.<field>.ts` resolvers and the helpers they import (ADR 0009). */
-const RESOLVER_FILES = 'graphql/resolvers/**/*.ts';
+/** APPSYNC_JS code: the `<Type>.<field>.ts` resolvers and the shared ids and paths they import (ADR 0009). */
+const RESOLVER_FILES = ['graphql/resolvers/**/*.ts', 'lambdas/domain/paths.ts'];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.local/', '.build/', 'coverage/'] },
@@ -65,7 +65,7 @@ export default tseslint.config(
     // disallowed built-ins, recursion, functions passed as values, ...). The recommended set needs
     // type information: the project service gives it from tsconfig.json, which includes graphql/.
     ...appsync.configs.recommended,
-    files: [RESOLVER_FILES],
+    files: RESOLVER_FILES,
     languageOptions: {
       ...appsync.configs.recommended.languageOptions,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

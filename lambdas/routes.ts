@@ -3,6 +3,7 @@
  * CloudFront behaviours from it; the local runtime routes requests with it.
  */
 import { MAX_POST_DURATION_MS } from './domain/feed/segments.js';
+import { adminPath, VIEWER_ROUTE_PATHS } from './domain/paths.js';
 
 /** `edge`: cacheable by path alone, served through the CDN. `none`: never cached, `Authorization` forwarded. */
 export type CacheClass = 'edge' | 'none';
@@ -108,7 +109,7 @@ export interface Route {
 
 const admin = (method: HttpMethod, path: string): Route => ({
   method,
-  path: `/admin/v1${path}`,
+  path: adminPath(path),
   function: 'admin',
   cache: 'none',
   auth: 'admin',
@@ -149,10 +150,10 @@ export const adminRoutes: readonly Route[] = [
 ];
 
 export const routes: readonly Route[] = [
-  { method: 'POST', path: '/v1/rooms/{roomId}/comments', function: 'postComment', cache: 'none' },
-  { method: 'GET', path: '/v1/rooms/{roomId}/live', function: 'getLive', cache: 'edge' },
-  { method: 'GET', path: '/v1/rooms/{roomId}/segments/{n}', function: 'getSegment', cache: 'edge' },
-  { method: 'GET', path: '/v1/rooms/{roomId}', function: 'getRoom', cache: 'edge' },
+  { method: 'POST', path: VIEWER_ROUTE_PATHS.comments, function: 'postComment', cache: 'none' },
+  { method: 'GET', path: VIEWER_ROUTE_PATHS.live, function: 'getLive', cache: 'edge' },
+  { method: 'GET', path: VIEWER_ROUTE_PATHS.segment, function: 'getSegment', cache: 'edge' },
+  { method: 'GET', path: VIEWER_ROUTE_PATHS.room, function: 'getRoom', cache: 'edge' },
   ...adminRoutes,
 ];
 

@@ -18,6 +18,7 @@ import {
   SCALED_FUNCTIONS,
   type ScaledFunction,
 } from '../lambdas/domain/capacity/target.js';
+import { ADMIN_API_PREFIX } from '../lambdas/domain/paths.js';
 import { CLOSED_SEGMENT_CDN_SECONDS } from '../lambdas/cache-control.js';
 import { cors, type FunctionName, functions, gatewayResponses, routes } from '../lambdas/routes.js';
 import { CapacityScaler } from './constructs/capacity-scaler.js';
@@ -47,9 +48,6 @@ export const EDGE_MAX_TTL = Duration.seconds(Math.max(86_400, CLOSED_SEGMENT_CDN
 export function edgeParameterName(stage: Stage): string {
   return `/hybrid-chat/${stage}/edge`;
 }
-
-/** Where the admin API is served, under the CloudFront URL. */
-export const ADMIN_API_BASE_PATH = '/admin/v1';
 
 export interface ApiStackProps extends StackProps {
   readonly stage: Stage;
@@ -210,7 +208,7 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'AdminApiUrl', {
       description:
         'The admin API base URL for the console: send the admin user pool ID token as Authorization.',
-      value: `${edgeUrl}${ADMIN_API_BASE_PATH}`,
+      value: `${edgeUrl}${ADMIN_API_PREFIX}`,
     });
     new CfnOutput(this, 'ScalerFunctionName', {
       description:

@@ -2,6 +2,7 @@
  * `npm start`: the whole product on this machine, no AWS account needed.
  * Ctrl-C stops everything, DynamoDB Local included.
  */
+import { adminPath, commentsPath, livePath } from '../lambdas/domain/paths.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from './paths.js';
@@ -84,15 +85,15 @@ Try it:
 
   TOKEN=$(curl -s -X POST ${edgeUrl}/local/tokens -H 'content-type: application/json' \\
     -d '{"userId":"viewer-1","displayName":"Ada"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')
-  curl -s -X POST ${edgeUrl}/v1/rooms/${DEMO_ROOM_ID}/comments -H "authorization: Bearer $TOKEN" \\
+  curl -s -X POST ${edgeUrl}${commentsPath(DEMO_ROOM_ID)} -H "authorization: Bearer $TOKEN" \\
     -H 'content-type: application/json' -d '{"text":"hello","clientMessageId":"m-1"}'
-  curl -s ${edgeUrl}/v1/rooms/${DEMO_ROOM_ID}/live
+  curl -s ${edgeUrl}${livePath(DEMO_ROOM_ID)}
 
 Admin API (dev identities from the local user pool; roles: operator, moderator, artist):
 
   ADMIN=$(curl -s -X POST ${edgeUrl}/local/admin-tokens -H 'content-type: application/json' \\
     -d '{"roles":["operator"]}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')
-  curl -s ${edgeUrl}/admin/v1/rooms -H "authorization: Bearer $ADMIN"
+  curl -s ${edgeUrl}${adminPath('/rooms')} -H "authorization: Bearer $ADMIN"
   # a moderator of channel "default" (the demo room's): {"roles":["moderator"],"channels":["default"]}
 
 Ctrl-C stops everything.`);

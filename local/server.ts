@@ -1,3 +1,4 @@
+import { roomPath } from '../lambdas/domain/paths.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { gatewayError, matchRoute, type GatewayRequest, type LocalApiGateway } from './api-gateway.js';
@@ -281,7 +282,7 @@ function roomStats(services: LocalServices, roomId: string): LocalStats {
     roomId,
     edge: {
       perMinute: services.edge
-        .requestsPerMinute(`/v1/rooms/${roomId}/`)
+        .requestsPerMinute(`${roomPath(roomId)}/`)
         .map(({ minuteMs, count }) => ({ minute: new Date(minuteMs).toISOString(), count })),
     },
     realtime: realtime

@@ -1,5 +1,5 @@
 import { util, type Context } from '@aws-appsync/utils';
-import { EVENT_ROOM_ID_PATTERN } from './room-ids';
+import { EVENT_ROOM_ID_PATTERN } from '../../lambdas/domain/paths';
 
 interface PublishArgs {
   event: { id: string; roomId: string; kind: string; time: string; payload: string };

@@ -1,5 +1,5 @@
 import { extensions, util, type Context } from '@aws-appsync/utils';
-import { GLOBAL_ROOM_ID } from './room-ids';
+import { GLOBAL_ROOM_ID } from '../../lambdas/domain/paths';
 
 /** Events to every room. The field takes no arguments; this enhanced filter alone selects them. */
 export function request(_ctx: Context) {

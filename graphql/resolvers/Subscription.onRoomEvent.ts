@@ -1,5 +1,5 @@
 import { util, type Context } from '@aws-appsync/utils';
-import { ROOM_ID_PATTERN } from './room-ids';
+import { ROOM_ID_PATTERN } from '../../lambdas/domain/paths';
 
 /**
  * A room's events: AppSync's argument-based filtering matches the roomId

@@ -1,3 +1,4 @@
+import { ADMIN_API_PREFIX } from '../../lambdas/domain/paths.js';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { RestApiBase } from 'aws-cdk-lib/aws-apigateway';
 import {
@@ -57,7 +58,7 @@ export const MAX_CACHE_BEHAVIORS = 25;
  * The one behaviour for the whole control plane: every route under `/admin/` is uncached and
  * forwards everything, so one pattern serves them all instead of one per route (ADR 0011).
  */
-export const ADMIN_PATH_PATTERN = '/admin/*';
+export const ADMIN_PATH_PATTERN = `/${ADMIN_API_PREFIX.split('/')[1]}/*`;
 
 export interface ChatCdnProps {
   readonly api: RestApiBase;

@@ -8,6 +8,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BundledResolver, bundleResolvers, resolverFiles, schemaPath } from '../../graphql/bundle.js';
 import { parseAppSyncSchema } from '../../graphql/appsync-schema.js';
+import { EVENT_ROOM_ID_PATTERN } from '../../lambdas/domain/paths.js';
 import { checkResolversAgainstSchema } from '../../lib/appsync-schema.js';
 import { RealtimeApi, type RealtimeApiProps, realtimeUrlOf } from '../../lib/constructs/realtime-api.js';
 import { RealtimeStack } from '../../lib/realtime-stack.js';
@@ -111,9 +112,16 @@ beforeAll(async () => {
 });
 
 describe('resolver bundles', () => {
-  it('finds resolver files, and only <Type>.<field>.ts ones (room-ids.ts is a helper)', () => {
+  it('finds resolver files, and only <Type>.<field>.ts ones', () => {
     expect(realFiles.length).toBeGreaterThan(0);
-    expect(REAL_NAMES).not.toContain('room-ids.ts');
+    const dir = mkdtempSync(path.join(tmpdir(), 'resolvers-'));
+    try {
+      for (const name of ['Query.thing.ts', 'helpers.ts', 'query.lower.ts'])
+        writeFileSync(path.join(dir, name), '');
+      expect(resolverFiles(dir).map((f) => path.basename(f.source))).toEqual(['Query.thing.ts']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bundles synchronously byte for byte what graphql/bundle.ts bundles', () => {
@@ -124,10 +132,11 @@ describe('resolver bundles', () => {
     }
   });
 
-  it('leaves @aws-appsync/utils to the runtime and bundles local helpers in', () => {
+  it('leaves @aws-appsync/utils to the runtime and bundles the shared ids in', () => {
     const publish = bundles.find((b) => b.typeName === 'Mutation' && b.fieldName === 'publish')!;
     expect(publish.code).toMatch(/from "@aws-appsync\/utils"/);
-    expect(publish.code).not.toMatch(/from "\.\/room-ids"/);
+    expect(publish.code).not.toMatch(/domain\/paths/);
+    expect(publish.code).toContain(JSON.stringify(EVENT_ROOM_ID_PATTERN).slice(1, -1));
   });
 });
 

@@ -21,7 +21,7 @@ import type { Clock } from '../clock.js';
 import type { CommentReader } from './ports.js';
 import type { ModerationReader } from '../moderation/ports.js';
 import type { RoomReader } from '../rooms/ports.js';
-import { GLOBAL_ROOM_ID } from '../realtime/room-event.js';
+import { GLOBAL_ROOM_ID } from '../paths.js';
 import { publicRoom, type PublicRoom, type Room } from '../rooms/room.js';
 import { segmentBounds, segmentOf, segmentState, type SegmentState } from './segments.js';
 

@@ -5,6 +5,7 @@ import { commentIdTime, newCommentId } from '../feed/ids.js';
 import { descendingBy, mergeSorted } from '../feed/merge.js';
 import { isPurged, withPurge, type PurgeView } from './moderation.js';
 import type { Clock } from '../clock.js';
+import { allSegmentsPath } from '../paths.js';
 import type { CommentHistory, EdgeInvalidator, FeedWriter } from '../feed/ports.js';
 import type { ModerationWriter } from './ports.js';
 import type { RoomReader } from '../rooms/ports.js';
@@ -98,7 +99,7 @@ export async function purgeUserComments(
   if (!purges) throw new NotFoundError('room_not_found', `Room ${roomId} does not exist.`);
   const before = purges[userId]!;
   const pushed = await pushEvent(deps, id, roomId, 'COMMENTS_PURGED', { userId, before });
-  await invalidate(deps, [`/v1/rooms/${roomId}/segments/*`], id);
+  await invalidate(deps, [allSegmentsPath(roomId)], id);
   return { value: { userId, before }, pushed, room };
 }
 

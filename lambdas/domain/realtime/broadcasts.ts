@@ -4,7 +4,7 @@ import { postArtistMessage, postNotice, type FeedEventDeps } from './feed-events
 import type { RoomReader } from '../rooms/ports.js';
 import type { Published } from './push.js';
 import { authorize, type Principal } from '../access/roles.js';
-import { GLOBAL_ROOM_ID } from './room-event.js';
+import { GLOBAL_ROOM_ID } from '../paths.js';
 import type { Room } from '../rooms/room.js';
 
 /**

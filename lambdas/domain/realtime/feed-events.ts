@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { EdgeInvalidator, FeedWriter } from '../feed/ports.js';
 import type { RoomReader } from '../rooms/ports.js';
 import { pushEvent, type Published, type PushDeps } from './push.js';
-import { GLOBAL_ROOM_ID } from './room-event.js';
+import { GLOBAL_ROOM_ID, segmentPath } from '../paths.js';
 import type { Room } from '../rooms/room.js';
 import { segmentOf } from '../feed/segments.js';
 import { pickWriteShard } from '../feed/shards.js';
@@ -150,7 +150,7 @@ async function invalidateSegment(deps: FeedEventDeps, room: Room, commentId: str
   const { segmentSeconds } = room.settings;
   const n = segmentOf(commentIdTime(commentId), segmentSeconds);
   if (n >= segmentOf(deps.clock(), segmentSeconds)) return;
-  const paths = [`/v1/rooms/${room.roomId}/segments/${n}`];
+  const paths = [segmentPath(room.roomId, n)];
   try {
     await deps.edge.invalidate(paths, reference);
   } catch (error) {

@@ -7,9 +7,6 @@ import { PublicRoomSettings, RoomStatus } from '../rooms/room.js';
  * (`graphql/schema.graphql`, whose `payload` is AWSJSON) and the client SDK.
  */
 
-/** The roomId of an event for every room. Mirrors `graphql/resolvers/room-ids.ts`. */
-export const GLOBAL_ROOM_ID = '*';
-
 export const RoomEventKind = z.enum([
   'ARTIST_MESSAGE',
   'NOTICE',

@@ -1,3 +1,4 @@
+import { roomPath } from '../paths.js';
 import type { RoomReader } from './ports.js';
 import type { Principal } from '../access/roles.js';
 import type { Room } from './room.js';
@@ -55,7 +56,7 @@ export async function readConnectionInfo(
 }
 
 export function connectionInfo(room: Room, endpoints: PlayerEndpoints): ConnectionInfo {
-  const base = `${endpoints.edgeUrl.replace(/\/+$/, '')}/v1/rooms/${encodeURIComponent(room.roomId)}`;
+  const base = `${endpoints.edgeUrl.replace(/\/+$/, '')}${roomPath(encodeURIComponent(room.roomId))}`;
   const urls = {
     roomUrl: base,
     pollUrl: `${base}/live`,

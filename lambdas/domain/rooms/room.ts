@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_COMMENT_LENGTH } from '../feed/text-rules.js';
 import { MAX_SHARDS } from '../feed/shards.js';
+import { ROOM_ID_PATTERN } from '../paths.js';
 
 /** Room ids appear in URLs and keys: a short, URL-safe alphabet with no key delimiter. */
-export const RoomId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a room id is 1–64 of A–Z a–z 0–9 _ -');
+export const RoomId = z.string().regex(new RegExp(ROOM_ID_PATTERN), 'a room id is 1–64 of A–Z a–z 0–9 _ -');
 
 /** A channel owns rooms (one broadcaster's streams); artists and moderators are bound to channels. */
-export const ChannelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a channel id is 1–64 of A–Z a–z 0–9 _ -');
+export const ChannelId = z
+  .string()
+  .regex(new RegExp(ROOM_ID_PATTERN), 'a channel id is 1–64 of A–Z a–z 0–9 _ -');
 /** The channel of rooms created without one (the room CLI, the demo seed). */
 export const DEFAULT_CHANNEL_ID = 'default';
 

@@ -5,7 +5,7 @@ import {
   getSegment,
   type ReadFeedDeps,
 } from '../../../../lambdas/domain/feed/read-feed.js';
-import { GLOBAL_ROOM_ID } from '../../../../lambdas/domain/realtime/room-event.js';
+import { GLOBAL_ROOM_ID } from '../../../../lambdas/domain/paths.js';
 import { publicRoom, type Room } from '../../../../lambdas/domain/rooms/room.js';
 import {
   SEGMENT_CLOSE_GRACE_MS,

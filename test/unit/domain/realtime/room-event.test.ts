@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { GLOBAL_ROOM_ID } from '../../../../lambdas/domain/paths.js';
 import {
-  GLOBAL_ROOM_ID,
   parseRoomEvent,
   readWireEvent,
   type RoomEvent,
