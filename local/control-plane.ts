@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { ApiCall, CapacityChange, CapacityState } from '../lambdas/domain/capacity/ports.js';
 import { LIMITS } from '../lambdas/domain/capacity/assumptions.js';
-import { ThrottleBody, ThroughputBody, UnitCount } from '../lambdas/adapters/capacity/local-control-plane.js';
+import { ThrottleBody, ThroughputBody, UnitCount } from './adapters/control-plane-client.js';
 import {
   BASELINE_STAGE_THROTTLING,
   CAPACITY_TABLES,
