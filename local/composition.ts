@@ -70,6 +70,8 @@ export interface LocalFunctionsOptions {
 }
 
 export interface LocalFunctions {
+  /** The functions' settings, as parsed (defaults filled in). */
+  readonly settings: z.infer<typeof LocalSettings>;
   /** The route functions, for the local API gateway. */
   readonly handlers: Readonly<Record<FunctionName, HttpHandler>>;
   /** The scaler function, for the local control plane's invocations and schedules. */
@@ -148,5 +150,5 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
     logger,
   });
 
-  return { handlers, scaler, close: () => dynamo.destroy() };
+  return { settings, handlers, scaler, close: () => dynamo.destroy() };
 }
