@@ -105,9 +105,8 @@ export async function benchColdStart(
   stack: LocalStack,
   options: { readonly repeats: number; readonly progress: (line: string) => void },
 ): Promise<ColdStartResult> {
-  const { rooms, doc } = benchStores(stack);
+  const { rooms } = benchStores(stack);
   const room = await createBenchRoom(rooms, ROOM_ID, 1, { slowModeSeconds: 0 });
-  doc.destroy();
   const { token } = await stack.tokens.issue({ userId: 'bench-cold', displayName: 'Bench cold' });
   const segment = String(segmentOf(Date.now(), room.settings.segmentSeconds));
   const requests: Partial<Record<FunctionName, Omit<Subject, 'name' | 'entry'>>> = {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
+import { createDynamoClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoCommentStore } from '../lambdas/adapters/dynamodb/comment-store.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import type { Comment } from '../lambdas/domain/feed/comment.js';
@@ -10,6 +10,7 @@ import { newCommentId } from '../lambdas/domain/feed/ids.js';
 import { createRoom, type Room, type RoomSettings } from '../lambdas/domain/rooms/room.js';
 import { functions, type FunctionName } from '../lambdas/routes.js';
 import { lambdaContext as localLambdaContext, localIdentity } from '../local/api-gateway.js';
+import { LOCAL_CREDENTIALS } from '../local/appsync/auth.js';
 import { projectRoot } from '../local/paths.js';
 import type { LocalStack } from '../local/stack.js';
 
@@ -22,11 +23,15 @@ const FILL_CONCURRENCY = 16;
 
 /** The stores the handlers use, over a client built the same way, for fixtures and baselines. */
 export function benchStores(stack: LocalStack) {
-  const doc = createDocumentClient();
+  const db = createDynamoClient({
+    region: 'us-east-1',
+    endpoint: stack.dynamodbEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
   return {
-    doc,
-    rooms: new DynamoRoomStore(doc, stack.tables.control),
-    comments: new DynamoCommentStore(doc, stack.tables.comments, stack.tables.control),
+    db,
+    rooms: new DynamoRoomStore(db, stack.tables.control),
+    comments: new DynamoCommentStore(db, stack.tables.comments, stack.tables.control),
   };
 }
 

@@ -1,6 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { createDynamoClient, type DynamoClient } from '../lambdas/adapters/dynamodb/client.js';
 import { LambdaScalerInvoker } from '../lambdas/adapters/capacity/lambda-scaler-invoker.js';
 import { LocalScalerInvoker, LocalScheduleStore } from '../lambdas/adapters/capacity/local-control-plane.js';
 import { EventBridgeScheduleStore } from '../lambdas/adapters/capacity/scheduler-store.js';
@@ -15,11 +15,10 @@ export function isLoopback(url: string | undefined): boolean {
   return url !== undefined && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url);
 }
 
-/** A DynamoDB client for `endpoint` (loopback: local credentials), or for AWS with the default chain. */
-export function dynamoClient(endpoint: string | undefined): DynamoDBClient {
-  if (isLoopback(endpoint))
-    return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
-  return new DynamoDBClient(endpoint ? { endpoint } : {});
+/** The functions' DynamoDB client for `endpoint` (loopback: local credentials), or for AWS with the environment's. */
+export function dynamoClient(endpoint: string | undefined, region = 'us-east-1'): DynamoClient {
+  if (isLoopback(endpoint)) return createDynamoClient({ endpoint, region, credentials: LOCAL_CREDENTIALS });
+  return createDynamoClient({ region, ...(endpoint ? { endpoint } : {}) });
 }
 
 /** The room-settings flags both CLIs take, as the settings fields they name; flags not given are left out. */

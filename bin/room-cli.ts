@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
-import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import { scalingWindow, syncRoomSchedules, type ScheduleSync } from '../lambdas/domain/capacity/schedules.js';
 import type { RoomPatch } from '../lambdas/domain/rooms/ports.js';
@@ -97,9 +96,8 @@ export async function runRoomCli(
   if (!command || !roomId || positionals.length > 2) throw new Error(ROOM_USAGE);
 
   const endpoint = values.endpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB;
-  const client = dynamoClient(endpoint);
   const rooms = new DynamoRoomStore(
-    createDocumentClient(client),
+    dynamoClient(endpoint, env.AWS_REGION),
     values.table ?? env.CONTROL_TABLE_NAME ?? 'local-ControlTable',
   );
   try {
@@ -166,8 +164,6 @@ export async function runRoomCli(
       );
     }
     throw error;
-  } finally {
-    client.destroy();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
+import { createDynamoClient } from '../lambdas/adapters/dynamodb/client.js';
+import { LOCAL_CREDENTIALS } from './appsync/auth.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import { LocalApiGateway, loadHandlers } from './api-gateway.js';
 import { LocalCapacity } from './capacity.js';
@@ -145,7 +146,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     services.capacity = capacity;
 
     if (options.seed ?? true)
-      await seedDemoRoom(new DynamoRoomStore(createDocumentClient(client), tables.control));
+      await seedDemoRoom(
+        new DynamoRoomStore(
+          createDynamoClient({
+            region: 'us-east-1',
+            endpoint: dynamodb.endpoint,
+            credentials: LOCAL_CREDENTIALS,
+          }),
+          tables.control,
+        ),
+      );
 
     const endpoint = appsync;
     return {

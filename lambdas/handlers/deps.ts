@@ -1,5 +1,5 @@
 import { CachedRoomReader } from '../adapters/cached-room-reader.js';
-import { createDocumentClient } from '../adapters/dynamodb/client.js';
+import { createDynamoClient } from '../adapters/dynamodb/client.js';
 import { DynamoCommentStore } from '../adapters/dynamodb/comment-store.js';
 import { DynamoRoomStore } from '../adapters/dynamodb/room-store.js';
 import { ViewerTokenVerifier } from '../adapters/viewer-tokens.js';
@@ -10,7 +10,10 @@ import { loadConfig } from '../config.js';
  * and reused by every invocation.
  */
 export const config = loadConfig();
-export const doc = createDocumentClient();
+export const doc = createDynamoClient({
+  region: process.env.AWS_REGION ?? 'us-east-1',
+  ...(process.env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+});
 /** Uncached: the admin API reads and writes rooms through this (versions must be current). */
 export const roomStore = new DynamoRoomStore(doc, config.CONTROL_TABLE_NAME);
 /** The viewer paths read rooms through a short cache (settings and bans apply within its TTL). */

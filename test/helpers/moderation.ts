@@ -50,7 +50,7 @@ export async function segmentOf(roomId: string, n: number) {
 
 /** The audit log of a scope, newest first, straight from the store the dispatcher writes. */
 export async function auditOf(scope: AuditScope): Promise<AuditEntry[]> {
-  const log = new DynamoAuditStore(stores.doc, process.env.CONTROL_TABLE_NAME!);
+  const log = new DynamoAuditStore(stores.db, process.env.CONTROL_TABLE_NAME!);
   return (await log.list(scope, 100)).entries;
 }
 

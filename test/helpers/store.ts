@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ulid } from 'ulid';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createDynamoClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { DynamoCommentStore } from '../../lambdas/adapters/dynamodb/comment-store.js';
 import { DynamoRoomStore } from '../../lambdas/adapters/dynamodb/room-store.js';
 import { commentPartition, roomKey } from '../../lambdas/adapters/dynamodb/keys.js';
@@ -10,13 +10,19 @@ import { createRoom, type NewRoom, type Room } from '../../lambdas/domain/rooms/
 
 /** Direct access to the test tables (named by the environment the handlers read too). */
 export function testStores() {
-  const doc: DynamoDBDocumentClient = createDocumentClient(new DynamoDBClient({}));
+  // The SDK's document client for looking at the tables directly, beside the functions' own client.
+  const doc: DynamoDBDocumentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const db = createDynamoClient({
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
+  });
   const commentsTable = process.env.COMMENTS_TABLE_NAME!;
   const controlTable = process.env.CONTROL_TABLE_NAME!;
   return {
     doc,
-    rooms: new DynamoRoomStore(doc, controlTable),
-    comments: new DynamoCommentStore(doc, commentsTable, controlTable),
+    db,
+    rooms: new DynamoRoomStore(db, controlTable),
+    comments: new DynamoCommentStore(db, commentsTable, controlTable),
 
     /** A new room with a unique id, stored. */
     async room(input: Partial<NewRoom> & { createdAt?: Date; status?: Room['status'] } = {}): Promise<Room> {

@@ -21,7 +21,7 @@ import { testStores } from '../../helpers/store.js';
  * tests send them, in memory).
  */
 const stores = testStores();
-const audit = new DynamoAuditStore(stores.doc, process.env.CONTROL_TABLE_NAME!);
+const audit = new DynamoAuditStore(stores.db, process.env.CONTROL_TABLE_NAME!);
 const read = { rooms: stores.rooms, comments: stores.comments, clock: Date.now, liveLimit: 50 };
 
 async function newRoom(shards = 1) {

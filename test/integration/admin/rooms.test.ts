@@ -26,7 +26,7 @@ import { signToken } from '../../helpers/tokens.js';
  * shared DynamoDB Local never mixes them up.
  */
 const stores = testStores();
-const audit = new DynamoAuditStore(stores.doc, process.env.CONTROL_TABLE_NAME!);
+const audit = new DynamoAuditStore(stores.db, process.env.CONTROL_TABLE_NAME!);
 const channel = () => `ch-${randomUUID().slice(0, 8)}`;
 const freshId = () => `r-${randomUUID().slice(0, 12)}`;
 
