@@ -5,7 +5,13 @@ import { LambdaScalerInvoker } from '../lambdas/adapters/capacity/lambda-scaler-
 import { LocalScalerInvoker, LocalScheduleStore } from '../lambdas/adapters/capacity/local-control-plane.js';
 import { EventBridgeScheduleStore } from '../lambdas/adapters/capacity/scheduler-store.js';
 import type { ScheduleDeps } from '../lambdas/domain/capacity/schedules.js';
-import { Config, DEFAULT_CAPACITY_LEAD_MINUTES, DEFAULT_CAPACITY_TAIL_MINUTES } from '../lambdas/config.js';
+import { safeParse } from 'zod/mini';
+import {
+  Config,
+  DEFAULT_CAPACITY_LEAD_MINUTES,
+  DEFAULT_CAPACITY_TAIL_MINUTES,
+  MINUTES_PER_DAY,
+} from '../lambdas/config.js';
 import { LOCAL_CREDENTIALS } from '../local/appsync/auth.js';
 
 /** DynamoDB Local and the local AppSync endpoint get the local credentials; never real ones. */
@@ -93,11 +99,10 @@ function minutes(
   fallback: number,
 ): number {
   if (value === undefined) return fallback;
-  const schema = Config.shape[variable].unwrap();
-  const checked = schema.safeParse(/^\d+$/.test(value.trim()) ? Number(value) : Number.NaN);
-  if (!checked.success) {
+  const checked = safeParse(Config.shape[variable], /^\d+$/.test(value.trim()) ? value.trim() : 'not whole');
+  if (!checked.success || checked.data === undefined) {
     throw new Error(
-      `--${flag} / ${variable} must be whole minutes from ${schema.minValue} to ${schema.maxValue}, not "${value}".`,
+      `--${flag} / ${variable} must be whole minutes from 0 to ${MINUTES_PER_DAY}, not "${value}".`,
     );
   }
   return checked.data;

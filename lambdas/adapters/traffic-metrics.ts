@@ -4,7 +4,7 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MinuteCount, PollTraffic, RealtimeTraffic, TrafficMetrics } from '../domain/stats/ports.js';
 
 type Window = { readonly fromMs: number; readonly toMs: number };

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../domain/zod-english.js';
 import type { Viewer } from '../domain/feed/comment.js';
 import { UnauthorizedError, UnavailableError } from '../domain/errors.js';
 
@@ -11,12 +12,12 @@ export interface ViewerTokenOptions {
 }
 
 const ViewerClaims = z.object({
-  sub: z.string().min(1).max(128),
-  name: z
-    .string()
-    .min(1)
-    .max(64)
-    .refine((n) => !/[\p{Cc}\p{Cf}]/u.test(n), 'no control or format characters'),
+  sub: z.string().check(z.minLength(1), z.maxLength(128)),
+  name: z.string().check(
+    z.minLength(1),
+    z.maxLength(64),
+    z.refine((n) => !/[\p{Cc}\p{Cf}]/u.test(n), 'no control or format characters'),
+  ),
 });
 
 /** Asymmetric algorithms only: the API must never hold a key that can mint tokens. */

@@ -1,4 +1,5 @@
 import { exportRoomAudit, roomAuditPage, scopeAuditPage } from '../../domain/access/audit-read.js';
+import * as z from 'zod/mini';
 import { ChannelId, RoomId } from '../../domain/rooms/room.js';
 import { roomStore } from '../deps.js';
 import { pathParam } from '../http.js';
@@ -43,7 +44,7 @@ export const auditOperations: AdminOperations = {
   },
 
   'GET /admin/v1/audit': async ({ principal, event }) => {
-    const channelId = queryParam(event, 'channelId', ChannelId.optional());
+    const channelId = queryParam(event, 'channelId', z.optional(ChannelId));
     const page = await scopeAuditPage(deps, principal, {
       ...pageQuery(event),
       ...(channelId !== undefined ? { channelId } : {}),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   liftChannelBan,
   liftChannelBlock,
@@ -36,13 +36,13 @@ const BanBody = z
   .strictObject({
     durationSeconds: z.number().int().min(1).max(MAX_BAN_SECONDS).optional(),
     timeout: z.literal(true).optional(),
-    reason: ModerationReason.optional(),
+    reason: z.optional(ModerationReason),
   })
   .refine((b) => !(b.durationSeconds !== undefined && b.timeout), {
     message: 'give durationSeconds or timeout, not both',
   });
 
-const BlockBody = z.strictObject({ reason: ModerationReason.optional() });
+const BlockBody = z.strictObject({ reason: z.optional(ModerationReason) });
 
 /** A PUT may come without a body (a permanent ban, a block without a reason). */
 function optionalBody<T>(event: ApiEvent, schema: z.ZodType<T>): T {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { coefficientRows } from '../../domain/capacity/assumptions.js';
 import { targetAt } from '../../domain/capacity/plan.js';
 import { roomCapacityView, upcomingPlan } from '../../domain/capacity/room-capacity.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChatError } from '../../domain/errors.js';
 import { readConnectionInfo, type PlayerEndpoints } from '../../domain/rooms/connection-info.js';
 import {
@@ -61,7 +61,7 @@ export const roomOperations: AdminOperations = {
   },
 
   'GET /admin/v1/rooms': async ({ principal, event }) => {
-    const channelId = queryParam(event, 'channelId', ChannelId.optional());
+    const channelId = queryParam(event, 'channelId', z.optional(ChannelId));
     const page = await listAdminRooms(deps, principal, {
       ...pageQuery(event),
       ...(channelId !== undefined ? { channelId } : {}),

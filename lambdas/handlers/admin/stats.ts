@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoFeedActivity } from '../../adapters/dynamodb/feed-stats.js';
 import { logger } from '../../adapters/logger.js';
 import { CloudWatchTrafficMetrics, LocalTrafficMetrics } from '../../adapters/traffic-metrics.js';

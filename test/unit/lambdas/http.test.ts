@@ -4,7 +4,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../../../lambdas/adapters/logger.js';
 import { PostCommentBody } from '../../../lambdas/domain/feed/comment.js';
 import {
