@@ -35,11 +35,9 @@ export const CDK_BUNDLING: BuildOptions = {
   banner: { js: FUNCTION_BUNDLING.banner },
   minify: FUNCTION_BUNDLING.minify,
   sourcemap: FUNCTION_BUNDLING.sourceMap,
-  sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+  keepNames: FUNCTION_BUNDLING.keepNames,
   logLevel: 'error',
 };
-/** What the function runs with in AWS: source maps on, as CDK sets them. */
-const FUNCTION_NODE_OPTIONS = FUNCTION_BUNDLING.nodeOptions;
 
 const ROOM_ID = 'bench-cold';
 
@@ -235,7 +233,7 @@ function runProbe(
   const args = [probe, bundleFile, ...(event ? [JSON.stringify(event)] : [])];
   const started = performance.now();
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, NODE_OPTIONS: FUNCTION_NODE_OPTIONS, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -263,7 +263,7 @@ export function renderMarkdown(result: BenchResult): string {
   lines.push(
     `## 6. Cold start: fresh Node process per sample, median of ${cs.repeats}`,
     '',
-    `Bundled as CDK bundles (esbuild, ESM, node22, minified, source maps, --enable-source-maps). ` +
+    `Bundled as CDK bundles (esbuild, ESM, node22, minified, names kept, no source maps). ` +
       `Node boot before the probe runs: ${ms(cs.nodeBootMs)} ms. Baseline: an empty handler bundled the same way ` +
       `(${cs.baseline.bundleKB} KB): import + request ${ms(cs.baseline.initMs)} ms, process ${ms(cs.baseline.processMs)} ms.`,
     '',

@@ -11,7 +11,7 @@ import {
   ServicePrincipal,
 } from 'aws-cdk-lib/aws-iam';
 import { Alias, Architecture, type IFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -295,7 +295,6 @@ export class ChatFunction extends Construct {
         ...props.environment,
         ...extraEnvironment,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        NODE_OPTIONS: FUNCTION_BUNDLING.nodeOptions,
       },
       bundling: {
         format: OutputFormat.ESM,
@@ -304,8 +303,7 @@ export class ChatFunction extends Construct {
         banner: FUNCTION_BUNDLING.banner,
         minify: FUNCTION_BUNDLING.minify,
         sourceMap: FUNCTION_BUNDLING.sourceMap,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+        keepNames: FUNCTION_BUNDLING.keepNames,
         // The SDK version in the bundle is the one the tests ran with.
         bundleAwsSDK: true,
       },

@@ -174,7 +174,7 @@ describe.each([
       const variables = props().Environment.Variables as Record<string, unknown>;
       expect(requiredConfigKeys.length).toBeGreaterThan(0);
       for (const key of requiredConfigKeys) expect(variables, key).toHaveProperty(key);
-      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      expect(variables).not.toHaveProperty('NODE_OPTIONS');
       expect(variables.POWERTOOLS_SERVICE_NAME).toBe('hybrid-live-chat');
     });
 
