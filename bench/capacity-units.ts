@@ -4,9 +4,9 @@ import { DynamoModerationStore } from '../lambdas/adapters/dynamodb/moderation-s
 import { postComment } from '../lambdas/domain/feed/post-comment.js';
 import { getLive } from '../lambdas/domain/feed/read-feed.js';
 import type { LocalStack } from '../local/stack.js';
-import { capturingDocumentClient, unitsOn, type CapturedCall } from './consumed-capacity.js';
+import { capturingClient, unitsOn, type CapturedCall } from './consumed-capacity.js';
 import { eventuallyConsistentQueryUnits, itemSize, transactionalWriteUnits } from './dynamo-units.js';
-import { benchStores, createBenchRoom, dynamoOptions } from './fixtures.js';
+import { benchStores, createBenchRoom } from './fixtures.js';
 import { liveLimit, type LiveRoom } from './live-origin.js';
 import { ratio } from './stats.js';
 
@@ -57,10 +57,10 @@ export async function benchCapacityUnits(
 ): Promise<CapacityUnitsResult> {
   const fixtures = benchStores(stack);
   await createBenchRoom(fixtures.rooms, ROOM_ID, 1, { slowModeSeconds: 0 });
-  const capture = capturingDocumentClient(dynamoOptions(stack));
+  const capture = capturingClient(fixtures.db);
   try {
-    const comments = new DynamoCommentStore(capture.doc, stack.tables.comments, stack.tables.control);
-    const moderation = new DynamoModerationStore(fixtures.doc, stack.tables.control, false);
+    const comments = new DynamoCommentStore(capture.db, stack.tables.comments, stack.tables.control);
+    const moderation = new DynamoModerationStore(fixtures.db, stack.tables.control, false);
     const clock = () => Date.now();
 
     const posts: CapturedCall[] = [];
@@ -72,7 +72,7 @@ export async function benchCapacityUnits(
         { userId: `bench-viewer-${i}`, displayName: `Viewer ${i}` },
         { text: `Benchmark comment number ${i}, about forty chars`, clientMessageId: `units-${i}` },
       );
-      if (capture.calls.length !== 1 || capture.calls[0]!.command !== 'TransactWriteItemsCommand') {
+      if (capture.calls.length !== 1 || capture.calls[0]!.command !== 'transactWrite') {
         throw new Error(
           `An accepted post made ${capture.calls.map((c) => c.command).join(', ')}; expected one transaction.`,
         );
@@ -92,8 +92,7 @@ export async function benchCapacityUnits(
     }
     return { post, polls };
   } finally {
-    capture.destroy();
-    fixtures.doc.destroy();
+    capture.calls.length = 0;
   }
 }
 
@@ -124,7 +123,7 @@ export function postUnits(
 }
 
 export function pollUnits(roomId: string, shards: number, calls: readonly CapturedCall[]): PollUnits {
-  const queries = calls.filter((c) => c.command === 'QueryCommand');
+  const queries = calls.filter((c) => c.command === 'query');
   const pkOf = (c: CapturedCall) =>
     (c.input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':pk'];
   const roomPartitions = new Set(Array.from({ length: shards }, (_, s) => commentPartition(roomId, s)));

@@ -39,11 +39,8 @@ export const CDK_BUNDLING: BuildOptions = {
   minify: FUNCTION_BUNDLING.minify,
   keepNames: FUNCTION_BUNDLING.keepNames,
   sourcemap: FUNCTION_BUNDLING.sourceMap,
-  sourcesContent: FUNCTION_BUNDLING.sourcesContent,
   logLevel: 'error',
 };
-/** What the function runs with in AWS: source maps on, as CDK sets them. */
-const FUNCTION_NODE_OPTIONS = FUNCTION_BUNDLING.nodeOptions;
 
 const ROOM_ID = 'bench-cold';
 
@@ -137,9 +134,8 @@ export async function benchColdStart(
   stack: LocalStack,
   options: { readonly repeats: number; readonly progress: (line: string) => void },
 ): Promise<ColdStartResult> {
-  const { rooms, doc } = benchStores(stack);
+  const { rooms } = benchStores(stack);
   const room = await createBenchRoom(rooms, ROOM_ID, 1, { slowModeSeconds: 0 });
-  doc.destroy();
   const { token } = await stack.tokens.issue({ userId: 'bench-cold', displayName: 'Bench cold' });
   const segment = String(segmentOf(Date.now(), room.settings.segmentSeconds));
   const requests: Partial<Record<FunctionName, Omit<Subject, 'name' | 'entry'>>> = {
@@ -275,12 +271,7 @@ function runProbe(
   const args = [probe, bundleFile, ...(event ? [JSON.stringify(event)] : [])];
   const started = performance.now();
   const child = spawn(process.execPath, args, {
-    env: {
-      ...process.env,
-      ...environment,
-      NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-    },
+    env: { ...process.env, ...environment, POWERTOOLS_LOG_LEVEL: 'ERROR' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,56 +1,55 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoClient, type DynamoClientOptions } from '../lambdas/adapters/dynamodb/client.js';
+import type { DynamoClient } from '../lambdas/adapters/dynamodb/client.js';
 
 /** One DynamoDB call as the store made it, with what DynamoDB said it consumed. */
 export interface CapturedCall {
-  readonly command: string;
-  /** The request as the store built it (document form, before marshalling). */
+  /** The client method: `get`, `query`, `transactWrite`, … */
+  readonly command: keyof DynamoClient;
+  /** The request as the store built it (plain values, before marshalling). */
   readonly input: Readonly<Record<string, unknown>>;
-  /** The items a read returned (document form). */
+  /** The items a read returned (plain values). */
   readonly items: readonly Record<string, unknown>[];
   readonly consumed: readonly ConsumedCapacity[];
 }
 
 export interface CapturingClient {
-  /** Hand this to the real stores: they issue their exact commands through it. */
-  readonly doc: DynamoDBDocumentClient;
+  /** Hand this to the real stores: they issue their exact calls through it. */
+  readonly db: DynamoClient;
   readonly calls: CapturedCall[];
-  destroy(): void;
 }
 
 /**
- * A document client built like the functions' (`createDynamoClient`), plus
- * one middleware that asks every request for `ReturnConsumedCapacity:
- * INDEXES` and records the answer: the stores need no hook of their own.
- * It sits in the `initialize` step, outside the document client's
- * marshalling, so it sees plain JavaScript inputs and outputs.
+ * Wraps the functions' client: every call asks for `ReturnConsumedCapacity:
+ * INDEXES` and records the answer, so the stores need no hook of their own.
  */
-export function capturingDocumentClient(options: DynamoClientOptions): CapturingClient {
-  const doc = createDynamoClient(options);
+export function capturingClient(base: DynamoClient): CapturingClient {
   const calls: CapturedCall[] = [];
-  // The document client shares its base client's middleware stack.
-  doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as Record<string, unknown>;
-      input.ReturnConsumedCapacity = 'INDEXES';
-      const result = await next(args);
-      const output = result.output as {
+  const wrap =
+    <K extends keyof DynamoClient>(command: K) =>
+    async (input: Parameters<DynamoClient[K]>[0]) => {
+      const asked = { ...input, ReturnConsumedCapacity: 'INDEXES' as const };
+      const output = (await (base[command] as (i: typeof asked) => Promise<unknown>)(asked)) as {
         ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
-        Items?: [];
+        Items?: Record<string, unknown>[];
       };
       const consumed = output.ConsumedCapacity;
       calls.push({
-        command: context.commandName ?? 'unknown',
-        input: { ...input },
+        command,
+        input: { ...asked },
         items: output.Items ?? [],
         consumed: consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed],
       });
-      return result;
-    },
-    { step: 'initialize', name: 'benchConsumedCapacity' },
-  );
-  return { doc, calls, destroy: () => doc.destroy() };
+      return output;
+    };
+  const db = {
+    get: wrap('get'),
+    put: wrap('put'),
+    update: wrap('update'),
+    query: wrap('query'),
+    transactWrite: wrap('transactWrite'),
+    batchGet: wrap('batchGet'),
+  } as DynamoClient;
+  return { db, calls };
 }
 
 /** Capacity units a call consumed on one table (all of them without a name). */

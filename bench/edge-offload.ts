@@ -48,13 +48,12 @@ export async function benchEdgeOffload(
     readonly progress: (line: string) => void;
   },
 ): Promise<EdgeOffloadResult> {
-  const { rooms, comments, doc } = benchStores(stack);
+  const { rooms, comments } = benchStores(stack);
   const room = await createBenchRoom(rooms, ROOM_ID, 1, {
     pollIntervalSeconds: options.intervalSeconds,
     segmentSeconds: 300,
   });
   await fillRoom(comments, room, EDGE_ROOM_COMMENTS);
-  doc.destroy();
 
   options.progress(
     `  ${options.viewers} viewers polling every ${options.intervalSeconds} s for ${options.durationSeconds} s…`,

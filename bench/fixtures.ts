@@ -24,11 +24,11 @@ export function dynamoOptions(stack: LocalStack): DynamoClientOptions {
 
 /** The stores the handlers use, over a client built the same way, for fixtures and baselines. */
 export function benchStores(stack: LocalStack) {
-  const doc = createDynamoClient(dynamoOptions(stack));
+  const db = createDynamoClient(dynamoOptions(stack));
   return {
-    doc,
-    rooms: new DynamoRoomStore(doc, stack.tables.control),
-    comments: new DynamoCommentStore(doc, stack.tables.comments, stack.tables.control),
+    db,
+    rooms: new DynamoRoomStore(db, stack.tables.control),
+    comments: new DynamoCommentStore(db, stack.tables.comments, stack.tables.control),
   };
 }
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoClient } from '../lambdas/adapters/dynamodb/client.js';
 import { commentPartition } from '../lambdas/adapters/dynamodb/keys.js';
 import { lowestIdAt } from '../lambdas/domain/feed/ids.js';
 import type { Room } from '../lambdas/domain/rooms/room.js';
@@ -54,7 +54,7 @@ export async function prepareLiveRooms(
   stack: LocalStack,
   progress: (line: string) => void,
 ): Promise<LiveRoom[]> {
-  const { rooms, comments, doc } = benchStores(stack);
+  const { rooms, comments } = benchStores(stack);
   const out: LiveRoom[] = [];
   for (const shards of LIVE_SHARD_COUNTS) {
     const room = await createBenchRoom(rooms, `bench-live-${shards}`, shards, {
@@ -65,13 +65,12 @@ export async function prepareLiveRooms(
       comments: await fillRoom(comments, room, liveLimit(stack) + FILL_BEYOND_LIMIT, progress),
     });
   }
-  doc.destroy();
   return out;
 }
 
 /** The key ranges `getLive` reads: each shard, newest first, from the previous segment's start. */
 export function bareLiveQueries(
-  doc: DynamoDBDocumentClient,
+  db: DynamoClient,
   tableName: string,
   room: Room,
   limit: number,
@@ -80,15 +79,13 @@ export function bareLiveQueries(
   const fromId = lowestIdAt(segmentBounds(segmentOf(Date.now(), segmentSeconds) - 1, segmentSeconds).startMs);
   return Promise.all(
     Array.from({ length: room.shards.read }, (_, shard) =>
-      doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND sk >= :from',
-          ExpressionAttributeValues: { ':pk': commentPartition(room.roomId, shard), ':from': fromId },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      ),
+      db.query({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk >= :from',
+        ExpressionAttributeValues: { ':pk': commentPartition(room.roomId, shard), ':from': fromId },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
     ),
   );
 }
@@ -100,7 +97,7 @@ export async function benchLiveOrigin(
 ): Promise<LiveOriginResult> {
   // The very handler the local gateway runs: the same caches and clients.
   const handler = stack.functions.handlers.getLive;
-  const { doc } = benchStores(stack);
+  const { db } = benchStores(stack);
   const limit = liveLimit(stack);
   const rows: LiveOriginRow[] = [];
   for (const { room, comments } of liveRooms) {
@@ -116,7 +113,7 @@ export async function benchLiveOrigin(
     };
     const bare = async (): Promise<number> => {
       const started = performance.now();
-      await bareLiveQueries(doc, stack.tables.comments, room, limit + 1);
+      await bareLiveQueries(db, stack.tables.comments, room, limit + 1);
       return performance.now() - started;
     };
     for (let i = 0; i < WARMUP_CALLS; i++) {
@@ -144,7 +141,6 @@ export async function benchLiveOrigin(
       ratio: summaryRatio(handlerSummary, bareSummary),
     });
   }
-  doc.destroy();
   return {
     invokedWith:
       'The getLive handler, called directly with API Gateway proxy events (the origin call the CDN makes)',

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { commentTransactionItems } from '../lambdas/adapters/dynamodb/comment-store.js';
 import { commentPartition } from '../lambdas/adapters/dynamodb/keys.js';
 import type { LocalStack } from '../local/stack.js';
 import { benchComment, benchStores, createBenchRoom, lambdaContext, postEvent } from './fixtures.js';
@@ -8,17 +8,24 @@ import { summarize, summaryRatio, type Summary } from './stats.js';
 /**
  * Figure 2: the post function's handler, invoked directly with API Gateway
  * proxy events (token verification, body parsing, the cached room and
- * moderation reads, the conditional transaction, the response), beside a
- * bare conditional PutItem of the same comment item on the same DynamoDB
- * Local — the least any accepted post must cost. Calls alternate one by one,
- * so both see the same machine load.
+ * moderation reads, the conditional transaction, the response), beside two
+ * baselines on the same client and DynamoDB Local: a bare conditional PutItem
+ * of the comment item — the least any accepted post must cost — and the bare
+ * TransactWriteItems of exactly the items the handler writes (the same
+ * `commentTransactionItems`), the cost of the one transaction the design
+ * needs. Handler ÷ transaction is our code's overhead. Calls rotate one by
+ * one, so all three see the same machine load.
  */
 export interface PostPathResult {
   readonly invokedWith: string;
   readonly calls: number;
   readonly handler: Summary;
   readonly barePut: Summary;
+  readonly bareTransaction: Summary;
+  /** Handler ÷ bare PutItem. */
   readonly ratio: { readonly p50: number; readonly p99: number };
+  /** Handler ÷ bare TransactWriteItems of the same items. */
+  readonly transactionRatio: { readonly p50: number; readonly p99: number };
 }
 
 const ROOM_ID = 'bench-post';
@@ -29,7 +36,7 @@ export async function benchPostPath(
   stack: LocalStack,
   options: { readonly calls: number; readonly progress: (line: string) => void },
 ): Promise<PostPathResult> {
-  const { doc, rooms } = benchStores(stack);
+  const { db, rooms } = benchStores(stack);
   // Slow mode off, one shard: the transaction writes the comment and its idempotency record only.
   await createBenchRoom(rooms, ROOM_ID, 1, { slowModeSeconds: 0 });
   // The very handler the local gateway runs: the same caches and clients.
@@ -46,50 +53,53 @@ export async function benchPostPath(
       throw new Error(`postComment answered ${result.statusCode}: ${result.body}`);
     return elapsed;
   };
+  const expiresAtSec = () => Math.ceil(Date.now() / 1000) + RETENTION_SEC;
   const barePut = async (): Promise<number> => {
     const comment = benchComment(ROOM_ID, n++);
     const started = performance.now();
-    await doc.send(
-      new PutCommand({
-        TableName: stack.tables.comments,
-        Item: {
-          pk: commentPartition(ROOM_ID, 0),
-          sk: comment.id,
-          ...comment,
-          expiresAt: Math.ceil(Date.now() / 1000) + RETENTION_SEC,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+    await db.put({
+      TableName: stack.tables.comments,
+      Item: { pk: commentPartition(ROOM_ID, 0), sk: comment.id, ...comment, expiresAt: expiresAtSec() },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    return performance.now() - started;
+  };
+  const bareTransaction = async (): Promise<number> => {
+    const comment = benchComment(ROOM_ID, n++);
+    const items = commentTransactionItems(
+      { comment, shard: 0, clientMessageId: `bare-${n}`, expiresAtSec: expiresAtSec() },
+      stack.tables.comments,
+      stack.tables.control,
     );
+    const started = performance.now();
+    await db.transactWrite({ TransactItems: items });
     return performance.now() - started;
   };
 
-  for (let i = 0; i < WARMUP_CALLS; i++) {
-    await viaHandler();
-    await barePut();
-  }
-  const handlerMs: number[] = [];
-  const bareMs: number[] = [];
+  const paths = [viaHandler, barePut, bareTransaction];
+  for (let i = 0; i < WARMUP_CALLS; i++) for (const path of paths) await path();
+  const samples: number[][] = [[], [], []];
   for (let i = 0; i < options.calls; i++) {
-    // Alternate which goes first, so neither always follows the other's GC or I/O.
-    if (i % 2 === 0) {
-      handlerMs.push(await viaHandler());
-      bareMs.push(await barePut());
-    } else {
-      bareMs.push(await barePut());
-      handlerMs.push(await viaHandler());
+    // Rotate which goes first, so none always follows another's GC or I/O.
+    for (let k = 0; k < paths.length; k++) {
+      const which = (i + k) % paths.length;
+      samples[which]!.push(await paths[which]!());
     }
-    if ((i + 1) % 500 === 0) options.progress(`  ${i + 1} of ${options.calls} post pairs`);
+    if ((i + 1) % 500 === 0) options.progress(`  ${i + 1} of ${options.calls} post rounds`);
   }
-  doc.destroy();
-  const handlerSummary = summarize(handlerMs);
-  const bareSummary = summarize(bareMs);
+  const [handlerSummary, putSummary, transactionSummary] = samples.map((list) => summarize(list)) as [
+    Summary,
+    Summary,
+    Summary,
+  ];
   return {
     invokedWith:
       'The postComment handler, called directly with API Gateway proxy events (no HTTP in between)',
     calls: options.calls,
     handler: handlerSummary,
-    barePut: bareSummary,
-    ratio: summaryRatio(handlerSummary, bareSummary),
+    barePut: putSummary,
+    bareTransaction: transactionSummary,
+    ratio: summaryRatio(handlerSummary, putSummary),
+    transactionRatio: summaryRatio(handlerSummary, transactionSummary),
   };
 }

@@ -1,12 +1,17 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { createDynamoClient, type DynamoClient } from '../lambdas/adapters/dynamodb/client.js';
 import { LambdaScalerInvoker } from '../lambdas/adapters/capacity/lambda-scaler-invoker.js';
-import { createDynamoClient } from '../lambdas/adapters/dynamodb/client.js';
 import { LocalScalerInvoker, LocalScheduleStore } from '../local/adapters/control-plane-client.js';
 import { EventBridgeScheduleStore } from '../lambdas/adapters/capacity/scheduler-store.js';
 import type { ScheduleDeps } from '../lambdas/domain/capacity/schedules.js';
-import { Config, DEFAULT_CAPACITY_LEAD_MINUTES, DEFAULT_CAPACITY_TAIL_MINUTES } from '../lambdas/config.js';
+import { safeParse } from 'zod/mini';
+import {
+  Config,
+  DEFAULT_CAPACITY_LEAD_MINUTES,
+  DEFAULT_CAPACITY_TAIL_MINUTES,
+  MINUTES_PER_DAY,
+} from '../lambdas/config.js';
 import { LOCAL_CREDENTIALS } from '../local/appsync/auth.js';
 
 /** DynamoDB Local and the local AppSync endpoint get the local credentials; never real ones. */
@@ -18,12 +23,9 @@ export function isLoopback(url: string | undefined): boolean {
 
 /**
  * The stores' DynamoDB client for `endpoint` (loopback: local credentials), or for AWS with the
- * default chain, in `region` (default: $AWS_REGION, else us-east-1).
+ * environment's credentials, in `region` (default: $AWS_REGION, else us-east-1).
  */
-export function dynamoClient(
-  endpoint: string | undefined,
-  region: string | undefined,
-): DynamoDBDocumentClient {
+export function dynamoClient(endpoint: string | undefined, region: string | undefined): DynamoClient {
   return createDynamoClient({
     region: region ?? 'us-east-1',
     ...(endpoint ? { endpoint } : {}),
@@ -103,11 +105,10 @@ function minutes(
   fallback: number,
 ): number {
   if (value === undefined) return fallback;
-  const schema = Config.shape[variable].unwrap();
-  const checked = schema.safeParse(/^\d+$/.test(value.trim()) ? Number(value) : Number.NaN);
-  if (!checked.success) {
+  const checked = safeParse(Config.shape[variable], /^\d+$/.test(value.trim()) ? value.trim() : 'not whole');
+  if (!checked.success || checked.data === undefined) {
     throw new Error(
-      `--${flag} / ${variable} must be whole minutes from ${schema.minValue} to ${schema.maxValue}, not "${value}".`,
+      `--${flag} / ${variable} must be whole minutes from 0 to ${MINUTES_PER_DAY}, not "${value}".`,
     );
   }
   return checked.data;

@@ -110,55 +110,51 @@ export async function runEventCli(
         ? `\npushed, with problems: ${failures.join('; ')}`
         : '\npushed'
       : `\nstored, but the push failed (${failures.join('; ')}); viewers get it on their next poll`);
-  try {
-    switch (command) {
-      case 'artist-message': {
-        const r = await postArtistMessage(
-          deps,
-          roomId,
-          { userId: values.user ?? 'artist', displayName: values.name },
-          need(values.text, 'text'),
-        );
-        return report(r.value, r.pushed);
-      }
-      case 'notice': {
-        const level = NoticeLevel.parse(values.level);
-        const r = await postNotice(
-          deps,
-          roomId,
-          { userId: 'operator', displayName: 'Operator' },
-          level,
-          need(values.text, 'text'),
-        );
-        return report(r.value, r.pushed);
-      }
-      case 'delete': {
-        const r = await deleteComment(deps, roomId, need(values.comment, 'comment'));
-        if (r.value === 'already-deleted') return `${values.comment} was already deleted; nothing pushed`;
-        return report({ commentId: values.comment, outcome: r.value }, r.pushed);
-      }
-      case 'ban': {
-        const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
-        const r = await banUser(deps, roomId, need(values.user, 'user'), seconds);
-        return report(r.value, r.pushed);
-      }
-      case 'unban': {
-        const r = await unbanUser(deps, roomId, need(values.user, 'user'));
-        if (!r.value) return `${values.user} was not banned; nothing pushed`;
-        return report({ userId: values.user, unbanned: true }, r.pushed);
-      }
-      case 'settings': {
-        const change = settingsFlags(values);
-        const r = await changeSettings(deps, roomId, change, Number(need(values.version, 'version')));
-        return report({ settings: r.value.settings, version: r.value.version }, r.pushed);
-      }
-      case 'ping':
-        return `pushed ping ${await ping(deps, roomId, `cli-${Date.now()}`)}`;
-      default:
-        throw new Error(`Unknown command "${command}".\n\n${EVENT_USAGE}`);
+  switch (command) {
+    case 'artist-message': {
+      const r = await postArtistMessage(
+        deps,
+        roomId,
+        { userId: values.user ?? 'artist', displayName: values.name },
+        need(values.text, 'text'),
+      );
+      return report(r.value, r.pushed);
     }
-  } finally {
-    doc.destroy();
+    case 'notice': {
+      const level = NoticeLevel.parse(values.level);
+      const r = await postNotice(
+        deps,
+        roomId,
+        { userId: 'operator', displayName: 'Operator' },
+        level,
+        need(values.text, 'text'),
+      );
+      return report(r.value, r.pushed);
+    }
+    case 'delete': {
+      const r = await deleteComment(deps, roomId, need(values.comment, 'comment'));
+      if (r.value === 'already-deleted') return `${values.comment} was already deleted; nothing pushed`;
+      return report({ commentId: values.comment, outcome: r.value }, r.pushed);
+    }
+    case 'ban': {
+      const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
+      const r = await banUser(deps, roomId, need(values.user, 'user'), seconds);
+      return report(r.value, r.pushed);
+    }
+    case 'unban': {
+      const r = await unbanUser(deps, roomId, need(values.user, 'user'));
+      if (!r.value) return `${values.user} was not banned; nothing pushed`;
+      return report({ userId: values.user, unbanned: true }, r.pushed);
+    }
+    case 'settings': {
+      const change = settingsFlags(values);
+      const r = await changeSettings(deps, roomId, change, Number(need(values.version, 'version')));
+      return report({ settings: r.value.settings, version: r.value.version }, r.pushed);
+    }
+    case 'ping':
+      return `pushed ping ${await ping(deps, roomId, `cli-${Date.now()}`)}`;
+    default:
+      throw new Error(`Unknown command "${command}".\n\n${EVENT_USAGE}`);
   }
 }
 

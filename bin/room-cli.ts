@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ZodError } from 'zod';
+import { $ZodError as ZodError } from 'zod/v4/core';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import { scalingWindow, syncRoomSchedules, type ScheduleSync } from '../lambdas/domain/capacity/schedules.js';
 import type { RoomPatch } from '../lambdas/domain/rooms/ports.js';
@@ -162,8 +162,6 @@ export async function runRoomCli(
       );
     }
     throw error;
-  } finally {
-    doc.destroy();
   }
 }
 

@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './domain/zod-english.js';
 
 /** A lead or tail longer than a day is a unit mistake (hours for minutes), not a plan. */
-const MINUTES_PER_DAY = 1_440;
+export const MINUTES_PER_DAY = 1_440;
 
 /**
  * Assumption: 30 minutes leaves provisioned concurrency (it takes minutes to
@@ -12,163 +13,175 @@ export const DEFAULT_CAPACITY_LEAD_MINUTES = 30;
 /** Assumption: the audience lingers for a while after an event ends. */
 export const DEFAULT_CAPACITY_TAIL_MINUTES = 15;
 
+const NonEmpty = z.string().check(z.minLength(1));
+/** A whole number from an environment variable. */
+const envInt = (min: number, max: number) => z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
+
 /** A JSON object naming each scaled function (names or ARNs). */
-const ScaledFunctionNames = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(
-    z.strictObject({
-      postComment: z.string().min(1),
-      getLive: z.string().min(1),
-      getSegment: z.string().min(1),
+const ScaledFunctionNames = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.issues.push({ code: 'custom', message: 'is not JSON', input: text });
+        return z.NEVER;
+      }
     }),
-  );
+  ),
+  z.strictObject({ postComment: NonEmpty, getLive: NonEmpty, getSegment: NonEmpty }),
+);
 
 /**
  * Every variable CDK may give a function (lib/constructs/chat-function.ts types the environment
  * from it). Each function parses only its own kind's subset below, once, at cold start.
  */
 export const Config = z.object({
-  COMMENTS_TABLE_NAME: z.string().min(1),
-  CONTROL_TABLE_NAME: z.string().min(1),
+  COMMENTS_TABLE_NAME: NonEmpty,
+  CONTROL_TABLE_NAME: NonEmpty,
   /** The host service's JSON Web Key Set, which signs viewer tokens. */
   VIEWER_TOKEN_JWKS_URL: z.url(),
-  VIEWER_TOKEN_ISSUER: z.string().min(1),
-  VIEWER_TOKEN_AUDIENCE: z.string().min(1),
+  VIEWER_TOKEN_ISSUER: NonEmpty,
+  VIEWER_TOKEN_AUDIENCE: NonEmpty,
   /** How long a function trusts its in-memory copy of a room (settings take effect within this). */
-  ROOM_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  ROOM_CACHE_TTL_MS: z._default(envInt(0, 60_000), 1_000),
   /** Most comments one `live` document carries. */
-  LIVE_COMMENT_LIMIT: z.coerce.number().int().min(1).max(1_000).default(200),
+  LIVE_COMMENT_LIMIT: z._default(envInt(1, 1_000), 200),
   /** Days a comment is kept before the table's TTL removes it. */
-  COMMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+  COMMENT_RETENTION_DAYS: z._default(envInt(1, 3_650), 30),
 
   // The admin function's settings (unset for the viewer functions).
   /** Where the backend publishes realtime events (AppSync's GraphQL endpoint; IAM-signed). */
-  REALTIME_GRAPHQL_URL: z.url().optional(),
+  REALTIME_GRAPHQL_URL: z.optional(z.url()),
   /** What players are told to connect to (connection info): GraphQL URL, realtime URL and API key. */
-  REALTIME_CLIENT_GRAPHQL_URL: z.url().optional(),
-  REALTIME_CLIENT_REALTIME_URL: z.url().optional(),
-  REALTIME_API_KEY: z.string().min(1).optional(),
+  REALTIME_CLIENT_GRAPHQL_URL: z.optional(z.url()),
+  REALTIME_CLIENT_REALTIME_URL: z.optional(z.url()),
+  REALTIME_API_KEY: z.optional(NonEmpty),
   /** The AppSync API id: the dimension of its CloudWatch metrics (statistics). */
-  REALTIME_API_ID: z.string().min(1).optional(),
+  REALTIME_API_ID: z.optional(NonEmpty),
   /**
    * An SSM parameter holding `{"distributionId","url"}` of the CloudFront distribution. A
    * parameter, not variables: the distribution is built after the functions (it fronts their
    * API), so they cannot reference it directly.
    */
-  EDGE_PARAMETER_NAME: z.string().min(1).optional(),
+  EDGE_PARAMETER_NAME: z.optional(NonEmpty),
 
   // The scaler's settings (ADR 0015): set for the scaler and admin functions.
   /** `{"postComment":"…","getLive":"…","getSegment":"…"}`: the functions kept warm with provisioned concurrency. */
-  SCALED_FUNCTION_NAMES: ScaledFunctionNames.optional(),
+  SCALED_FUNCTION_NAMES: z.optional(ScaledFunctionNames),
   /** The REST API and stage whose throttles the scaler sets. */
-  REST_API_ID: z.string().min(1).optional(),
-  REST_API_STAGE: z.string().min(1).optional(),
+  REST_API_ID: z.optional(NonEmpty),
+  REST_API_STAGE: z.optional(NonEmpty),
   /** The scaler function: what schedules and the admin function invoke. */
-  SCALER_FUNCTION_ARN: z.string().min(1).optional(),
+  SCALER_FUNCTION_ARN: z.optional(NonEmpty),
   /** The role EventBridge Scheduler assumes to invoke the scaler. */
-  SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
+  SCHEDULER_ROLE_ARN: z.optional(NonEmpty),
   /** The schedule group the rooms' schedules live in. */
-  SCHEDULE_GROUP_NAME: z.string().min(1).optional(),
+  SCHEDULE_GROUP_NAME: z.optional(NonEmpty),
   /** Minutes before an event starts that its capacity must be in place (unset: DEFAULT_CAPACITY_LEAD_MINUTES). */
-  CAPACITY_LEAD_MINUTES: z.coerce.number().int().min(0).max(MINUTES_PER_DAY).optional(),
+  CAPACITY_LEAD_MINUTES: z.optional(envInt(0, MINUTES_PER_DAY)),
   /** Minutes after an event ends that its capacity is kept (unset: DEFAULT_CAPACITY_TAIL_MINUTES). */
-  CAPACITY_TAIL_MINUTES: z.coerce.number().int().min(0).max(MINUTES_PER_DAY).optional(),
+  CAPACITY_TAIL_MINUTES: z.optional(envInt(0, MINUTES_PER_DAY)),
 });
 export type Config = z.infer<typeof Config>;
 
 /** Set by the Lambda runtime, not by CDK. */
 const Runtime = {
-  AWS_REGION: z.string().min(1),
+  AWS_REGION: NonEmpty,
   /**
    * The SDK's own variable for another DynamoDB endpoint (DynamoDB Local, when the benchmark runs a
    * bundle in a fresh process). Unset in AWS. Read here and passed on, so any client honours it.
    */
-  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+  AWS_ENDPOINT_URL_DYNAMODB: z.optional(z.url()),
 };
 
 /** Settings optional in `Config` that one kind of function cannot run without are unwrapped below. */
 const shape = Config.shape;
+const required = <T extends z.ZodMiniOptional>(schema: T): T['def']['innerType'] => schema.def.innerType;
 
 /** GET live, segments and room info. */
-export const ReadConfig = Config.pick({
-  COMMENTS_TABLE_NAME: true,
-  CONTROL_TABLE_NAME: true,
-  ROOM_CACHE_TTL_MS: true,
-  LIVE_COMMENT_LIMIT: true,
-}).extend(Runtime);
+export const ReadConfig = z.extend(
+  z.pick(Config, {
+    COMMENTS_TABLE_NAME: true,
+    CONTROL_TABLE_NAME: true,
+    ROOM_CACHE_TTL_MS: true,
+    LIVE_COMMENT_LIMIT: true,
+  }),
+  Runtime,
+);
 export type ReadConfig = z.infer<typeof ReadConfig>;
 
 /** POST comments: the reads' tables and cache, the viewer tokens, the retention. */
-export const PostConfig = Config.pick({
-  COMMENTS_TABLE_NAME: true,
-  CONTROL_TABLE_NAME: true,
-  ROOM_CACHE_TTL_MS: true,
-  COMMENT_RETENTION_DAYS: true,
-  VIEWER_TOKEN_JWKS_URL: true,
-  VIEWER_TOKEN_ISSUER: true,
-  VIEWER_TOKEN_AUDIENCE: true,
-}).extend(Runtime);
+export const PostConfig = z.extend(
+  z.pick(Config, {
+    COMMENTS_TABLE_NAME: true,
+    CONTROL_TABLE_NAME: true,
+    ROOM_CACHE_TTL_MS: true,
+    COMMENT_RETENTION_DAYS: true,
+    VIEWER_TOKEN_JWKS_URL: true,
+    VIEWER_TOKEN_ISSUER: true,
+    VIEWER_TOKEN_AUDIENCE: true,
+  }),
+  Runtime,
+);
 export type PostConfig = z.infer<typeof PostConfig>;
 
 /**
  * The admin API. The realtime client settings and the API id stay optional: without them the
  * connection info answers 503 and the statistics leave the realtime figures out.
  */
-export const AdminConfig = Config.pick({
-  COMMENTS_TABLE_NAME: true,
-  CONTROL_TABLE_NAME: true,
-  COMMENT_RETENTION_DAYS: true,
-  REALTIME_CLIENT_GRAPHQL_URL: true,
-  REALTIME_CLIENT_REALTIME_URL: true,
-  REALTIME_API_KEY: true,
-  REALTIME_API_ID: true,
-  CAPACITY_LEAD_MINUTES: true,
-  CAPACITY_TAIL_MINUTES: true,
-})
-  .extend(Runtime)
-  .extend({
-    REALTIME_GRAPHQL_URL: shape.REALTIME_GRAPHQL_URL.unwrap(),
-    EDGE_PARAMETER_NAME: shape.EDGE_PARAMETER_NAME.unwrap(),
-    SCALER_FUNCTION_ARN: shape.SCALER_FUNCTION_ARN.unwrap(),
-    SCHEDULER_ROLE_ARN: shape.SCHEDULER_ROLE_ARN.unwrap(),
-    SCHEDULE_GROUP_NAME: shape.SCHEDULE_GROUP_NAME.unwrap(),
-  });
+export const AdminConfig = z.extend(
+  z.pick(Config, {
+    COMMENTS_TABLE_NAME: true,
+    CONTROL_TABLE_NAME: true,
+    COMMENT_RETENTION_DAYS: true,
+    REALTIME_CLIENT_GRAPHQL_URL: true,
+    REALTIME_CLIENT_REALTIME_URL: true,
+    REALTIME_API_KEY: true,
+    REALTIME_API_ID: true,
+    CAPACITY_LEAD_MINUTES: true,
+    CAPACITY_TAIL_MINUTES: true,
+  }),
+  {
+    ...Runtime,
+    REALTIME_GRAPHQL_URL: required(shape.REALTIME_GRAPHQL_URL),
+    EDGE_PARAMETER_NAME: required(shape.EDGE_PARAMETER_NAME),
+    SCALER_FUNCTION_ARN: required(shape.SCALER_FUNCTION_ARN),
+    SCHEDULER_ROLE_ARN: required(shape.SCHEDULER_ROLE_ARN),
+    SCHEDULE_GROUP_NAME: required(shape.SCHEDULE_GROUP_NAME),
+  },
+);
 export type AdminConfig = z.infer<typeof AdminConfig>;
 
 /** The scaler: the tables, what it scales, the timing. */
-export const ScalerConfig = Config.pick({
-  COMMENTS_TABLE_NAME: true,
-  CONTROL_TABLE_NAME: true,
-  CAPACITY_LEAD_MINUTES: true,
-  CAPACITY_TAIL_MINUTES: true,
-})
-  .extend(Runtime)
-  .extend({
-    SCALED_FUNCTION_NAMES: shape.SCALED_FUNCTION_NAMES.unwrap(),
-    REST_API_ID: shape.REST_API_ID.unwrap(),
-    REST_API_STAGE: shape.REST_API_STAGE.unwrap(),
-  });
+export const ScalerConfig = z.extend(
+  z.pick(Config, {
+    COMMENTS_TABLE_NAME: true,
+    CONTROL_TABLE_NAME: true,
+    CAPACITY_LEAD_MINUTES: true,
+    CAPACITY_TAIL_MINUTES: true,
+  }),
+  {
+    ...Runtime,
+    SCALED_FUNCTION_NAMES: required(shape.SCALED_FUNCTION_NAMES),
+    REST_API_ID: required(shape.REST_API_ID),
+    REST_API_STAGE: required(shape.REST_API_STAGE),
+  },
+);
 export type ScalerConfig = z.infer<typeof ScalerConfig>;
 
 /**
  * The environment parsed by `schema`, or an Error naming every problem: a function that cannot
  * start says why at its cold start, not at the first request that needs the setting.
  */
-export function parseConfig<S extends z.ZodType>(
+export function parseConfig<S extends z.ZodMiniType>(
   schema: S,
   env: Readonly<Record<string, string | undefined>>,
 ): z.infer<S> {
   // An empty variable means "not set": it must not coerce to 0 and turn a cache off.
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const parsed = schema.safeParse(set);
+  const parsed = z.safeParse(schema, set);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid function configuration (${problems}).`);

@@ -6,7 +6,8 @@
  * control plane, schedules and invocations. Everything is passed explicitly:
  * nothing here reads or writes `process.env`.
  */
-import type { z } from 'zod';
+import { pick } from 'zod/mini';
+import type * as z from 'zod';
 import { adminStores } from '../lambdas/adapters/admin-stores.js';
 import { AppSyncPublisher } from '../lambdas/adapters/appsync-publisher.js';
 import { currentCorrelationId } from '../lambdas/adapters/correlation.js';
@@ -37,7 +38,7 @@ import { LOCAL_CREDENTIALS } from './appsync/auth.js';
 export const LOCAL_REGION = 'us-east-1';
 
 /** The functions' tunable settings, with the same bounds and defaults as in AWS (lambdas/config.ts). */
-export const LocalSettings = Config.pick({
+export const LocalSettings = pick(Config, {
   ROOM_CACHE_TTL_MS: true,
   LIVE_COMMENT_LIMIT: true,
   COMMENT_RETENTION_DAYS: true,
@@ -76,8 +77,6 @@ export interface LocalFunctions {
   readonly handlers: Readonly<Record<FunctionName, HttpHandler>>;
   /** The scaler function, for the local control plane's invocations and schedules. */
   readonly scaler: ScalerHandler;
-  /** Closes the DynamoDB client's sockets. */
-  close(): void;
 }
 
 /**
@@ -150,5 +149,5 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
     logger,
   });
 
-  return { settings, handlers, scaler, close: () => dynamo.destroy() };
+  return { settings, handlers, scaler };
 }

@@ -5,7 +5,7 @@
  * second run sees the first one's effect — as in AWS. The wire protocol is the
  * one `local/adapters/control-plane-client.ts` documents.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiCall, CapacityChange, CapacityState } from '../lambdas/domain/capacity/ports.js';
 import { LIMITS } from '../lambdas/domain/capacity/assumptions.js';
 import { ThrottleBody, ThroughputBody, UnitCount } from './adapters/control-plane-client.js';

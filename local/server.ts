@@ -1,6 +1,6 @@
 import { roomPath } from '../lambdas/domain/paths.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { gatewayError, matchRoute, type GatewayRequest, type LocalApiGateway } from './api-gateway.js';
 import type { DevTokenIssuer } from './dev-tokens.js';
 import type { DevUserPool } from './dev-user-pool.js';
@@ -303,7 +303,7 @@ function parseJson(body: string): unknown {
   }
 }
 
-function invalid(error: z.ZodError, code = 'invalid_body'): EdgeResponse {
+function invalid(error: z.core.$ZodError, code = 'invalid_body'): EdgeResponse {
   const message = error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
   return jsonResponse(400, { code, message, retryable: false });
 }

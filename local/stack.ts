@@ -97,7 +97,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
   const servers: Server[] = [];
   let appsync: LocalAppSync | undefined;
-  let closeFunctions: (() => void) | undefined;
   try {
     // The local runtime never talks to AWS: fixed local credentials, DynamoDB Local's endpoint.
     const tables = tableNames(options.tablePrefix ?? 'local');
@@ -153,22 +152,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     });
-    closeFunctions = () => functions.close();
     services.gateway = new LocalApiGateway(functions.handlers, services.userPool);
     const capacity = new LocalCapacity(functions.scaler);
     services.capacity = capacity;
 
     if (options.seed ?? true) {
-      const doc = createDynamoClient({
+      const db = createDynamoClient({
         region: LOCAL_REGION,
         endpoint: dynamodb.endpoint,
         credentials: LOCAL_CREDENTIALS,
       });
-      try {
-        await seedDemoRoom(new DynamoRoomStore(doc, tables.control));
-      } finally {
-        doc.destroy();
-      }
+      await seedDemoRoom(new DynamoRoomStore(db, tables.control));
     }
 
     const endpoint = appsync;
@@ -198,12 +192,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stop: async () => {
         await capacity.stop();
         await Promise.all([...servers.map(close), endpoint.stop()]);
-        functions.close();
         await dynamodb.stop();
       },
     };
   } catch (error) {
-    closeFunctions?.();
     await Promise.all([...servers.map(close), appsync?.stop()]);
     await dynamodb.stop();
     throw error;

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoClient } from './dynamodb/client.js';
 import { DynamoAuditStore } from './dynamodb/audit-store.js';
 import { DynamoCommentStore } from './dynamodb/comment-store.js';
 import { DynamoFeedActivity } from './dynamodb/feed-stats.js';
@@ -11,7 +11,7 @@ import type { TableNames } from './viewer-stores.js';
  * scaler) reads and writes, in AWS and locally alike: uncached, with
  * consistent reads, since every change starts from the current state.
  */
-export function adminStores(dynamo: DynamoDBDocumentClient, tables: TableNames) {
+export function adminStores(dynamo: DynamoClient, tables: TableNames) {
   return {
     rooms: new DynamoRoomStore(dynamo, tables.control),
     comments: new DynamoCommentStore(dynamo, tables.comments, tables.control),

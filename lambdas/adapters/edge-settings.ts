@@ -1,5 +1,5 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What CDK writes to the edge parameter once the distribution exists (ADR 0011). */
 export const EdgeSettings = z.object({

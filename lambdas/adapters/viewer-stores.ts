@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoClient } from './dynamodb/client.js';
 import { CachedModerationReader } from './cached-moderation-reader.js';
 import { CachedRoomReader } from './cached-room-reader.js';
 import { DynamoCommentStore } from './dynamodb/comment-store.js';
@@ -15,7 +15,7 @@ export interface TableNames {
  * feed, and rooms and channel moderation through a short in-memory cache (a
  * settings change, a ban, applies within `cacheTtlMs`).
  */
-export function viewerStores(dynamo: DynamoDBDocumentClient, tables: TableNames, cacheTtlMs: number) {
+export function viewerStores(dynamo: DynamoClient, tables: TableNames, cacheTtlMs: number) {
   return {
     rooms: new CachedRoomReader(new DynamoRoomStore(dynamo, tables.control), cacheTtlMs),
     moderation: new CachedModerationReader(

@@ -1,7 +1,9 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { z } from 'zod';
+import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import * as z from 'zod/mini';
+import '../domain/zod-english.js';
 import type { Viewer } from '../domain/feed/comment.js';
 import { UnauthorizedError, UnavailableError } from '../domain/errors.js';
+import { JwksUnavailableError, remoteJwks } from './jwks.js';
 
 export interface ViewerTokenOptions {
   readonly issuer: string;
@@ -11,12 +13,12 @@ export interface ViewerTokenOptions {
 }
 
 const ViewerClaims = z.object({
-  sub: z.string().min(1).max(128),
-  name: z
-    .string()
-    .min(1)
-    .max(64)
-    .refine((n) => !/[\p{Cc}\p{Cf}]/u.test(n), 'no control or format characters'),
+  sub: z.string().check(z.minLength(1), z.maxLength(128)),
+  name: z.string().check(
+    z.minLength(1),
+    z.maxLength(64),
+    z.refine((n) => !/[\p{Cc}\p{Cf}]/u.test(n), 'no control or format characters'),
+  ),
 });
 
 /** Asymmetric algorithms only: the API must never hold a key that can mint tokens. */
@@ -27,7 +29,7 @@ export class ViewerTokenVerifier {
   constructor(private readonly options: ViewerTokenOptions) {}
 
   static fromJwksUrl(jwksUrl: string, issuer: string, audience: string): ViewerTokenVerifier {
-    const keys = createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 2_000, cooldownDuration: 30_000 });
+    const keys = remoteJwks(new URL(jwksUrl), { timeoutMs: 2_000, cooldownMs: 30_000 });
     return new ViewerTokenVerifier({ issuer, audience, keys });
   }
 
@@ -44,7 +46,7 @@ export class ViewerTokenVerifier {
         clockTolerance: 5,
       }));
     } catch (error) {
-      if (error instanceof errors.JWKSTimeout) {
+      if (error instanceof JwksUnavailableError || error instanceof errors.JWKSTimeout) {
         throw new UnavailableError('The token signing keys could not be fetched; retry shortly.', error);
       }
       if (error instanceof errors.JWTExpired)

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import { safeParse } from 'zod/mini';
+import type { $ZodType } from 'zod/v4/core';
 import {
   BadRequestError,
   ChatError,
@@ -65,8 +66,8 @@ export function header(event: ApiEvent, name: string): string | undefined {
   return undefined;
 }
 
-export function pathParam<T>(event: ApiEvent, name: string, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(event.pathParameters?.[name]);
+export function pathParam<T>(event: ApiEvent, name: string, schema: $ZodType<T>): T {
+  const parsed = safeParse(schema, event.pathParameters?.[name]);
   if (!parsed.success) {
     throw new BadRequestError(
       `invalid_${name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}`,
@@ -80,7 +81,7 @@ export function pathParam<T>(event: ApiEvent, name: string, schema: z.ZodType<T>
  * A JSON body: the right media type, not too large, well-formed, and exactly the schema's fields.
  * `maxBytes` raises the limit for the few admin bodies that are lists (the global NG words).
  */
-export function jsonBody<T>(event: ApiEvent, schema: z.ZodType<T>, maxBytes = MAX_BODY_BYTES): T {
+export function jsonBody<T>(event: ApiEvent, schema: $ZodType<T>, maxBytes = MAX_BODY_BYTES): T {
   const mediaType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') {
     throw new UnsupportedMediaTypeError('Send the body as Content-Type: application/json.');
@@ -97,7 +98,7 @@ export function jsonBody<T>(event: ApiEvent, schema: z.ZodType<T>, maxBytes = MA
   } catch (error) {
     throw new BadRequestError('invalid_json', 'The body is not valid JSON.', error);
   }
-  const parsed = schema.safeParse(value);
+  const parsed = safeParse(schema, value);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))

@@ -11,11 +11,11 @@ import {
   ServicePrincipal,
 } from 'aws-cdk-lib/aws-iam';
 import { Alias, Architecture, type IFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Config } from '../../lambdas/config.js';
 import { SCALED_ALIAS } from '../../lambdas/domain/capacity/target.js';
 import { SERVICE_NAME } from '../../lambdas/adapters/logger.js';
@@ -298,7 +298,6 @@ export class ChatFunction extends Construct {
         ...props.environment,
         ...extraEnvironment,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        NODE_OPTIONS: FUNCTION_BUNDLING.nodeOptions,
       },
       bundling: {
         format: OutputFormat.ESM,
@@ -308,8 +307,6 @@ export class ChatFunction extends Construct {
         minify: FUNCTION_BUNDLING.minify,
         keepNames: FUNCTION_BUNDLING.keepNames,
         sourceMap: FUNCTION_BUNDLING.sourceMap,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: FUNCTION_BUNDLING.sourcesContent,
         // The SDK version in the bundle is the one the tests ran with.
         bundleAwsSDK: true,
       },

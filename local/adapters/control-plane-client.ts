@@ -32,7 +32,7 @@
  *   'RequestResponse' }` → 202 (Event: queued, run in the background) / 200 `ScalerRun`
  *   (RequestResponse: the run's result). A run that throws answers 500 `{ errorMessage }`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   ApiCall,
   CapacityChange,

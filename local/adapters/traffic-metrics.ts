@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PollTraffic, RealtimeTraffic, TrafficMetrics } from '../../lambdas/domain/stats/ports.js';
 
 /** What the local runtime's `GET /local/stats?roomId=` answers (local/server.ts serves it). */

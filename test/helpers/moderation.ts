@@ -48,7 +48,7 @@ export async function segmentOf(roomId: string, n: number) {
 
 /** The audit log of a scope, newest first, straight from the store the dispatcher writes. */
 export async function auditOf(scope: AuditScope): Promise<AuditEntry[]> {
-  const log = new DynamoAuditStore(stores.doc, stores.tables.control);
+  const log = new DynamoAuditStore(stores.db, stores.tables.control);
   return (await log.list(scope, 100)).entries;
 }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
-import { QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoClient } from '../../lambdas/adapters/dynamodb/client.js';
 import type { TableNames } from '../../lambdas/adapters/viewer-stores.js';
 import { LOCAL_CREDENTIALS } from '../../local/appsync/auth.js';
@@ -27,18 +28,22 @@ export function integrationTarget(): StoreTarget {
 
 /** Direct access to the tables the functions use: the integration suite's unless given. */
 export function testStores(target: StoreTarget = integrationTarget()) {
-  const doc: DynamoDBDocumentClient = createDynamoClient({
+  const connection = {
     region: LOCAL_REGION,
     endpoint: target.dynamodbEndpoint,
     credentials: LOCAL_CREDENTIALS,
-  });
+  };
+  // The SDK's document client looks at the tables directly, beside the functions' own client.
+  const doc: DynamoDBDocumentClient = DynamoDBDocumentClient.from(new DynamoDBClient(connection));
+  const db = createDynamoClient(connection);
   const commentsTable = target.tables.comments;
   const controlTable = target.tables.control;
   return {
     doc,
+    db,
     tables: target.tables,
-    rooms: new DynamoRoomStore(doc, controlTable),
-    comments: new DynamoCommentStore(doc, commentsTable, controlTable),
+    rooms: new DynamoRoomStore(db, controlTable),
+    comments: new DynamoCommentStore(db, commentsTable, controlTable),
 
     /** A new room with a unique id, stored. */
     async room(input: Partial<NewRoom> & { createdAt?: Date; status?: Room['status'] } = {}): Promise<Room> {

@@ -1,3 +1,4 @@
+import { testStores } from '../helpers/store.js';
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
@@ -67,7 +68,7 @@ describe('createTables', () => {
     await createTables(client, names);
     expect(await indexesOf(names.control)).toEqual(expected);
     // The room stored before the indexes is listed like a new one.
-    const rooms = new DynamoRoomStore(doc, names.control);
+    const rooms = new DynamoRoomStore(testStores().db, names.control);
     expect((await rooms.list({ channelIds: new Set(['ch-k']), limit: 10 })).rooms).toEqual([old]);
     expect((await rooms.list({ limit: 10 })).rooms).toEqual([old]);
   });

@@ -1,4 +1,3 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   AuditEntry,
   scopeOf,
@@ -7,6 +6,7 @@ import {
   type AuditScope,
 } from '../../domain/access/audit.js';
 import { BadRequestError } from '../../domain/errors.js';
+import type { DynamoClient } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { transientAsUnavailable } from './errors.js';
 import { auditPartition } from './keys.js';
@@ -14,21 +14,19 @@ import { auditPartition } from './keys.js';
 /** The audit log in the control table: one partition per scope, sorted by entry id (ULID). */
 export class DynamoAuditStore implements AuditLog {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly db: DynamoClient,
     private readonly tableName: string,
   ) {}
 
   async record(entry: AuditEntry): Promise<void> {
     const item = AuditEntry.parse(entry);
     await transientAsUnavailable(() =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: auditPartition(scopeKeyOf(scopeOf(item))), sk: item.id, ...item },
-          // Entry ids are ULIDs; a collision would be a bug, never an overwrite.
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
+      this.db.put({
+        TableName: this.tableName,
+        Item: { pk: auditPartition(scopeKeyOf(scopeOf(item))), sk: item.id, ...item },
+        // Entry ids are ULIDs; a collision would be a bug, never an overwrite.
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
   }
 
@@ -39,16 +37,14 @@ export class DynamoAuditStore implements AuditLog {
       throw new BadRequestError('invalid_cursor', 'The cursor belongs to another audit log.');
     }
     const out = await transientAsUnavailable(() =>
-      this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ScanIndexForward: false,
-          Limit: limit,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      ),
+      this.db.query({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
     );
     const entries = (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => AuditEntry.parse(rest));
     const next = encodeCursor(out.LastEvaluatedKey);

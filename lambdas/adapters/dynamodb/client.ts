@@ -1,31 +1,210 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import awsLite from '@aws-lite/client';
+import dynamodbPlugin from '@aws-lite/dynamodb';
+import type {
+  BatchGetCommandInput,
+  BatchGetCommandOutput,
+  GetCommandInput,
+  GetCommandOutput,
+  PutCommandInput,
+  PutCommandOutput,
+  QueryCommandInput,
+  QueryCommandOutput,
+  TransactWriteCommandInput,
+  TransactWriteCommandOutput,
+  UpdateCommandInput,
+  UpdateCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
+
+/**
+ * The DynamoDB client every store takes: aws-lite (ADR 0022), a small client
+ * whose cold start and bundle fit the viewer functions, behind the calls the
+ * stores make. Inputs and outputs are plain JavaScript values, shaped as the
+ * AWS SDK's document client shapes them; errors come out typed.
+ */
+export interface DynamoClient {
+  get(input: GetCommandInput): Promise<Pick<GetCommandOutput, 'Item' | 'ConsumedCapacity'>>;
+  put(input: PutCommandInput): Promise<Pick<PutCommandOutput, 'Attributes' | 'ConsumedCapacity'>>;
+  update(input: UpdateCommandInput): Promise<Pick<UpdateCommandOutput, 'Attributes' | 'ConsumedCapacity'>>;
+  query(
+    input: QueryCommandInput,
+  ): Promise<Pick<QueryCommandOutput, 'Items' | 'LastEvaluatedKey' | 'ConsumedCapacity'>>;
+  transactWrite(
+    input: TransactWriteCommandInput,
+  ): Promise<Pick<TransactWriteCommandOutput, 'ConsumedCapacity'>>;
+  batchGet(
+    input: BatchGetCommandInput,
+  ): Promise<Pick<BatchGetCommandOutput, 'Responses' | 'UnprocessedKeys' | 'ConsumedCapacity'>>;
+}
 
 export interface DynamoClientOptions {
   readonly region: string;
-  /** DynamoDB Local (the local runtime, tests, benchmarks); default: the region's endpoint. */
+  /** DynamoDB Local's URL; in AWS the regional endpoint is used. */
   readonly endpoint?: string;
-  /** Default: the SDK's provider chain (the function's role in Lambda). */
-  readonly credentials?: AwsCredentialIdentity;
+  /** In AWS, omitted: the function role's credentials come from the environment. */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
+  /**
+   * How long one call may take, retries included, before it fails as
+   * transient. Default 2,000 ms: a hung request fails well inside the post
+   * function's timeout, and the client's retry with the same clientMessageId
+   * is idempotent.
+   */
+  readonly timeoutMs?: number;
 }
 
-/**
- * The one place a DynamoDB client for the stores is made, from explicit
- * options (each runtime's composition root passes its own). Short timeouts: a
- * request that hangs is retried (up to 3 attempts) well inside the function's
- * timeout.
- */
-export function createDynamoClient(options: DynamoClientOptions): DynamoDBDocumentClient {
-  const base = new DynamoDBClient({
-    region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
-  });
-  const doc = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-  // The document client's own destroy does nothing: let it close the base client's sockets.
-  doc.destroy = () => base.destroy();
-  return doc;
+/** A condition expression was false (PutItem, UpdateItem). */
+export class ConditionFailedError extends Error {
+  override readonly name = 'ConditionFailedError';
+}
+
+/** One entry of a cancelled transaction: its code, and the item when ALL_OLD was asked for. */
+export interface CancellationReason {
+  readonly code: string;
+  readonly item?: Record<string, NativeAttributeValue>;
+}
+
+/** A transaction was cancelled; `reasons` lists one entry per action, in order. */
+export class TransactionCanceledError extends Error {
+  override readonly name = 'TransactionCanceledError';
+  constructor(
+    message: string,
+    readonly reasons: readonly CancellationReason[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Throttling, a service error or a timeout: the same request may succeed if tried again later. */
+export class TransientDynamoError extends Error {
+  override readonly name = 'TransientDynamoError';
+}
+
+/** Error codes DynamoDB documents as retryable (API_* "Errors", Common Errors). */
+const TRANSIENT_CODES = new Set([
+  'InternalServerError',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ThrottlingException',
+  'TransactionConflictException',
+  'ServiceUnavailable',
+  'LimitExceededException',
+  // Network failures left after aws-lite's own retries.
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+
+const DEFAULT_TIMEOUT_MS = 2_000;
+/** aws-lite retries 5xx, 429 and network errors; two retries keep a call inside its deadline. */
+const RETRIES = 2;
+
+type AwsLite = Awaited<ReturnType<typeof awsLite>>;
+
+export function createDynamoClient(options: DynamoClientOptions): DynamoClient {
+  const endpoint = options.endpoint ? new URL(options.endpoint) : undefined;
+  let client: Promise<AwsLite> | undefined;
+  const connect = () =>
+    (client ??= awsLite({
+      region: options.region,
+      ...(options.credentials ?? {}),
+      ...(endpoint ? { endpoint: endpoint.origin } : {}),
+      plugins: [dynamodbPlugin],
+      autoloadPlugins: false,
+      // aws-lite turns keep-alive off for endpoints that are not AWS's; DynamoDB Local wants it too.
+      keepAlive: true,
+      retries: RETRIES,
+      awsjsonMarshall: { removeUndefinedValues: true },
+    } as Parameters<typeof awsLite>[0]).catch((error: unknown) => {
+      client = undefined;
+      throw error;
+    }));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  const call = async <T>(operation: string, input: object): Promise<T> => {
+    const aws = await connect();
+    const service = (aws as unknown as { DynamoDB: Record<string, (input: object) => Promise<T>> }).DynamoDB;
+    const method = service[operation]!;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new TransientDynamoError(`DynamoDB ${operation} took longer than ${timeoutMs} ms.`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([method(input), deadline]);
+    } catch (error) {
+      throw typed(operation, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return {
+    get: (input) => call('GetItem', input),
+    put: (input) => call('PutItem', input),
+    update: (input) => call('UpdateItem', input),
+    // aws-lite leaves pagination keys in DynamoDB's wire format; the stores see plain values.
+    query: async (input) => {
+      const { ExclusiveStartKey, ...rest } = input;
+      const out = await call<Awaited<ReturnType<DynamoClient['query']>>>('Query', {
+        ...rest,
+        ...(ExclusiveStartKey ? { ExclusiveStartKey: marshall(ExclusiveStartKey) } : {}),
+      });
+      const last = out.LastEvaluatedKey as Parameters<typeof unmarshall>[0] | undefined;
+      return { ...out, LastEvaluatedKey: last ? unmarshall(last) : undefined };
+    },
+    transactWrite: (input) => call('TransactWriteItems', input),
+    batchGet: (input) => call('BatchGetItem', input),
+  };
+}
+
+/** Every page of a query, in order (the AWS SDK's paginateQuery, for this client). */
+export async function* queryPages(
+  db: DynamoClient,
+  input: QueryCommandInput,
+): AsyncGenerator<NonNullable<QueryCommandOutput['Items']>> {
+  let startKey = input.ExclusiveStartKey;
+  do {
+    const page = await db.query({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) });
+    yield page.Items ?? [];
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
+interface AwsLiteError {
+  readonly code?: string;
+  readonly name?: string;
+  readonly statusCode?: number;
+  readonly message?: string;
+  readonly CancellationReasons?: readonly {
+    readonly Code?: string;
+    readonly Item?: Parameters<typeof unmarshall>[0];
+  }[];
+}
+
+/** aws-lite reports AWS's error code as `code`; map it to a type once, here. */
+function typed(operation: string, error: unknown): unknown {
+  if (error instanceof TransientDynamoError) return error;
+  const e = (error ?? {}) as AwsLiteError;
+  const code = e.code ?? e.name ?? '';
+  const message = `DynamoDB ${operation}: ${e.message ?? code}`;
+  if (code === 'ConditionalCheckFailedException') return new ConditionFailedError(message, { cause: error });
+  if (code === 'TransactionCanceledException') {
+    const reasons = (e.CancellationReasons ?? []).map((reason) => ({
+      code: reason.Code ?? 'None',
+      ...(reason.Item ? { item: unmarshall(reason.Item) } : {}),
+    }));
+    return new TransactionCanceledError(message, reasons, { cause: error });
+  }
+  if (TRANSIENT_CODES.has(code) || (e.statusCode !== undefined && e.statusCode >= 500)) {
+    return new TransientDynamoError(message, { cause: error });
+  }
+  return error;
 }

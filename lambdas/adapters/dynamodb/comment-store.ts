@@ -1,13 +1,4 @@
-import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  paginateQuery,
-  PutCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Comment, type FeedRecord } from '../../domain/feed/comment.js';
 import { UnavailableError } from '../../domain/errors.js';
 import type {
@@ -18,6 +9,7 @@ import type {
   DeleteOutcome,
   FeedWriter,
 } from '../../domain/feed/ports.js';
+import { queryPages, TransactionCanceledError, type DynamoClient } from './client.js';
 import { transientAsUnavailable } from './errors.js';
 import { commentPartition, idempotencyKey, slowModeKey } from './keys.js';
 
@@ -27,7 +19,7 @@ const CONFLICT_RETRIES = 4;
 
 export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWriter {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly db: DynamoClient,
     private readonly commentsTable: string,
     private readonly controlTable: string,
   ) {}
@@ -39,68 +31,25 @@ export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWri
    * (user, clientMessageId) and nothing is written on refusal.
    */
   async create(request: CreateCommentRequest): Promise<CreateCommentResult> {
-    const { comment, shard, clientMessageId, slowMode, expiresAtSec } = request;
-    const nowSec = Math.floor(Date.parse(comment.createdAt) / 1000);
-    const items = [
-      {
-        Put: {
-          TableName: this.controlTable,
-          Item: {
-            ...idempotencyKey(comment.roomId, clientMessageId, comment.userId),
-            comment,
-            shard,
-            expiresAt: nowSec + IDEMPOTENCY_TTL_SEC,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      ...(slowMode
-        ? [
-            {
-              Put: {
-                TableName: this.controlTable,
-                Item: {
-                  ...slowModeKey(comment.roomId, comment.userId),
-                  untilMs: slowMode.untilMs,
-                  expiresAt: Math.ceil(slowMode.untilMs / 1000) + 60,
-                },
-                ConditionExpression: 'attribute_not_exists(pk) OR untilMs <= :now',
-                ExpressionAttributeValues: { ':now': slowMode.nowMs },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-              },
-            },
-          ]
-        : []),
-      {
-        Put: {
-          TableName: this.commentsTable,
-          Item: {
-            pk: commentPartition(comment.roomId, shard),
-            sk: comment.id,
-            ...comment,
-            expiresAt: expiresAtSec,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    ];
+    const { comment, clientMessageId, slowMode } = request;
+    const items = commentTransactionItems(request, this.commentsTable, this.controlTable);
 
     for (let attempt = 0; ; attempt++) {
       try {
-        await transientAsUnavailable(() => this.doc.send(new TransactWriteCommand({ TransactItems: items })));
+        await transientAsUnavailable(() => this.db.transactWrite({ TransactItems: items }));
         return { outcome: 'created', comment };
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons: CancellationReason[] = error.CancellationReasons ?? [];
-        const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
+        if (!(error instanceof TransactionCanceledError)) throw error;
+        const reasons = error.reasons;
+        const failed = (i: number) => reasons[i]?.code === 'ConditionalCheckFailed';
 
         if (failed(0)) {
           const earlier = await this.findByClientMessageId(comment.roomId, comment.userId, clientMessageId);
           if (earlier) return { outcome: 'duplicate', comment: earlier };
         } else if (slowMode && failed(1)) {
-          const untilMs = Number(unmarshall(reasons[1]?.Item ?? {}).untilMs ?? slowMode.untilMs);
+          const untilMs = Number(reasons[1]?.item?.untilMs ?? slowMode.untilMs);
           return { outcome: 'slow-mode', retryAfterMs: Math.max(0, untilMs - slowMode.nowMs) };
-        } else if (!reasons.some((r) => r.Code === 'TransactionConflict')) {
+        } else if (!reasons.some((r) => r.code === 'TransactionConflict')) {
           throw error;
         }
         // A concurrent transaction touched the same items (usually a duplicate
@@ -119,26 +68,22 @@ export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWri
     clientMessageId: string,
   ): Promise<Comment | undefined> {
     const { Item } = await transientAsUnavailable(() =>
-      this.doc.send(
-        new GetCommand({
-          TableName: this.controlTable,
-          Key: idempotencyKey(roomId, clientMessageId, userId),
-          ConsistentRead: true,
-        }),
-      ),
+      this.db.get({
+        TableName: this.controlTable,
+        Key: idempotencyKey(roomId, clientMessageId, userId),
+        ConsistentRead: true,
+      }),
     );
     return Item ? Comment.parse(Item.comment) : undefined;
   }
 
   async append(item: Comment, shard: number, expiresAtSec: number): Promise<void> {
     await transientAsUnavailable(() =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.commentsTable,
-          Item: { pk: commentPartition(item.roomId, shard), sk: item.id, ...item, expiresAt: expiresAtSec },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
+      this.db.put({
+        TableName: this.commentsTable,
+        Item: { pk: commentPartition(item.roomId, shard), sk: item.id, ...item, expiresAt: expiresAtSec },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
   }
 
@@ -156,14 +101,12 @@ export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWri
     const found = await transientAsUnavailable(() =>
       Promise.all(
         Array.from({ length: shards }, (_, shard) =>
-          this.doc
-            .send(
-              new GetCommand({
-                TableName: this.commentsTable,
-                Key: { pk: commentPartition(roomId, shard), sk: commentId },
-                ConsistentRead: true,
-              }),
-            )
+          this.db
+            .get({
+              TableName: this.commentsTable,
+              Key: { pk: commentPartition(roomId, shard), sk: commentId },
+              ConsistentRead: true,
+            })
             .then(({ Item }) => (Item && Item.kind !== 'tombstone' ? { shard, item: Item } : undefined)),
         ),
       ),
@@ -175,45 +118,40 @@ export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWri
     const pk = commentPartition(roomId, hit.shard);
     try {
       await transientAsUnavailable(() =>
-        this.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: this.commentsTable,
-                  Key: { pk, sk: commentId },
-                  UpdateExpression: 'SET deletedAt = :at',
-                  ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
-                  ExpressionAttributeValues: { ':at': tombstone.deletedAt },
-                },
+        this.db.transactWrite({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.commentsTable,
+                Key: { pk, sk: commentId },
+                UpdateExpression: 'SET deletedAt = :at',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
+                ExpressionAttributeValues: { ':at': tombstone.deletedAt },
               },
-              {
-                Put: {
-                  TableName: this.commentsTable,
-                  Item: {
-                    pk,
-                    sk: tombstone.id,
-                    id: tombstone.id,
-                    kind: 'tombstone',
-                    roomId,
-                    commentId,
-                    deletedAt: tombstone.deletedAt,
-                    expiresAt: expiresAtSec,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+            },
+            {
+              Put: {
+                TableName: this.commentsTable,
+                Item: {
+                  pk,
+                  sk: tombstone.id,
+                  id: tombstone.id,
+                  kind: 'tombstone',
+                  roomId,
+                  commentId,
+                  deletedAt: tombstone.deletedAt,
+                  expiresAt: expiresAtSec,
                 },
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
-            ],
-          }),
-        ),
+            },
+          ],
+        }),
       );
       return 'deleted';
     } catch (error) {
       // Deleted by someone else between the read and the write.
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      ) {
+      if (error instanceof TransactionCanceledError && error.reasons[0]?.code === 'ConditionalCheckFailed') {
         return 'already-deleted';
       }
       throw error;
@@ -248,19 +186,17 @@ export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWri
   ): Promise<FeedRecord[][]> {
     const one = async (shard: number): Promise<FeedRecord[]> => {
       const out: FeedRecord[] = [];
-      const pages = paginateQuery(
-        { client: this.doc, ...(Number.isFinite(limit) ? { pageSize: limit } : {}) },
-        {
-          TableName: this.commentsTable,
-          ...query,
-          ExpressionAttributeValues: {
-            ...query.ExpressionAttributeValues,
-            ':pk': commentPartition(roomId, shard),
-          },
+      const pages = queryPages(this.db, {
+        TableName: this.commentsTable,
+        ...query,
+        ExpressionAttributeValues: {
+          ...query.ExpressionAttributeValues,
+          ':pk': commentPartition(roomId, shard),
         },
-      );
+        ...(Number.isFinite(limit) ? { Limit: limit } : {}),
+      });
       for await (const page of pages) {
-        for (const item of page.Items ?? []) {
+        for (const item of page) {
           out.push(toRecord(item));
           if (out.length >= limit) return out;
         }
@@ -285,23 +221,21 @@ export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWri
   ): Promise<(Comment & { readonly deletedAt?: string })[][]> {
     const one = async (shard: number) => {
       const out: (Comment & { readonly deletedAt?: string })[] = [];
-      const pages = paginateQuery(
-        { client: this.doc, pageSize: limit },
-        {
-          TableName: this.commentsTable,
-          KeyConditionExpression: beforeId === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :before',
-          FilterExpression: '#kind <> :tombstone',
-          ExpressionAttributeNames: { '#kind': 'kind' },
-          ExpressionAttributeValues: {
-            ':pk': commentPartition(roomId, shard),
-            ':tombstone': 'tombstone',
-            ...(beforeId === undefined ? {} : { ':before': beforeId }),
-          },
-          ScanIndexForward: false,
+      const pages = queryPages(this.db, {
+        Limit: limit,
+        TableName: this.commentsTable,
+        KeyConditionExpression: beforeId === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :before',
+        FilterExpression: '#kind <> :tombstone',
+        ExpressionAttributeNames: { '#kind': 'kind' },
+        ExpressionAttributeValues: {
+          ':pk': commentPartition(roomId, shard),
+          ':tombstone': 'tombstone',
+          ...(beforeId === undefined ? {} : { ':before': beforeId }),
         },
-      );
+        ScanIndexForward: false,
+      });
       for await (const page of pages) {
-        for (const item of page.Items ?? []) {
+        for (const item of page) {
           const record = toRecord(item);
           if (record.kind !== 'tombstone') out.push(record);
           if (out.length >= limit) return out;
@@ -313,6 +247,64 @@ export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWri
       Promise.all(Array.from({ length: shards }, (_, shard) => one(shard))),
     );
   }
+}
+
+/**
+ * The items of a post's one transaction, in order: the idempotency record
+ * (must not exist), the user's slow-mode window (must have ended; only with
+ * slow mode on), and the comment. Exported so the benchmark writes exactly
+ * these as its bare-transaction baseline.
+ */
+export function commentTransactionItems(
+  request: CreateCommentRequest,
+  commentsTable: string,
+  controlTable: string,
+): NonNullable<TransactWriteCommandInput['TransactItems']> {
+  const { comment, shard, clientMessageId, slowMode, expiresAtSec } = request;
+  const nowSec = Math.floor(Date.parse(comment.createdAt) / 1000);
+  return [
+    {
+      Put: {
+        TableName: controlTable,
+        Item: {
+          ...idempotencyKey(comment.roomId, clientMessageId, comment.userId),
+          comment,
+          shard,
+          expiresAt: nowSec + IDEMPOTENCY_TTL_SEC,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    ...(slowMode
+      ? [
+          {
+            Put: {
+              TableName: controlTable,
+              Item: {
+                ...slowModeKey(comment.roomId, comment.userId),
+                untilMs: slowMode.untilMs,
+                expiresAt: Math.ceil(slowMode.untilMs / 1000) + 60,
+              },
+              ConditionExpression: 'attribute_not_exists(pk) OR untilMs <= :now',
+              ExpressionAttributeValues: { ':now': slowMode.nowMs },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+            },
+          },
+        ]
+      : []),
+    {
+      Put: {
+        TableName: commentsTable,
+        Item: {
+          pk: commentPartition(comment.roomId, shard),
+          sk: comment.id,
+          ...comment,
+          expiresAt: expiresAtSec,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
 }
 
 function toRecord(item: Record<string, unknown>): FeedRecord {

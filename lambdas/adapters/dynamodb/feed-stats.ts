@@ -1,5 +1,5 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FeedActivityReader, FeedActivityRecord, FeedActivityShard } from '../../domain/stats/ports.js';
+import type { DynamoClient } from './client.js';
 import { transientAsUnavailable } from './errors.js';
 import { commentPartition } from './keys.js';
 
@@ -12,7 +12,7 @@ import { commentPartition } from './keys.js';
  */
 export class DynamoFeedActivity implements FeedActivityReader {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly db: DynamoClient,
     private readonly commentsTable: string,
   ) {}
 
@@ -42,23 +42,21 @@ export class DynamoFeedActivity implements FeedActivityReader {
     do {
       // One record more than the limit tells whether the shard held more; the
       // page limit shrinks as records come in, so no page reads past the budget.
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.commentsTable,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': commentPartition(roomId, shard), ':from': fromId, ':to': toId },
-          ExpressionAttributeNames: {
-            '#sk': 'sk',
-            '#userId': 'userId',
-            '#kind': 'kind',
-            '#deletedAt': 'deletedAt',
-          },
-          ProjectionExpression: '#sk, #userId, #kind, #deletedAt',
-          ScanIndexForward: false,
-          Limit: limit - records.length + 1,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+      const page = await this.db.query({
+        TableName: this.commentsTable,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': commentPartition(roomId, shard), ':from': fromId, ':to': toId },
+        ExpressionAttributeNames: {
+          '#sk': 'sk',
+          '#userId': 'userId',
+          '#kind': 'kind',
+          '#deletedAt': 'deletedAt',
+        },
+        ProjectionExpression: '#sk, #userId, #kind, #deletedAt',
+        ScanIndexForward: false,
+        Limit: limit - records.length + 1,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      });
       for (const item of page.Items ?? []) {
         if (records.length === limit) return { records, complete: false };
         records.push(toActivity(item));

@@ -1,9 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../../domain/errors.js';
 import { ChannelModeration, emptyChannel, NgWordList } from '../../domain/moderation/moderation.js';
 import type { ModerationReader, ModerationWriter } from '../../domain/moderation/ports.js';
 import { Room } from '../../domain/rooms/room.js';
+import { ConditionFailedError, type DynamoClient } from './client.js';
 import { transientAsUnavailable } from './errors.js';
 import { channelKey, globalNgWordsKey, roomKey } from './keys.js';
 
@@ -17,7 +16,7 @@ const ATTEMPTS = 25;
  */
 export class DynamoModerationStore implements ModerationReader, ModerationWriter {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly db: DynamoClient,
     private readonly tableName: string,
     /** The admin API reads its own writes; the viewer paths read through a 1 s cache and need not. */
     private readonly consistentReads = true,
@@ -47,8 +46,8 @@ export class DynamoModerationStore implements ModerationReader, ModerationWriter
       // `current` itself back means "nothing to change": nothing is written.
       if (changed === current) return current;
       const next = ChannelModeration.parse(changed);
-      const written = await this.conditional(
-        new PutCommand({
+      const written = await this.conditional(() =>
+        this.db.put({
           TableName: this.tableName,
           Item: { ...channelKey(channelId), ...next, revision: revision + 1 },
           // Created by the first change; every later one must start from the revision it read.
@@ -65,8 +64,8 @@ export class DynamoModerationStore implements ModerationReader, ModerationWriter
     expectedVersion: number,
   ): Promise<NgWordList | 'stale'> {
     const next = NgWordList.parse({ ...list, version: expectedVersion + 1 });
-    const written = await this.conditional(
-      new PutCommand({
+    const written = await this.conditional(() =>
+      this.db.put({
         TableName: this.tableName,
         Item: { ...globalNgWordsKey, ...next },
         ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
@@ -90,8 +89,8 @@ export class DynamoModerationStore implements ModerationReader, ModerationWriter
       if (!item) return { value: undefined };
       const stored = item.purges as Room['purges'] | undefined;
       const next = Room.shape.purges.parse(change(stored ?? {}));
-      const written = await this.conditional(
-        new UpdateCommand({
+      const written = await this.conditional(() =>
+        this.db.update({
           TableName: this.tableName,
           Key: roomKey(roomId),
           UpdateExpression: 'SET purges = :next',
@@ -111,20 +110,18 @@ export class DynamoModerationStore implements ModerationReader, ModerationWriter
 
   private async read(key: Record<string, string>, consistent: boolean) {
     const { Item } = await transientAsUnavailable(() =>
-      this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: consistent })),
+      this.db.get({ TableName: this.tableName, Key: key, ConsistentRead: consistent }),
     );
     return Item;
   }
 
-  /** Sends a conditional write; false when its condition failed. */
-  private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
+  /** Runs a conditional write; false when its condition failed. */
+  private async conditional(write: () => Promise<unknown>): Promise<boolean> {
     try {
-      await transientAsUnavailable(() =>
-        command instanceof PutCommand ? this.doc.send(command) : this.doc.send(command),
-      );
+      await transientAsUnavailable(write);
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionFailedError) return false;
       throw error;
     }
   }

@@ -1,13 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type {
   RoomLister,
   RoomPage,
@@ -20,6 +11,7 @@ import { BadRequestError, UnavailableError } from '../../domain/errors.js';
 import { Room } from '../../domain/rooms/room.js';
 import { MAX_SHARDS, type RoomShards } from '../../domain/feed/shards.js';
 import { allRoomsIndex, roomsByChannelIndex, type GlobalIndexDefinition } from '../../tables.js';
+import { ConditionFailedError, type DynamoClient } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { transientAsUnavailable } from './errors.js';
 import { ALL_ROOMS_PARTITION, channelRoomsPartition, roomIndexKeys, roomKey } from './keys.js';
@@ -41,13 +33,13 @@ const LISTING_POSITION = /^\d{4}-\d\d-\d\dT[\d:.]+Z#[A-Za-z0-9_-]{1,64}$/;
 
 export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, RoomLister {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly db: DynamoClient,
     private readonly tableName: string,
   ) {}
 
   async get(roomId: string): Promise<Room | undefined> {
     const { Item } = await transientAsUnavailable(() =>
-      this.doc.send(new GetCommand({ TableName: this.tableName, Key: roomKey(roomId) })),
+      this.db.get({ TableName: this.tableName, Key: roomKey(roomId) }),
     );
     if (!Item) return undefined;
     return toRoom(Item);
@@ -55,16 +47,14 @@ export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, Roo
 
   async create(room: Room): Promise<boolean> {
     try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...roomKey(room.roomId), ...roomIndexKeys(room), ...room },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.db.put({
+        TableName: this.tableName,
+        Item: { ...roomKey(room.roomId), ...roomIndexKeys(room), ...room },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionFailedError) return false;
       throw error;
     }
   }
@@ -83,29 +73,25 @@ export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, Roo
       if (attempt > 0)
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt, 5)));
       const { Item } = await transientAsUnavailable(() =>
-        this.doc.send(
-          new GetCommand({ TableName: this.tableName, Key: roomKey(roomId), ConsistentRead: true }),
-        ),
+        this.db.get({ TableName: this.tableName, Key: roomKey(roomId), ConsistentRead: true }),
       );
       if (!Item) return undefined;
       const revision = typeof Item.bansRevision === 'number' ? Item.bansRevision : 0;
       const bans = change(toRoom(Item).bans);
       try {
         await transientAsUnavailable(() =>
-          this.doc.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: roomKey(roomId),
-              UpdateExpression: 'SET bans = :bans, bansRevision = :next',
-              ConditionExpression:
-                'attribute_exists(pk) AND (attribute_not_exists(bansRevision) OR bansRevision = :current)',
-              ExpressionAttributeValues: { ':bans': bans, ':next': revision + 1, ':current': revision },
-            }),
-          ),
+          this.db.update({
+            TableName: this.tableName,
+            Key: roomKey(roomId),
+            UpdateExpression: 'SET bans = :bans, bansRevision = :next',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(bansRevision) OR bansRevision = :current)',
+            ExpressionAttributeValues: { ':bans': bans, ':next': revision + 1, ':current': revision },
+          }),
         );
         return bans;
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!(error instanceof ConditionFailedError)) throw error;
       }
     }
     throw new UnavailableError('Too many concurrent ban changes in this room; retry shortly.');
@@ -133,30 +119,28 @@ export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, Roo
     const values = Object.fromEntries(fields.map((field, i) => [`:f${i}`, patch[field]]));
     try {
       const { Attributes } = await transientAsUnavailable(() =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: roomKey(roomId),
-            UpdateExpression: `SET ${[
-              ...fields.map((_, i) => `#f${i} = :f${i}`),
-              'version = version + :one',
-              'updatedAt = :at',
-            ].join(', ')}`,
-            ConditionExpression: 'attribute_exists(pk) AND version = :expected',
-            ...(fields.length ? { ExpressionAttributeNames: names } : {}),
-            ExpressionAttributeValues: {
-              ...values,
-              ':one': 1,
-              ':at': updatedAt,
-              ':expected': expectedVersion,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
+        this.db.update({
+          TableName: this.tableName,
+          Key: roomKey(roomId),
+          UpdateExpression: `SET ${[
+            ...fields.map((_, i) => `#f${i} = :f${i}`),
+            'version = version + :one',
+            'updatedAt = :at',
+          ].join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+          ...(fields.length ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: {
+            ...values,
+            ':one': 1,
+            ':at': updatedAt,
+            ':expected': expectedVersion,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       return toRoom(Attributes!);
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(error instanceof ConditionFailedError)) throw error;
       return (await this.get(roomId)) ? 'stale' : 'not-found';
     }
   }
@@ -177,11 +161,11 @@ export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, Roo
     }
     try {
       await transientAsUnavailable(() =>
-        this.doc.send(new UpdateCommand(growWriteShardsInput(this.tableName, roomId, from, to))),
+        this.db.update(growWriteShardsInput(this.tableName, roomId, from, to)),
       );
       return 'grown';
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(error instanceof ConditionFailedError)) throw error;
       return (await this.get(roomId)) ? 'stale' : 'not-found';
     }
   }
@@ -231,21 +215,19 @@ export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, Roo
     let start: Record<string, unknown> | undefined;
     do {
       const page = await transientAsUnavailable(() =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: index.name,
-            KeyConditionExpression: before ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
-            ExpressionAttributeNames: {
-              '#pk': index.partitionKey,
-              ...(before ? { '#sk': index.sortKey } : {}),
-            },
-            ExpressionAttributeValues: { ':pk': partition, ...(before ? { ':before': before } : {}) },
-            ScanIndexForward: false,
-            Limit: limit - out.length,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
+        this.db.query({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: before ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
+          ExpressionAttributeNames: {
+            '#pk': index.partitionKey,
+            ...(before ? { '#sk': index.sortKey } : {}),
+          },
+          ExpressionAttributeValues: { ':pk': partition, ...(before ? { ':before': before } : {}) },
+          ScanIndexForward: false,
+          Limit: limit - out.length,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
       );
       for (const item of page.Items ?? []) {
         out.push({ position: String(item[index.sortKey]), key: { pk: item.pk, sk: item.sk } });
@@ -265,11 +247,9 @@ export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, Roo
         throw new UnavailableError('The room listing is throttled; retry shortly.');
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 10));
       const out = await transientAsUnavailable(() =>
-        this.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        ),
+        this.db.batchGet({
+          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+        }),
       );
       for (const item of out.Responses?.[this.tableName] ?? []) byPk.set(String(item.pk), toRoom(item));
       pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../clock.js';
 import { newCommentId } from '../feed/ids.js';
 import type { Action, Principal } from './roles.js';

@@ -11,7 +11,7 @@
  *
  * Both are plain data so the README, the ADR and the cost model can render them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_SHARDS } from '../feed/shards.js';
 
 /**

@@ -3,7 +3,7 @@
  * naming the room and the field — a plan built on a typo would provision
  * (and bill) the wrong capacity, so nothing is clamped.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnprocessableError } from '../errors.js';
 import { RoomId } from '../rooms/room.js';
 import { MAX_SHARDS } from '../feed/shards.js';

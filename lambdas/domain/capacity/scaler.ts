@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditEntry, type AuditLog } from '../access/audit.js';
 import { BadRequestError } from '../errors.js';
 import { newCommentId } from '../feed/ids.js';
@@ -53,7 +53,7 @@ export interface ScalerDeps {
 /** The scaler's input (from EventBridge Scheduler, the admin function, the local runtime). */
 const ScalerRequestInput = z.strictObject({
   reason: z.enum(['schedule', 'room-changed', 'manual']),
-  roomId: RoomId.optional(),
+  roomId: z.optional(RoomId),
   dryRun: z.boolean().optional(),
   actor: AuditEntry.shape.actor.optional(),
   correlationId: z.string().min(1).max(200).optional(),

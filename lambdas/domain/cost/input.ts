@@ -3,7 +3,7 @@
  * million viewers too many) misleads whoever budgets from it, so absurd
  * values are refused with the field named, never clamped.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AssumptionOverrides, DEFAULT_ASSUMPTIONS, type AssumptionValues } from '../capacity/assumptions.js';
 import { MAX_EVENT_MS, MAX_PLANNED_VIEWERS } from '../capacity/plan-input.js';
 import {

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 
 /** The viewer, as the host service's token names them. */
 export interface Viewer {
@@ -8,11 +9,11 @@ export interface Viewer {
 
 export const ClientMessageId = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMessageId is 1–64 of A–Z a–z 0–9 _ -');
+  .check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMessageId is 1–64 of A–Z a–z 0–9 _ -'));
 
 /** The body a viewer posts. Identity and time come from the server, never the body. */
 export const PostCommentBody = z.strictObject({
-  text: z.string().max(4000),
+  text: z.string().check(z.maxLength(4000)),
   clientMessageId: ClientMessageId,
 });
 export type PostCommentBody = z.infer<typeof PostCommentBody>;
@@ -28,15 +29,15 @@ export type NoticeLevel = z.infer<typeof NoticeLevel>;
 export const Comment = z.strictObject({
   id: z.string(),
   roomId: z.string(),
-  kind: FeedItemKind.default('comment'),
+  kind: z._default(FeedItemKind, 'comment'),
   userId: z.string(),
   displayName: z.string(),
   text: z.string(),
   createdAt: z.iso.datetime(),
   /** Notices only. */
-  level: NoticeLevel.optional(),
+  level: z.optional(NoticeLevel),
   /** Notices only, optional: when players stop showing the notice (its banner); it stays in the feed. */
-  displayUntil: z.iso.datetime().optional(),
+  displayUntil: z.optional(z.iso.datetime()),
 });
 export type Comment = z.output<typeof Comment>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   assertBanLength,
   bansInForce,
@@ -52,7 +52,7 @@ export const BanBody = z
   .strictObject({
     durationSeconds: z.number().int().min(1).max(MAX_BAN_SECONDS).optional(),
     timeout: z.literal(true).optional(),
-    reason: ModerationReason.optional(),
+    reason: z.optional(ModerationReason),
   })
   .refine((b) => !(b.durationSeconds !== undefined && b.timeout), {
     message: 'give durationSeconds or timeout, not both',
@@ -60,7 +60,7 @@ export const BanBody = z
 export type BanBody = z.infer<typeof BanBody>;
 
 /** The body of `PUT …/blocks/{userId}`. */
-export const BlockBody = z.strictObject({ reason: ModerationReason.optional() });
+export const BlockBody = z.strictObject({ reason: z.optional(ModerationReason) });
 
 export function banRequestOf(body: BanBody): BanRequest {
   return {

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { bansInForce, isBanActive, jsonBytes } from './bans.js';
 import type { Comment } from '../feed/comment.js';
 import { ChatError, ConflictError, ForbiddenError, UnprocessableError } from '../errors.js';
@@ -15,17 +16,17 @@ import { assertCommentLength, codePointLength } from '../feed/text-rules.js';
 /** A viewer a broadcaster blocked from all their streams: permanent until lifted. */
 export const ChannelBlock = z.strictObject({
   blockedAt: z.iso.datetime(),
-  by: z.string().max(128).optional(),
-  reason: z.string().max(500).optional(),
+  by: z.optional(z.string().check(z.maxLength(128))),
+  reason: z.optional(z.string().check(z.maxLength(500))),
 });
 export type ChannelBlock = z.infer<typeof ChannelBlock>;
 
 /** One control item per channel (`channel#<id>`), created by its first ban or block. */
 export const ChannelModeration = z.strictObject({
   channelId: ChannelId,
-  bans: z.record(z.string(), RoomBan).default({}),
-  blocks: z.record(z.string(), ChannelBlock).default({}),
-  updatedAt: z.iso.datetime().optional(),
+  bans: z._default(z.record(z.string(), RoomBan), {}),
+  blocks: z._default(z.record(z.string(), ChannelBlock), {}),
+  updatedAt: z.optional(z.iso.datetime()),
 });
 export type ChannelModeration = z.output<typeof ChannelModeration>;
 
@@ -41,9 +42,9 @@ export const MAX_CHANNEL_BLOCKS_BYTES = 150_000;
 export const NgWordList = z.strictObject({
   words: z.array(z.string()),
   /** 0 before the first change; every change names the version it read. */
-  version: z.number().int().min(0),
-  updatedAt: z.iso.datetime().optional(),
-  updatedBy: z.string().optional(),
+  version: z.int().check(z.minimum(0)),
+  updatedAt: z.optional(z.iso.datetime()),
+  updatedBy: z.optional(z.string()),
 });
 export type NgWordList = z.infer<typeof NgWordList>;
 
@@ -60,23 +61,25 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export const isCleanText = (value: string) => !UNWANTED.test(value) && !LONE_SURROGATE.test(value);
 
 /** One listed word, as rooms' NG words: trimmed, NFC, printable, and still something once folded. */
-export const NgWord = z
-  .string()
-  .trim()
-  .normalize()
-  .min(1, 'a word must not be empty')
-  .max(MAX_NG_WORD_LENGTH, `a word is at most ${MAX_NG_WORD_LENGTH} characters`)
-  .refine(isCleanText, 'a word has no control characters or bidi controls')
-  .refine((word) => foldForMatching(word).length > 0, 'a word needs a visible character');
+export const NgWord = z.string().check(
+  z.trim(),
+  z.normalize(),
+  z.minLength(1, 'a word must not be empty'),
+  z.maxLength(MAX_NG_WORD_LENGTH, `a word is at most ${MAX_NG_WORD_LENGTH} characters`),
+  z.refine(isCleanText, 'a word has no control characters or bidi controls'),
+  z.refine((word) => foldForMatching(word).length > 0, 'a word needs a visible character'),
+);
 
 /** Why a moderator banned or blocked someone: one short line, shown to moderators only. */
 export const ModerationReason = z
   .string()
-  .trim()
-  .normalize()
-  .min(1, 'a reason must not be empty')
-  .max(200, 'a reason is at most 200 characters')
-  .refine(isCleanText, 'a reason has no control characters or bidi controls');
+  .check(
+    z.trim(),
+    z.normalize(),
+    z.minLength(1, 'a reason must not be empty'),
+    z.maxLength(200, 'a reason is at most 200 characters'),
+    z.refine(isCleanText, 'a reason has no control characters or bidi controls'),
+  );
 
 /** The list as stored: words de-duplicated by their folded form, first spelling kept. */
 export function distinctWords(words: readonly string[]): string[] {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PublicRoomSettings, RoomStatus } from '../rooms/room.js';
 
 /**
@@ -44,7 +44,7 @@ export const RoomEventPayloads = {
   SETTINGS_CHANGED: z.strictObject({
     settings: PublicRoomSettings,
     version: z.number().int().min(1),
-    status: RoomStatus.optional(),
+    status: z.optional(RoomStatus),
   }),
   PING: z.strictObject({ nonce: z.string().min(1).max(64) }),
 } satisfies Record<RoomEventKind, z.ZodType>;

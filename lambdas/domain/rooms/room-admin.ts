@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import * as zm from 'zod/mini';
 import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 import { commentIdTime, newCommentId } from '../feed/ids.js';
 import { foldForMatching } from '../moderation/ng-words.js';
@@ -65,11 +66,11 @@ const ExpectedViewers = z.number().int().min(0).max(10_000_000);
 
 /** POST /admin/v1/rooms. Every setting may be chosen at creation, the segment length included. */
 export const CreateRoomRequest = z.strictObject({
-  roomId: RoomId.optional(),
+  roomId: z.optional(RoomId),
   channelId: ChannelId,
   title: RoomTitle,
-  settings: RoomSettings.partial().extend({ ngWords: NgWordList.optional() }).strict().optional(),
-  schedule: RoomSchedule.optional(),
+  settings: z.optional(zm.extend(zm.partial(RoomSettings), { ngWords: z.optional(NgWordList) })),
+  schedule: z.optional(RoomSchedule),
   expectedViewers: ExpectedViewers.optional(),
   shards: z.number().int().min(1).max(MAX_SHARDS).optional(),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertBanLength, withBan, withoutBan, type BanLength, type BanNote } from '../moderation/bans.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 import { commentIdTime, newCommentId } from '../feed/ids.js';
@@ -82,13 +82,16 @@ export async function unbanUser(
  * RoomSettings would fill it with the default instead).
  */
 const { shape: settingsShape } = RoomSettings;
+/** The field's schema without its default, optional. */
+const leftOutKeeps = <T extends { def: { innerType: z.core.SomeType } }>(field: T) =>
+  z.optional(field.def.innerType as T['def']['innerType']);
 export const SettingsChange = z.strictObject({
-  slowModeSeconds: settingsShape.slowModeSeconds.removeDefault().optional(),
-  maxCommentLength: settingsShape.maxCommentLength.removeDefault().optional(),
-  pollIntervalSeconds: settingsShape.pollIntervalSeconds.removeDefault().optional(),
-  ngWords: settingsShape.ngWords.removeDefault().optional(),
-  enabled: settingsShape.enabled.removeDefault().optional(),
-  postingAllowed: settingsShape.postingAllowed.removeDefault().optional(),
+  slowModeSeconds: leftOutKeeps(settingsShape.slowModeSeconds),
+  maxCommentLength: leftOutKeeps(settingsShape.maxCommentLength),
+  pollIntervalSeconds: leftOutKeeps(settingsShape.pollIntervalSeconds),
+  ngWords: leftOutKeeps(settingsShape.ngWords),
+  enabled: leftOutKeeps(settingsShape.enabled),
+  postingAllowed: leftOutKeeps(settingsShape.postingAllowed),
 });
 export type SettingsChange = z.infer<typeof SettingsChange>;
 

@@ -1,53 +1,63 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { DEFAULT_MAX_COMMENT_LENGTH } from '../feed/text-rules.js';
 import { MAX_SHARDS } from '../feed/shards.js';
 import { ROOM_ID_PATTERN } from '../paths.js';
 
+/** A whole number from `min` to `max`. */
+const wholeNumber = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
+
 /** Room ids appear in URLs and keys: a short, URL-safe alphabet with no key delimiter. */
-export const RoomId = z.string().regex(new RegExp(ROOM_ID_PATTERN), 'a room id is 1–64 of A–Z a–z 0–9 _ -');
+export const RoomId = z
+  .string()
+  .check(z.regex(new RegExp(ROOM_ID_PATTERN), 'a room id is 1–64 of A–Z a–z 0–9 _ -'));
 
 /** A channel owns rooms (one broadcaster's streams); artists and moderators are bound to channels. */
 export const ChannelId = z
   .string()
-  .regex(new RegExp(ROOM_ID_PATTERN), 'a channel id is 1–64 of A–Z a–z 0–9 _ -');
+  .check(z.regex(new RegExp(ROOM_ID_PATTERN), 'a channel id is 1–64 of A–Z a–z 0–9 _ -'));
 /** The channel of rooms created without one (the room CLI, the demo seed). */
 export const DEFAULT_CHANNEL_ID = 'default';
 
 /** User ids come from the host service's tokens; they end keys, so any printable text up to 128 is safe. */
 export const UserId = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'a user id has no control or format characters');
+  .check(
+    z.minLength(1),
+    z.maxLength(128),
+    z.regex(/^[^\p{Cc}\p{Cf}]+$/u, 'a user id has no control or format characters'),
+  );
 
 export const RoomSettings = z.strictObject({
   /** Seconds a user must wait between two comments in this room; 0 turns slow mode off. */
-  slowModeSeconds: z.number().int().min(0).max(3600).default(0),
+  slowModeSeconds: z._default(wholeNumber(0, 3600), 0),
   /** Longest comment, in code points. */
-  maxCommentLength: z.number().int().min(1).max(1000).default(DEFAULT_MAX_COMMENT_LENGTH),
+  maxCommentLength: z._default(wholeNumber(1, 1000), DEFAULT_MAX_COMMENT_LENGTH),
   /** How often viewers poll `live`; also its CDN cache lifetime. */
-  pollIntervalSeconds: z.number().int().min(1).max(60).default(3),
+  pollIntervalSeconds: z._default(wholeNumber(1, 60), 3),
   /** Length of one feed segment. Fixed when the room is created. */
-  segmentSeconds: z.number().int().min(1).max(300).default(10),
+  segmentSeconds: z._default(wholeNumber(1, 300), 10),
   /** Words a comment may not contain (matched after folding; see ng-words.ts). Never shown to viewers. */
-  ngWords: z.array(z.string().min(1).max(50)).max(500).default([]),
+  ngWords: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(50))).check(z.maxLength(500)), []),
   /** False turns the chat off for viewers: posts are refused, the feed stays readable. */
-  enabled: z.boolean().default(true),
+  enabled: z._default(z.boolean(), true),
   /** Who may post: everyone signed in, or nobody (read-only, e.g. during a sensitive moment). */
-  postingAllowed: z.enum(['everyone', 'nobody']).default('everyone'),
+  postingAllowed: z._default(z.enum(['everyone', 'nobody']), 'everyone'),
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 
 /** The settings viewers may see (and SETTINGS_CHANGED carries): everything but the NG words. */
-export const PublicRoomSettings = RoomSettings.omit({ ngWords: true });
+export const PublicRoomSettings = z.omit(RoomSettings, { ngWords: true });
 export type PublicRoomSettings = z.infer<typeof PublicRoomSettings>;
 
 /** When the event runs; informs the console and the scaler. Both ends optional, end after start. */
 export const RoomSchedule = z
-  .strictObject({ startsAt: z.iso.datetime().optional(), endsAt: z.iso.datetime().optional() })
-  .refine((s) => !s.startsAt || !s.endsAt || Date.parse(s.endsAt) > Date.parse(s.startsAt), {
-    message: 'endsAt must be after startsAt',
-  });
+  .strictObject({ startsAt: z.optional(z.iso.datetime()), endsAt: z.optional(z.iso.datetime()) })
+  .check(
+    z.refine((s) => !s.startsAt || !s.endsAt || Date.parse(s.endsAt) > Date.parse(s.startsAt), {
+      message: 'endsAt must be after startsAt',
+    }),
+  );
 export type RoomSchedule = z.infer<typeof RoomSchedule>;
 
 export const RoomStatus = z.enum(['open', 'closed']);
@@ -56,12 +66,12 @@ export type RoomStatus = z.infer<typeof RoomStatus>;
 /** A user banned from the room: permanently, or until a time. */
 export const RoomBan = z.strictObject({
   bannedAt: z.iso.datetime(),
-  until: z.iso.datetime().optional(),
+  until: z.optional(z.iso.datetime()),
   /** Who banned (admin user id) and why: shown to moderators, never to viewers. */
-  by: z.string().max(128).optional(),
-  reason: z.string().max(500).optional(),
+  by: z.optional(z.string().check(z.maxLength(128))),
+  reason: z.optional(z.string().check(z.maxLength(500))),
   /** Timeouts so far on the ladder (60 s, 5 min, 1 h, 24 h): the next one is one step longer. */
-  strikes: z.number().int().min(1).optional(),
+  strikes: z.optional(z.int().check(z.minimum(1))),
 });
 export type RoomBan = z.infer<typeof RoomBan>;
 
@@ -70,30 +80,30 @@ export const MAX_ROOM_BANS = 2_000;
 
 export const Room = z.strictObject({
   roomId: RoomId,
-  channelId: ChannelId.default(DEFAULT_CHANNEL_ID),
-  title: z.string().min(1).max(200),
+  channelId: z._default(ChannelId, DEFAULT_CHANNEL_ID),
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
   status: RoomStatus,
   settings: RoomSettings,
-  schedule: RoomSchedule.default({}),
+  schedule: z._default(RoomSchedule, {}),
   /** Peak concurrent viewers the operator expects: sizes capacity ahead of the event (the scaler). */
-  expectedViewers: z.number().int().min(0).max(10_000_000).default(0),
+  expectedViewers: z._default(wholeNumber(0, 10_000_000), 0),
   shards: z.strictObject({
-    write: z.number().int().min(1).max(MAX_SHARDS),
-    read: z.number().int().min(1).max(MAX_SHARDS),
+    write: wholeNumber(1, MAX_SHARDS),
+    read: wholeNumber(1, MAX_SHARDS),
   }),
   /**
    * Room-scope bans by user id. Kept in the room item, which every function
    * already reads through its short cache: bans reach the post path and
    * `live` within a second, with no extra read.
    */
-  bans: z.record(z.string(), RoomBan).default({}),
+  bans: z._default(z.record(z.string(), RoomBan), {}),
   /**
    * Users whose comments a moderator purged: comments by them created at or
    * before the time are hidden on the poll path (one write, however many comments).
    */
-  purges: z.record(z.string(), z.iso.datetime()).default({}),
+  purges: z._default(z.record(z.string(), z.iso.datetime()), {}),
   /** Bumped by every settings change; an update must name the version it read. */
-  version: z.number().int().min(1),
+  version: z.int().check(z.minimum(1)),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

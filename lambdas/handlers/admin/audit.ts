@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { exportRoomAudit, roomAuditPage, scopeAuditPage } from '../../domain/access/audit-read.js';
 import { ChannelId, RoomId } from '../../domain/rooms/room.js';
 import { pathParam } from '../http.js';
@@ -42,7 +43,7 @@ export function auditOperations(admin: AdminDeps): AdminOperations {
     },
 
     'GET /admin/v1/audit': async ({ principal, event }) => {
-      const channelId = queryParam(event, 'channelId', ChannelId.optional());
+      const channelId = queryParam(event, 'channelId', z.optional(ChannelId));
       const page = await scopeAuditPage(deps, principal, {
         ...pageQuery(event),
         ...(channelId !== undefined ? { channelId } : {}),

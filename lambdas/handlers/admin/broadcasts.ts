@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sendArtistMessage, sendNotice, type Broadcast } from '../../domain/realtime/broadcasts.js';
 import { NoticeLevel, publicItem } from '../../domain/feed/comment.js';
 import {

@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { safeParse } from 'zod/mini';
+import type { $ZodType } from 'zod/v4/core';
 import { BadRequestError } from '../../domain/errors.js';
 import type { AuditNote } from '../../domain/access/audit.js';
 import type { Principal } from '../../domain/access/roles.js';
@@ -34,8 +35,8 @@ export interface AdminResult {
 }
 
 /** A query-string parameter checked by `schema` (missing = undefined, which the schema may allow). */
-export function queryParam<T>(event: ApiEvent, name: string, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(event.queryStringParameters?.[name] ?? undefined);
+export function queryParam<T>(event: ApiEvent, name: string, schema: $ZodType<T>): T {
+  const parsed = safeParse(schema, event.queryStringParameters?.[name] ?? undefined);
   if (!parsed.success) {
     throw new BadRequestError(
       `invalid_${name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}`,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiEvent } from '../http.js';
 import { queryParam } from './operation.js';
 

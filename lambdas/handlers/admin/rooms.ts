@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   closeRoomWithSchedules,
   createRoomWithSchedules,
@@ -68,7 +68,7 @@ export function roomOperations(admin: AdminDeps): AdminOperations {
     },
 
     'GET /admin/v1/rooms': async ({ principal, event }) => {
-      const channelId = queryParam(event, 'channelId', ChannelId.optional());
+      const channelId = queryParam(event, 'channelId', z.optional(ChannelId));
       const page = await listAdminRooms(deps, principal, {
         ...pageQuery(event),
         ...(channelId !== undefined ? { channelId } : {}),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoomId } from '../../domain/rooms/room.js';
 import {
   DEFAULT_STATS_MINUTES,

@@ -22,7 +22,7 @@ import { testStores } from '../../helpers/store.js';
  * tests send them, in memory).
  */
 const stores = testStores();
-const audit = new DynamoAuditStore(stores.doc, stores.tables.control);
+const audit = new DynamoAuditStore(stores.db, stores.tables.control);
 const read = { rooms: stores.rooms, comments: stores.comments, clock: Date.now, liveLimit: 50 };
 
 async function newRoom(shards = 1) {

@@ -18,7 +18,7 @@ import { testStores } from '../../helpers/store.js';
  * and cost and the deployment's plan. Lead 30 min, tail 15 min (the defaults).
  */
 const stores = testStores();
-const audit = new DynamoAuditStore(stores.doc, stores.tables.control);
+const audit = new DynamoAuditStore(stores.db, stores.tables.control);
 const freshId = () => `cap-${randomUUID().slice(0, 10)}`;
 const channel = () => `ch-${randomUUID().slice(0, 8)}`;
 const MIN = 60_000;

@@ -27,7 +27,7 @@ import { composeLocalFunctions } from '../../../local/composition.js';
  */
 const stores = testStores();
 const { postComment: postHandler, getLive: getLiveHandler } = testFunctions().handlers;
-const audit = new DynamoAuditStore(stores.doc, stores.tables.control);
+const audit = new DynamoAuditStore(stores.db, stores.tables.control);
 const channel = () => `ch-${randomUUID().slice(0, 8)}`;
 const freshId = () => `r-${randomUUID().slice(0, 12)}`;
 
@@ -798,18 +798,14 @@ describe('GET /admin/v1/rooms/{roomId}/connection', () => {
     const options = integrationOptions();
     const { apiKey: _left, ...realtime } = options.realtime;
     const withoutKey = composeLocalFunctions({ ...options, realtime });
-    try {
-      const room = await newRoom();
-      const res = await callAdmin(
-        { method: 'GET', path: `/admin/v1/rooms/${room.roomId}/connection`, caller: operator },
-        withoutKey.handlers.admin,
-      );
-      expect(res.status).toBe(503);
-      expect(res.body.code).toBe('realtime_not_configured');
-      expect(res.body.message).toMatch(/REALTIME_API_KEY/);
-    } finally {
-      withoutKey.close();
-    }
+    const room = await newRoom();
+    const res = await callAdmin(
+      { method: 'GET', path: `/admin/v1/rooms/${room.roomId}/connection`, caller: operator },
+      withoutKey.handlers.admin,
+    );
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('realtime_not_configured');
+    expect(res.body.message).toMatch(/REALTIME_API_KEY/);
   });
 });
 

@@ -157,7 +157,7 @@ describe('GET /admin/v1/rooms/{roomId}/stats', () => {
 
   it('writes nothing, not even an audit entry: it is a read', async () => {
     const { roomId } = await newRoom();
-    const audit = new DynamoAuditStore(stores.doc, stores.tables.control);
+    const audit = new DynamoAuditStore(stores.db, stores.tables.control);
 
     await stats(roomId, operator);
 
@@ -229,7 +229,7 @@ describe('GET /admin/v1/rooms/{roomId}/stats', () => {
 });
 
 describe('DynamoFeedActivity', () => {
-  const feed = new DynamoFeedActivity(stores.doc, commentsTable);
+  const feed = new DynamoFeedActivity(stores.db, commentsTable);
 
   it('reads the newest records of the range, at most the limit per shard, and says when a shard held more', async () => {
     const { roomId } = await newRoom(2);

@@ -9,7 +9,7 @@ const idempotency = { pk: 'idem#r#c1#u1', sk: 'idem', shard: 0, expiresAt: 17953
 
 function transaction(units: { comments: number; control: number }): CapturedCall {
   return {
-    command: 'TransactWriteItemsCommand',
+    command: 'transactWrite',
     input: {
       TransactItems: [
         { Put: { TableName: tables.control, Item: idempotency } },
@@ -26,7 +26,7 @@ function transaction(units: { comments: number; control: number }): CapturedCall
 
 function query(pk: string, items: Record<string, unknown>[], units: number): CapturedCall {
   return {
-    command: 'QueryCommand',
+    command: 'query',
     input: { ExpressionAttributeValues: { ':pk': pk, ':from': '0' } },
     items,
     consumed: [{ TableName: tables.comments, CapacityUnits: units }],
@@ -64,7 +64,7 @@ describe('pollUnits', () => {
       query('room#r#0', full, 6),
       query('room#r#1', full, 6),
       query('room#*#0', [], 0),
-      { ...query('x', [], 0), command: 'GetItemCommand' },
+      { ...query('x', [], 0), command: 'get' as const },
     ];
     const bytes = full.reduce((sum, item) => sum + itemSize(item), 0);
     const minimumPerShard = 0.5 * Math.ceil(bytes / 4096);

@@ -33,7 +33,9 @@ const figures = {
     calls: 300,
     handler: summary(10.4, 87.5),
     barePut: summary(3.54, 22.8),
+    bareTransaction: summary(9.1, 70.2),
     ratio: { p50: 2.94, p99: 3.84 },
+    transactionRatio: { p50: 1.14, p99: 1.25 },
   },
   liveOrigin: {
     invokedWith: 'directly',
@@ -202,6 +204,12 @@ describe('renderMarkdown', () => {
     }
   });
 
+  it('shows the post handler against both baselines', () => {
+    expect(markdown).toContain('| bare TransactWriteItems, same items (baseline) | 9.1 | 70.2 |');
+    expect(markdown).toContain('| **handler ÷ TransactWriteItems** | **1.14×** | **1.25×** |');
+    expect(markdown).toContain('| **handler ÷ PutItem** | **2.94×** | **3.84×** |');
+  });
+
   it('bolds every value in a ratio column', () => {
     const rows = markdown.split('\n');
     let ratioColumns: number[] = [];
@@ -230,7 +238,7 @@ describe('renderMarkdown', () => {
   });
 
   it('shows the measured ratios, the skipped functions and the stable calibration names', () => {
-    expect(markdown).toContain('| **ratio** | **2.94×** | **3.84×** |');
+    expect(markdown).toContain('| **handler ÷ PutItem** | **2.94×** | **3.84×** |');
     expect(markdown).toContain('| 1,000 | 3 | 746 | **0.746×** |');
     expect(markdown).toContain('Skipped: scaler (does not exist yet).');
     expect(markdown).toContain('| `originCallsPerInterval` | 0.98 |');

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { currentCorrelationId } from '../../../lambdas/adapters/correlation.js';
 import { createLogger } from '../../../lambdas/adapters/logger.js';
 import { PostCommentBody } from '../../../lambdas/domain/feed/comment.js';

@@ -1,4 +1,4 @@
-import { ZodError } from 'zod';
+import { $ZodError as ZodError } from 'zod/v4/core';
 import { describe, expect, it } from 'vitest';
 import { createRoom, publicRoom, Room, RoomId, RoomSettings } from '../../../../lambdas/domain/rooms/room.js';
 import { MAX_SHARDS } from '../../../../lambdas/domain/feed/shards.js';
