@@ -1,36 +1,28 @@
 import {
+  createSourceEventStream,
   defaultFieldResolver,
   execute,
-  getArgumentValues,
-  getDirectiveValues,
-  getNamedType,
   getOperationAST,
-  getVariableValues,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
-  isObjectType,
-  Kind,
+  GraphQLError,
+  locatedError,
   parse,
-  print,
+  responsePathAsArray,
   validate,
   type DocumentNode,
   type ExecutionResult,
-  type GraphQLError,
-  type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLFieldResolver,
-  type GraphQLNamedType,
-  type GraphQLObjectType,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
+  type ValidationRule,
 } from 'graphql';
 import { authenticate, type AuthConfig, type AuthResult } from './auth.js';
-import { matchesFilter, type SubscriptionFilter } from './filters.js';
-import { invokeResolver, type ResolverMap } from './resolvers.js';
-import { allowedModes, subscribedMutations, type AuthMode } from './schema.js';
-import type { GatewayRequest } from '../api-gateway.js';
+import { invokeResolver, type ResolverCall, type ResolverMap } from './resolvers.js';
 import type { ResolverError } from './utils-runtime.js';
+import { allowedModes, subscribedMutations, type AuthMode } from './schema.js';
+import { eventOf, resolverView } from './selection.js';
+import { SubscriptionRegistry, type Deliver, type Subscription } from './subscriptions.js';
+import type { GatewayRequest } from '../api-gateway.js';
+import type { SubscriptionFilter } from './filters.js';
 
 /** One entry of a response's `errors`, shaped as AppSync shapes them. */
 export interface AppSyncError {
@@ -51,19 +43,7 @@ export interface HttpResult {
 /** An HTTP request as the local servers see it (the same shape the API Gateway stand-in takes). */
 export type IncomingGraphqlRequest = GatewayRequest;
 
-/** A `start` the engine accepted: what a published event is matched against and how its payload is shaped. */
-export interface PreparedSubscription {
-  readonly fieldName: string;
-  /** The subscription field's arguments the client gave (null ones left out): argument-based filtering. */
-  readonly args: Record<string, unknown>;
-  /** The enhanced filter the field's resolver set, if any. */
-  readonly filter?: SubscriptionFilter;
-  readonly mode: AuthMode;
-  readonly responseKey: string;
-  readonly fieldNode: FieldNode;
-  readonly fragments: Record<string, FragmentDefinitionNode>;
-  readonly variables: Record<string, unknown>;
-}
+export type PreparedSubscription = Subscription;
 
 export type StartResult =
   | { readonly ok: true; readonly subscription: PreparedSubscription }
@@ -85,16 +65,15 @@ export interface EngineStats {
   readonly subscriptions: number;
 }
 
-interface Registered {
-  readonly subscription: PreparedSubscription;
-  readonly deliver: (payload: { data: Record<string, unknown> }) => void;
-}
-
 interface ExecutionContext {
   readonly auth: Extract<AuthResult, { ok: true }>;
   readonly headers: Record<string, string>;
+  /** As the client sent them: what resolvers see as `ctx.info.variables`. */
   readonly variables: Record<string, unknown>;
+  /** `util.appendError` calls: reported beside the fields' values. */
   readonly appended: AppSyncError[];
+  /** Subscribed mutation fields that ran: their results are fanned out once execution ends. */
+  readonly published: GraphQLResolveInfo[];
 }
 
 /** A field error carrying AppSync's error attributes through graphql-js. */
@@ -109,16 +88,13 @@ class FieldError extends Error {
   }
 }
 
+const fieldError = ({ message, errorType, data, errorInfo }: ResolverError) =>
+  new FieldError(message, errorType ?? 'Code', data ?? null, errorInfo ?? null);
+
 const unauthorizedMessage = (typeName: string, fieldName: string) =>
   `Not Authorized to access ${fieldName} on type ${typeName}`;
 
-const locationsOf = (nodes: readonly FieldNode[]) =>
-  nodes.flatMap((node) =>
-    node.loc
-      ? [{ line: node.loc.startToken.line, column: node.loc.startToken.column, sourceName: null }]
-      : [],
-  );
-
+/** An error of an HTTP response: path and locations, and AppSync's attributes for resolver errors. */
 function formatError(error: GraphQLError): AppSyncError {
   const original = error.originalError;
   const located = {
@@ -126,32 +102,69 @@ function formatError(error: GraphQLError): AppSyncError {
     locations: error.locations?.map((l) => ({ ...l, sourceName: null })) ?? null,
   };
   if (original instanceof FieldError) {
-    return {
-      ...located,
-      data: original.data,
-      errorType: original.errorType,
-      errorInfo: original.errorInfo,
-      message: original.message,
-    };
+    const { data, errorType, errorInfo, message } = original;
+    return { ...located, data, errorType, errorInfo, message };
   }
   return { ...located, errorType: original ? 'Code' : 'ValidationError', message: error.message };
 }
 
-const fromResolverError = (error: ResolverError) =>
-  new FieldError(error.message, error.errorType ?? 'Code', error.data ?? null, error.errorInfo ?? null);
+/** An error of a realtime `start`: type and message only. */
+const startError = (error: GraphQLError): AppSyncError => ({
+  errorType: error.originalError instanceof FieldError ? error.originalError.errorType : 'ValidationError',
+  message: error.message,
+});
+
+const failedStart = (errorType: string, message: string, extra: Partial<AppSyncError> = {}): StartResult => ({
+  ok: false,
+  errors: [{ errorType, message, ...extra }],
+});
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** GraphQL-over-HTTP's body, and a realtime `start`'s `data`. */
+interface GraphqlRequest {
+  readonly query: string;
+  readonly variables: Record<string, unknown>;
+  readonly operationName: string | undefined;
+}
+
+function readRequest(json: string): GraphqlRequest | undefined {
+  try {
+    const body = JSON.parse(json) as unknown;
+    if (!isRecord(body) || typeof body.query !== 'string') return undefined;
+    return {
+      query: body.query,
+      variables: isRecord(body.variables) ? body.variables : {},
+      operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** graphql-js wants a subscription field's event stream; AppSync's events come from mutations instead. */
+const NO_SOURCE_EVENTS: AsyncIterable<never> = {
+  [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
+};
+
+/** Documents kept parsed and validated; past this many, the cache starts over. */
+const MAX_DOCUMENTS = 1000;
 
 /**
- * The GraphQL side of the local AppSync endpoint: runs queries and mutations
- * with per-directive authorization and the resolver bundles, accepts
- * subscriptions (running their resolvers for the enhanced filter), and fans
- * each subscribed mutation's result out to the subscriptions that match it.
+ * The GraphQL side of the local AppSync endpoint, on graphql-js: runs queries
+ * and mutations with AppSync's per-field authorization and the resolver
+ * bundles, accepts subscriptions (running their resolvers for the enhanced
+ * filter), and fans each subscribed mutation's result out to the
+ * subscriptions that match it.
  */
 export class AppSyncEngine {
   private readonly defaultMode: AuthMode;
   private readonly graphqlPath: string;
-  private readonly registry = new Set<Registered>();
+  private readonly documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  private readonly registry = new SubscriptionRegistry();
   /** Mutation name → subscription fields that `@aws_subscribe` to it. */
-  private readonly subscribers = new Map<string, Set<string>>();
+  private readonly subscribers = new Map<string, string[]>();
   private published = 0;
   private delivered = 0;
 
@@ -164,8 +177,7 @@ export class AppSyncEngine {
     this.graphqlPath = options.graphqlPath ?? '/graphql';
     for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
       for (const mutation of subscribedMutations(field)) {
-        if (!this.subscribers.has(mutation)) this.subscribers.set(mutation, new Set());
-        this.subscribers.get(mutation)!.add(field.name);
+        this.subscribers.set(mutation, [...(this.subscribers.get(mutation) ?? []), field.name]);
       }
     }
   }
@@ -176,82 +188,73 @@ export class AppSyncEngine {
 
   /** Open subscriptions to `fieldName` whose arguments include `args` (e.g. one room's `onRoomEvent`). */
   countSubscriptions(fieldName: string, args: Record<string, unknown> = {}): number {
-    let count = 0;
-    for (const { subscription } of this.registry) {
-      if (
-        subscription.fieldName === fieldName &&
-        Object.entries(args).every(([name, value]) => subscription.args[name] === value)
-      ) {
-        count++;
+    return this.registry.countMatching(fieldName, args);
+  }
+
+  /** Parsed and validated once per query text: clients send the same few documents again and again. */
+  private document(query: string): DocumentNode | readonly GraphQLError[] {
+    let document = this.documents.get(query);
+    if (!document) {
+      try {
+        const parsed = parse(query);
+        const errors = validate(this.schema, parsed);
+        document = errors.length > 0 ? errors : parsed;
+      } catch (error) {
+        document = [error as GraphQLError];
       }
+      if (this.documents.size >= MAX_DOCUMENTS) this.documents.clear();
+      this.documents.set(query, document);
     }
-    return count;
+    return document;
   }
 
   /** `POST /graphql`: `{query, variables, operationName}` → `{data, errors}`. */
   async executeHttp(request: IncomingGraphqlRequest): Promise<HttpResult> {
-    let body: { query?: unknown; variables?: unknown; operationName?: unknown };
-    try {
-      body = JSON.parse(request.body) as typeof body;
-      if (typeof body !== 'object' || body === null || typeof body.query !== 'string') throw new Error();
-    } catch {
+    const body = readRequest(request.body);
+    if (!body) {
       return {
         status: 400,
         body: { errors: [{ errorType: 'MalformedHttpRequestException', message: 'Invalid request body.' }] },
       };
     }
-    const auth = await authenticate(
-      request.headers,
-      { method: request.method, path: request.path, query: request.query, body: request.body },
-      this.options.auth,
-      request.sourceIp,
-    );
+    const auth = await authenticate(request.headers, request, this.options.auth, request.sourceIp);
     if (!auth.ok) {
       return {
         status: 401,
         body: { errors: [{ errorType: 'UnauthorizedException', message: auth.message }] },
       };
     }
-    const variables = isRecord(body.variables) ? body.variables : {};
-    const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
-
-    let document: DocumentNode;
-    try {
-      document = parse(body.query);
-    } catch (error) {
-      return { status: 200, body: { data: null, errors: [formatError(error as GraphQLError)] } };
-    }
-    const invalid = validate(this.schema, document);
-    if (invalid.length > 0) return { status: 200, body: { data: null, errors: invalid.map(formatError) } };
-    const operation = getOperationAST(document, operationName);
-    if (operation?.operation === 'subscription') {
-      return {
-        status: 200,
-        body: {
-          data: null,
-          errors: [
-            {
-              errorType: 'UnsupportedOperation',
-              message: 'Subscriptions are served over the realtime endpoint.',
-            },
-          ],
-        },
-      };
+    const document = this.document(body.query);
+    if (!('kind' in document))
+      return { status: 200, body: { data: null, errors: document.map(formatError) } };
+    if (getOperationAST(document, body.operationName)?.operation === 'subscription') {
+      const message = 'Subscriptions are served over the realtime endpoint.';
+      return { status: 200, body: { data: null, errors: [{ errorType: 'UnsupportedOperation', message }] } };
     }
 
-    const context: ExecutionContext = { auth, headers: request.headers, variables, appended: [] };
-    const result = (await execute({
+    const { headers } = request;
+    const context: ExecutionContext = {
+      auth,
+      headers,
+      variables: body.variables,
+      appended: [],
+      published: [],
+    };
+    const result = execute({
       schema: this.schema,
       document,
-      variableValues: variables,
-      ...(operationName ? { operationName } : {}),
+      variableValues: body.variables,
+      operationName: body.operationName,
       contextValue: context,
       fieldResolver: this.fieldResolver,
-    })) as ExecutionResult;
+    }) as ExecutionResult; // The resolvers are synchronous, so execution is.
+    for (const info of context.published) {
+      const event = eventOf(info, result.data?.[info.path.key]);
+      if (!isRecord(event)) continue;
+      this.published++;
+      this.delivered += this.registry.publish(this.subscribers.get(info.fieldName)!, event);
+    }
     const errors = [...(result.errors ?? []).map(formatError), ...context.appended];
-
-    if (operation?.operation === 'mutation' && result.data)
-      this.fanOut(operation, document, variables, result.data);
     return { status: 200, body: { data: result.data ?? null, ...(errors.length > 0 ? { errors } : {}) } };
   }
 
@@ -266,32 +269,53 @@ export class AppSyncEngine {
     if (!allowedModes(this.schema, typeName, info.fieldName, this.defaultMode).includes(context.auth.mode)) {
       throw new FieldError(unauthorizedMessage(typeName, info.fieldName), 'Unauthorized');
     }
+    if (info.operation.operation === 'mutation' && !info.path.prev && this.subscribers.has(info.fieldName)) {
+      context.published.push(info);
+    }
     const resolver = this.resolvers.get(`${typeName}.${info.fieldName}`);
     if (!resolver) return defaultFieldResolver(source, args, context, info);
-    const selectionSet = info.fieldNodes[0]?.selectionSet;
-    const outcome = invokeResolver(resolver, {
-      args,
-      identity: context.auth.identity,
-      authType: context.auth.authType,
-      source,
-      headers: context.headers,
-      variables: context.variables,
-      selectionSetList: selectionSet ? selectionList(selectionSet) : [],
-      selectionSetGraphQL: selectionSet ? print(selectionSet) : '',
-    });
+    const call = this.resolverCall(args, context.auth, context.headers, context.variables, info);
+    const outcome = invokeResolver(resolver, { ...call, source });
     for (const appended of outcome.scope.appendedErrors) {
-      context.appended.push({
-        path: pathOf(info.path),
-        locations: locationsOf(info.fieldNodes),
-        data: appended.data ?? null,
-        errorType: appended.errorType ?? 'Code',
-        errorInfo: appended.errorInfo ?? null,
-        message: appended.message,
-      });
+      const path = responsePathAsArray(info.path);
+      context.appended.push(formatError(locatedError(fieldError(appended), info.fieldNodes, path)));
     }
-    if (!outcome.ok) throw fromResolverError(outcome.error);
+    if (!outcome.ok) throw fieldError(outcome.error);
     return outcome.value;
   };
+
+  private resolverCall(
+    args: Record<string, unknown>,
+    auth: Extract<AuthResult, { ok: true }>,
+    headers: Record<string, string>,
+    variables: Record<string, unknown>,
+    info: GraphQLResolveInfo,
+  ): ResolverCall {
+    const view = resolverView(info.fieldNodes[0]);
+    return {
+      args,
+      identity: auth.identity,
+      authType: auth.authType,
+      headers,
+      variables,
+      selectionSetList: view.list,
+      selectionSetGraphQL: view.graphql,
+    };
+  }
+
+  /** AppSync's rule for subscriptions: every field selected must allow the caller's mode, or the start fails. */
+  private authorizedFor(mode: AuthMode): ValidationRule {
+    return (context) => ({
+      Field: (node) => {
+        const parent = context.getParentType();
+        const fieldName = node.name.value;
+        if (!parent || fieldName === '__typename') return;
+        if (!allowedModes(this.schema, parent.name, fieldName, this.defaultMode).includes(mode)) {
+          context.reportError(new GraphQLError(unauthorizedMessage(parent.name, fieldName), { nodes: node }));
+        }
+      },
+    });
+  }
 
   /**
    * A realtime `start`: `data` is the JSON string `{query, variables}`,
@@ -303,317 +327,71 @@ export class AppSyncEngine {
     authorization: Record<string, unknown>,
     sourceIp = '127.0.0.1',
   ): Promise<StartResult> {
-    const fail = (errorType: string, message: string, extra: Partial<AppSyncError> = {}): StartResult => ({
-      ok: false,
-      errors: [{ errorType, message, ...extra }],
-    });
-    if (typeof data !== 'string') return fail('MalformedRequest', 'payload.data must be a JSON string.');
+    if (typeof data !== 'string')
+      return failedStart('MalformedRequest', 'payload.data must be a JSON string.');
     const auth = await authenticate(
       authorization,
       { method: 'POST', path: this.graphqlPath, body: data },
       this.options.auth,
       sourceIp,
     );
-    if (!auth.ok) return fail('UnauthorizedException', auth.message, { errorCode: 401 });
-
-    let request: { query?: unknown; variables?: unknown; operationName?: unknown };
-    try {
-      request = JSON.parse(data) as typeof request;
-    } catch {
-      return fail('MalformedRequest', 'payload.data is not valid JSON.');
+    if (!auth.ok) return failedStart('UnauthorizedException', auth.message, { errorCode: 401 });
+    const request = readRequest(data);
+    if (!request) return failedStart('MalformedRequest', 'payload.data must be JSON holding a query.');
+    const document = this.document(request.query);
+    if (!('kind' in document)) return { ok: false, errors: document.map(startError) };
+    const operation = getOperationAST(document, request.operationName);
+    if (!operation) {
+      return failedStart('ValidationError', 'The document must hold exactly one operation, or name one.');
     }
-    if (!isRecord(request) || typeof request.query !== 'string') {
-      return fail('MalformedRequest', 'payload.data must hold a query.');
-    }
-    let document: DocumentNode;
-    try {
-      document = parse(request.query);
-    } catch (error) {
-      return fail('ValidationError', (error as GraphQLError).message);
-    }
-    const invalid = validate(this.schema, document);
-    if (invalid.length > 0) {
-      return {
-        ok: false,
-        errors: invalid.map((e) => ({ errorType: 'ValidationError', message: e.message })),
-      };
-    }
-    const operation = getOperationAST(
-      document,
-      typeof request.operationName === 'string' ? request.operationName : undefined,
-    );
-    if (!operation)
-      return fail('ValidationError', 'The document must hold exactly one operation, or name one.');
     if (operation.operation !== 'subscription') {
-      return fail(
+      return failedStart(
         'UnsupportedOperation',
         `${operation.operation} not supported through the realtime channel`,
       );
     }
-    const subscriptionType = this.schema.getSubscriptionType()!;
-    const fieldNode = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD);
-    const field = fieldNode ? subscriptionType.getFields()[fieldNode.name.value] : undefined;
-    if (!fieldNode || !field)
-      return fail('ValidationError', 'A subscription selects one subscription field.');
+    const denied = validate(this.schema, document, [this.authorizedFor(auth.mode)]);
+    if (denied.length > 0) return failedStart('Unauthorized', denied[0]!.message);
 
-    const fragments = fragmentsOf(document);
-    const denied = this.deniedField(
-      subscriptionType,
-      fieldNode.selectionSet,
-      auth.mode,
-      fragments,
-      field.name,
+    const headers = Object.fromEntries(
+      Object.entries(authorization).map(([k, v]) => [k.toLowerCase(), String(v)]),
     );
-    if (denied) return fail('Unauthorized', unauthorizedMessage(denied.typeName, denied.fieldName));
-
-    const coerced = getVariableValues(
-      this.schema,
-      operation.variableDefinitions ?? [],
-      isRecord(request.variables) ? request.variables : {},
-    );
-    if (coerced.errors)
-      return {
-        ok: false,
-        errors: coerced.errors.map((e) => ({ errorType: 'ValidationError', message: e.message })),
-      };
-    const variables = coerced.coerced;
-    const args = getArgumentValues(field, fieldNode, variables);
-
-    let filter: SubscriptionFilter | undefined;
-    const resolver = this.resolvers.get(`${subscriptionType.name}.${field.name}`);
-    if (resolver) {
-      const outcome = invokeResolver(resolver, {
-        args,
-        identity: auth.identity,
-        authType: auth.authType,
-        headers: Object.fromEntries(
-          Object.entries(authorization).map(([k, v]) => [k.toLowerCase(), String(v)]),
-        ),
-        variables,
-        ...(fieldNode.selectionSet
-          ? {
-              selectionSetList: selectionList(fieldNode.selectionSet),
-              selectionSetGraphQL: print(fieldNode.selectionSet),
-            }
-          : {}),
-      });
-      if (!outcome.ok) return fail(outcome.error.errorType ?? 'Code', outcome.error.message);
-      filter = outcome.scope.subscriptionFilter;
-    }
+    let prepared: Omit<Subscription, 'key'> | undefined;
+    const stream = await createSourceEventStream({
+      schema: this.schema,
+      document,
+      variableValues: request.variables,
+      operationName: request.operationName,
+      subscribeFieldResolver: (_source, args: Record<string, unknown>, _context, info) => {
+        const resolver = this.resolvers.get(`${info.parentType.name}.${info.fieldName}`);
+        let filter: SubscriptionFilter | undefined;
+        if (resolver) {
+          const call = this.resolverCall(args, auth, headers, info.variableValues, info);
+          const outcome = invokeResolver(resolver, call);
+          if (!outcome.ok) throw fieldError(outcome.error);
+          filter = outcome.scope.subscriptionFilter;
+        }
+        prepared = {
+          fieldName: info.fieldName,
+          args: Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined)),
+          ...(filter ? { filter } : {}),
+          responseKey: String(info.path.key),
+          selection: info,
+        };
+        return NO_SOURCE_EVENTS;
+      },
+    });
+    if (!prepared)
+      return { ok: false, errors: ('errors' in stream ? (stream.errors ?? []) : []).map(startError) };
+    // The same request text means the same selection and arguments; the filter may depend on the caller.
     return {
       ok: true,
-      subscription: {
-        fieldName: field.name,
-        args: Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined)),
-        ...(filter ? { filter } : {}),
-        mode: auth.mode,
-        responseKey: fieldNode.alias?.value ?? field.name,
-        fieldNode,
-        fragments,
-        variables,
-      },
+      subscription: { ...prepared, key: `${data}\n${JSON.stringify(prepared.filter ?? null)}` },
     };
   }
 
-  /** The first field in the subscription's selection the caller's mode may not read, if any. */
-  private deniedField(
-    parent: GraphQLObjectType,
-    selectionSet: SelectionSetNode | undefined,
-    mode: AuthMode,
-    fragments: Record<string, FragmentDefinitionNode>,
-    rootField: string,
-  ): { typeName: string; fieldName: string } | undefined {
-    if (!allowedModes(this.schema, parent.name, rootField, this.defaultMode).includes(mode)) {
-      return { typeName: parent.name, fieldName: rootField };
-    }
-    const type = getNamedType(parent.getFields()[rootField]!.type);
-    if (!selectionSet || !isObjectType(type)) return undefined;
-    for (const node of collectFieldNodes(selectionSet, fragments, {})) {
-      if (node.name.value === '__typename') continue;
-      const denied = this.deniedField(type, node.selectionSet, mode, fragments, node.name.value);
-      if (denied) return denied;
-    }
-    return undefined;
-  }
-
   /** Keeps a prepared subscription until the returned function is called. */
-  register(subscription: PreparedSubscription, deliver: Registered['deliver']): () => void {
-    const entry: Registered = { subscription, deliver };
-    this.registry.add(entry);
-    return () => void this.registry.delete(entry);
+  register(subscription: PreparedSubscription, deliver: Deliver): () => void {
+    return this.registry.add(subscription, deliver);
   }
-
-  /**
-   * AppSync sends subscribers what the mutation selected: each matching
-   * subscription gets the fields it selected that the mutation's result has
-   * (null for the others).
-   */
-  private fanOut(
-    operation: OperationDefinitionNode,
-    document: DocumentNode,
-    rawVariables: Record<string, unknown>,
-    data: Record<string, unknown>,
-  ): void {
-    const fragments = fragmentsOf(document);
-    const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], rawVariables);
-    const variables = coerced.coerced ?? {};
-    for (const node of collectFieldNodes(operation.selectionSet, fragments, variables)) {
-      const fields = this.subscribers.get(node.name.value);
-      const value = data[node.alias?.value ?? node.name.value];
-      if (!fields || value === null || value === undefined) continue;
-      const event = byFieldName(node.selectionSet, value, fragments, variables);
-      if (!isRecord(event)) continue;
-      this.published++;
-      for (const { subscription, deliver } of [...this.registry]) {
-        if (!fields.has(subscription.fieldName) || !matches(subscription, event)) continue;
-        const fieldType = getNamedType(
-          this.schema.getSubscriptionType()!.getFields()[subscription.fieldName]!.type,
-        );
-        const selected = select(subscription.fieldNode.selectionSet, event, fieldType, subscription);
-        this.delivered++;
-        deliver({ data: { [subscription.responseKey]: selected } });
-      }
-    }
-  }
-}
-
-/** Argument-based filtering (every given argument equals the event's field of that name) AND the enhanced filter. */
-export function matches(
-  subscription: Pick<PreparedSubscription, 'args' | 'filter'>,
-  event: Record<string, unknown>,
-) {
-  for (const [name, value] of Object.entries(subscription.args)) {
-    if (!sameValue(event[name], value)) return false;
-  }
-  return subscription.filter ? matchesFilter(subscription.filter, event) : true;
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  return a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function pathOf(path: { prev: unknown; key: string | number } | undefined): (string | number)[] {
-  const keys: (string | number)[] = [];
-  for (let p = path; p; p = p.prev as typeof path) keys.unshift(p.key);
-  return keys;
-}
-
-function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
-  return Object.fromEntries(
-    document.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d]),
-  );
-}
-
-function included(
-  node: FieldNode | { directives?: FieldNode['directives'] },
-  variables: Record<string, unknown>,
-) {
-  const skip = getDirectiveValues(GraphQLSkipDirective, node, variables);
-  if (skip?.if === true) return false;
-  const include = getDirectiveValues(GraphQLIncludeDirective, node, variables);
-  return include?.if !== false;
-}
-
-/** The field nodes of a selection set, fragments expanded, `@skip`/`@include` applied. */
-function collectFieldNodes(
-  selectionSet: SelectionSetNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-  typeName?: string,
-): FieldNode[] {
-  return selectionSet.selections.flatMap((selection): FieldNode[] => {
-    if (!included(selection, variables)) return [];
-    switch (selection.kind) {
-      case Kind.FIELD:
-        return [selection];
-      case Kind.INLINE_FRAGMENT: {
-        const condition = selection.typeCondition?.name.value;
-        if (condition && typeName && condition !== typeName) return [];
-        return collectFieldNodes(selection.selectionSet, fragments, variables, typeName);
-      }
-      case Kind.FRAGMENT_SPREAD: {
-        const fragment = fragments[selection.name.value];
-        if (!fragment) return [];
-        const condition = fragment.typeCondition.name.value;
-        if (typeName && condition !== typeName) return [];
-        return collectFieldNodes(fragment.selectionSet, fragments, variables, typeName);
-      }
-    }
-  });
-}
-
-/** `selectionSetList` as AppSync gives it: `a`, `b`, `b/c`, … (response keys). */
-function selectionList(selectionSet: SelectionSetNode, prefix = ''): string[] {
-  return selectionSet.selections.flatMap((selection) => {
-    if (selection.kind !== Kind.FIELD) {
-      return selection.kind === Kind.INLINE_FRAGMENT ? selectionList(selection.selectionSet, prefix) : [];
-    }
-    const key = `${prefix}${selection.alias?.value ?? selection.name.value}`;
-    return [key, ...(selection.selectionSet ? selectionList(selection.selectionSet, `${key}/`) : [])];
-  });
-}
-
-/** The mutation's result re-keyed by field name (aliases removed): what filters and subscribers read. */
-function byFieldName(
-  selectionSet: SelectionSetNode | undefined,
-  value: unknown,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-): unknown {
-  if (Array.isArray(value)) return value.map((item) => byFieldName(selectionSet, item, fragments, variables));
-  if (!selectionSet || !isRecord(value)) return value;
-  const result: Record<string, unknown> = {};
-  for (const node of collectFieldNodes(selectionSet, fragments, variables)) {
-    if (node.name.value in result) continue;
-    result[node.name.value] = byFieldName(
-      node.selectionSet,
-      value[node.alias?.value ?? node.name.value],
-      fragments,
-      variables,
-    );
-  }
-  return result;
-}
-
-/** Applies a subscriber's selection set to the event (response keys, `__typename`; absent fields are null). */
-function select(
-  selectionSet: SelectionSetNode | undefined,
-  value: unknown,
-  type: GraphQLNamedType,
-  subscription: Pick<PreparedSubscription, 'fragments' | 'variables'>,
-): unknown {
-  if (value === undefined || value === null) return null;
-  if (Array.isArray(value)) return value.map((item) => select(selectionSet, item, type, subscription));
-  if (!selectionSet || !isRecord(value)) return value;
-  // Abstract types: the concrete type is whatever the mutation's result said it was.
-  const typeName = isObjectType(type) ? type.name : String(value.__typename ?? type.name);
-  const fields = isObjectType(type) ? type.getFields() : {};
-  const result: Record<string, unknown> = {};
-  for (const node of collectFieldNodes(
-    selectionSet,
-    subscription.fragments,
-    subscription.variables,
-    typeName,
-  )) {
-    const key = node.alias?.value ?? node.name.value;
-    if (node.name.value === '__typename') {
-      result[key] = typeName;
-      continue;
-    }
-    const fieldType = fields[node.name.value]?.type;
-    result[key] = select(
-      node.selectionSet,
-      value[node.name.value],
-      fieldType ? getNamedType(fieldType) : type,
-      subscription,
-    );
-  }
-  return result;
 }

@@ -34,7 +34,6 @@ type ServerMessage =
   | { type: 'connection_error'; payload: { errors: AppSyncError[] } }
   | { type: 'ka' }
   | { type: 'start_ack'; id: string }
-  | { type: 'data'; id: string; payload: unknown }
   | { type: 'complete'; id: string }
   | { type: 'error'; id?: string; payload: { errors: AppSyncError[] } };
 
@@ -303,9 +302,11 @@ class Connection {
       this.send({ type: 'error', id, payload: { errors: result.errors } });
       return;
     }
-    const unregister = this.engine.register(result.subscription, (data) =>
-      this.send({ type: 'data', id, payload: data }),
-    );
+    // The payload comes serialized, shared by every subscriber of the same selection: only the id is this one's.
+    const head = `{"type":"data","id":${JSON.stringify(id)},"payload":`;
+    const unregister = this.engine.register(result.subscription, (payload) => {
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.send(head + payload + '}');
+    });
     this.operations.set(id, unregister);
     this.send({ type: 'start_ack', id });
     this.startKeepAlive();
