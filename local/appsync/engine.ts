@@ -3,50 +3,33 @@ import {
   defaultFieldResolver,
   execute,
   getOperationAST,
-  GraphQLError,
   locatedError,
   parse,
   responsePathAsArray,
   validate,
   type DocumentNode,
   type ExecutionResult,
+  type GraphQLError,
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
-import { authenticate, type AuthConfig, type AuthResult } from './auth.js';
+import { authenticate, normaliseHeaders, type AuthConfig, type AuthResult } from './auth.js';
 import { invokeResolver, type ResolverCall, type ResolverMap } from './resolvers.js';
-import type { ResolverError } from './utils-runtime.js';
 import { allowedModes, subscribedMutations, type AuthMode } from './schema.js';
+import { fieldError, httpError, startError, unauthorized, type AppSyncError } from './errors.js';
 import { eventOf, resolverView } from './selection.js';
 import { SubscriptionRegistry, type Deliver, type Subscription } from './subscriptions.js';
 import type { GatewayRequest } from '../api-gateway.js';
-import type { SubscriptionFilter } from './filters.js';
-
-/** One entry of a response's `errors`, shaped as AppSync shapes them. */
-export interface AppSyncError {
-  readonly message: string;
-  readonly errorType?: string;
-  readonly errorCode?: number;
-  readonly path?: readonly (string | number)[] | null;
-  readonly locations?: readonly { line: number; column: number; sourceName: null }[] | null;
-  readonly data?: unknown;
-  readonly errorInfo?: unknown;
-}
 
 export interface HttpResult {
   readonly status: number;
   readonly body: { data?: unknown; errors?: AppSyncError[] };
 }
 
-/** An HTTP request as the local servers see it (the same shape the API Gateway stand-in takes). */
-export type IncomingGraphqlRequest = GatewayRequest;
-
-export type PreparedSubscription = Subscription;
-
 export type StartResult =
-  | { readonly ok: true; readonly subscription: PreparedSubscription }
+  | { readonly ok: true; readonly subscription: Subscription }
   | { readonly ok: false; readonly errors: AppSyncError[] };
 
 export interface EngineOptions {
@@ -65,71 +48,34 @@ export interface EngineStats {
   readonly subscriptions: number;
 }
 
-interface ExecutionContext {
+/** Who calls, and how: what a resolver sees besides its arguments. */
+interface Caller {
   readonly auth: Extract<AuthResult, { ok: true }>;
   readonly headers: Record<string, string>;
-  /** As the client sent them: what resolvers see as `ctx.info.variables`. */
+  /** As the client sent them: the resolvers' `ctx.info.variables`. */
   readonly variables: Record<string, unknown>;
+}
+
+interface ExecutionContext extends Caller {
   /** `util.appendError` calls: reported beside the fields' values. */
   readonly appended: AppSyncError[];
   /** Subscribed mutation fields that ran: their results are fanned out once execution ends. */
   readonly published: GraphQLResolveInfo[];
 }
 
-/** A field error carrying AppSync's error attributes through graphql-js. */
-class FieldError extends Error {
-  constructor(
-    message: string,
-    readonly errorType: string,
-    readonly data: unknown = null,
-    readonly errorInfo: unknown = null,
-  ) {
-    super(message);
-  }
-}
-
-const fieldError = ({ message, errorType, data, errorInfo }: ResolverError) =>
-  new FieldError(message, errorType ?? 'Code', data ?? null, errorInfo ?? null);
-
-const unauthorizedMessage = (typeName: string, fieldName: string) =>
-  `Not Authorized to access ${fieldName} on type ${typeName}`;
-
-/** An error of an HTTP response: path and locations, and AppSync's attributes for resolver errors. */
-function formatError(error: GraphQLError): AppSyncError {
-  const original = error.originalError;
-  const located = {
-    path: error.path ?? null,
-    locations: error.locations?.map((l) => ({ ...l, sourceName: null })) ?? null,
-  };
-  if (original instanceof FieldError) {
-    const { data, errorType, errorInfo, message } = original;
-    return { ...located, data, errorType, errorInfo, message };
-  }
-  return { ...located, errorType: original ? 'Code' : 'ValidationError', message: error.message };
-}
-
-/** An error of a realtime `start`: type and message only. */
-const startError = (error: GraphQLError): AppSyncError => ({
-  errorType: error.originalError instanceof FieldError ? error.originalError.errorType : 'ValidationError',
-  message: error.message,
-});
-
-const failedStart = (errorType: string, message: string, extra: Partial<AppSyncError> = {}): StartResult => ({
+const refusedStart = (errorType: string, message: string, errorCode?: number): StartResult => ({
   ok: false,
-  errors: [{ errorType, message, ...extra }],
+  errors: [{ errorType, message, ...(errorCode ? { errorCode } : {}) }],
 });
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** GraphQL-over-HTTP's body, and a realtime `start`'s `data`. */
-interface GraphqlRequest {
-  readonly query: string;
-  readonly variables: Record<string, unknown>;
-  readonly operationName: string | undefined;
-}
+const isDocument = (parsed: DocumentNode | readonly GraphQLError[]): parsed is DocumentNode =>
+  'kind' in parsed;
 
-function readRequest(json: string): GraphqlRequest | undefined {
+/** A GraphQL-over-HTTP body, or a realtime `start`'s `data`. */
+function readRequest(json: string) {
   try {
     const body = JSON.parse(json) as unknown;
     if (!isRecord(body) || typeof body.query !== 'string') return undefined;
@@ -143,7 +89,26 @@ function readRequest(json: string): GraphqlRequest | undefined {
   }
 }
 
-/** graphql-js wants a subscription field's event stream; AppSync's events come from mutations instead. */
+function resolverCall(
+  caller: Caller,
+  args: Record<string, unknown>,
+  info: GraphQLResolveInfo,
+  source?: unknown,
+): ResolverCall {
+  const selection = resolverView(info.fieldNodes[0]);
+  return {
+    args,
+    identity: caller.auth.identity,
+    authType: caller.auth.authType,
+    source,
+    headers: caller.headers,
+    variables: caller.variables,
+    selectionSetList: selection.list,
+    selectionSetGraphQL: selection.graphql,
+  };
+}
+
+/** graphql-js asks a subscription field for its event stream; AppSync's events come from mutations instead. */
 const NO_SOURCE_EVENTS: AsyncIterable<never> = {
   [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
 };
@@ -191,31 +156,17 @@ export class AppSyncEngine {
     return this.registry.countMatching(fieldName, args);
   }
 
-  /** Parsed and validated once per query text: clients send the same few documents again and again. */
-  private document(query: string): DocumentNode | readonly GraphQLError[] {
-    let document = this.documents.get(query);
-    if (!document) {
-      try {
-        const parsed = parse(query);
-        const errors = validate(this.schema, parsed);
-        document = errors.length > 0 ? errors : parsed;
-      } catch (error) {
-        document = [error as GraphQLError];
-      }
-      if (this.documents.size >= MAX_DOCUMENTS) this.documents.clear();
-      this.documents.set(query, document);
-    }
-    return document;
+  /** Keeps a prepared subscription until the returned function is called. */
+  register(subscription: Subscription, deliver: Deliver): () => void {
+    return this.registry.add(subscription, deliver);
   }
 
   /** `POST /graphql`: `{query, variables, operationName}` → `{data, errors}`. */
-  async executeHttp(request: IncomingGraphqlRequest): Promise<HttpResult> {
+  async executeHttp(request: GatewayRequest): Promise<HttpResult> {
     const body = readRequest(request.body);
     if (!body) {
-      return {
-        status: 400,
-        body: { errors: [{ errorType: 'MalformedHttpRequestException', message: 'Invalid request body.' }] },
-      };
+      const error = { errorType: 'MalformedHttpRequestException', message: 'Invalid request body.' };
+      return { status: 400, body: { errors: [error] } };
     }
     const auth = await authenticate(request.headers, request, this.options.auth, request.sourceIp);
     if (!auth.ok) {
@@ -225,11 +176,13 @@ export class AppSyncEngine {
       };
     }
     const document = this.document(body.query);
-    if (!('kind' in document))
-      return { status: 200, body: { data: null, errors: document.map(formatError) } };
+    if (!isDocument(document)) return { status: 200, body: { data: null, errors: document.map(httpError) } };
     if (getOperationAST(document, body.operationName)?.operation === 'subscription') {
-      const message = 'Subscriptions are served over the realtime endpoint.';
-      return { status: 200, body: { data: null, errors: [{ errorType: 'UnsupportedOperation', message }] } };
+      const error = {
+        errorType: 'UnsupportedOperation',
+        message: 'Subscriptions are served over the realtime endpoint.',
+      };
+      return { status: 200, body: { data: null, errors: [error] } };
     }
 
     const { headers } = request;
@@ -248,17 +201,34 @@ export class AppSyncEngine {
       contextValue: context,
       fieldResolver: this.fieldResolver,
     }) as ExecutionResult; // The resolvers are synchronous, so execution is.
-    for (const info of context.published) {
-      const event = eventOf(info, result.data?.[info.path.key]);
-      if (!isRecord(event)) continue;
-      this.published++;
-      this.delivered += this.registry.publish(this.subscribers.get(info.fieldName)!, event);
-    }
-    const errors = [...(result.errors ?? []).map(formatError), ...context.appended];
+    for (const info of context.published) this.publish(info, result.data?.[info.path.key]);
+    const errors = [...(result.errors ?? []).map(httpError), ...context.appended];
     return { status: 200, body: { data: result.data ?? null, ...(errors.length > 0 ? { errors } : {}) } };
   }
 
-  /** Authorization per field (AppSync's directive rule), then the field's resolver bundle if it has one. */
+  /** Parsed and validated once per query text: clients send the same few documents again and again. */
+  private document(query: string): DocumentNode | readonly GraphQLError[] {
+    let document = this.documents.get(query);
+    if (!document) {
+      try {
+        const parsed = parse(query);
+        const errors = validate(this.schema, parsed);
+        document = errors.length > 0 ? errors : parsed;
+      } catch (error) {
+        document = [error as GraphQLError];
+      }
+      if (this.documents.size >= MAX_DOCUMENTS) this.documents.clear();
+      this.documents.set(query, document);
+    }
+    return document;
+  }
+
+  /** AppSync's rule: the field's directives, else its type's, else the API's default mode. */
+  private allows(typeName: string, fieldName: string, mode: AuthMode): boolean {
+    return allowedModes(this.schema, typeName, fieldName, this.defaultMode).includes(mode);
+  }
+
+  /** Authorization per field, then the field's resolver bundle if it has one. */
   private readonly fieldResolver: GraphQLFieldResolver<unknown, ExecutionContext> = (
     source,
     args,
@@ -266,61 +236,35 @@ export class AppSyncEngine {
     info,
   ) => {
     const typeName = info.parentType.name;
-    if (!allowedModes(this.schema, typeName, info.fieldName, this.defaultMode).includes(context.auth.mode)) {
-      throw new FieldError(unauthorizedMessage(typeName, info.fieldName), 'Unauthorized');
-    }
-    if (info.operation.operation === 'mutation' && !info.path.prev && this.subscribers.has(info.fieldName)) {
+    if (!this.allows(typeName, info.fieldName, context.auth.mode))
+      throw unauthorized(typeName, info.fieldName);
+    if (!info.path.prev && info.operation.operation === 'mutation' && this.subscribers.has(info.fieldName)) {
       context.published.push(info);
     }
     const resolver = this.resolvers.get(`${typeName}.${info.fieldName}`);
     if (!resolver) return defaultFieldResolver(source, args, context, info);
-    const call = this.resolverCall(args, context.auth, context.headers, context.variables, info);
-    const outcome = invokeResolver(resolver, { ...call, source });
+    const outcome = invokeResolver(resolver, resolverCall(context, args, info, source));
     for (const appended of outcome.scope.appendedErrors) {
-      const path = responsePathAsArray(info.path);
-      context.appended.push(formatError(locatedError(fieldError(appended), info.fieldNodes, path)));
+      const error = locatedError(fieldError(appended), info.fieldNodes, responsePathAsArray(info.path));
+      context.appended.push(httpError(error));
     }
     if (!outcome.ok) throw fieldError(outcome.error);
     return outcome.value;
   };
 
-  private resolverCall(
-    args: Record<string, unknown>,
-    auth: Extract<AuthResult, { ok: true }>,
-    headers: Record<string, string>,
-    variables: Record<string, unknown>,
-    info: GraphQLResolveInfo,
-  ): ResolverCall {
-    const view = resolverView(info.fieldNodes[0]);
-    return {
-      args,
-      identity: auth.identity,
-      authType: auth.authType,
-      headers,
-      variables,
-      selectionSetList: view.list,
-      selectionSetGraphQL: view.graphql,
-    };
-  }
-
-  /** AppSync's rule for subscriptions: every field selected must allow the caller's mode, or the start fails. */
-  private authorizedFor(mode: AuthMode): ValidationRule {
-    return (context) => ({
-      Field: (node) => {
-        const parent = context.getParentType();
-        const fieldName = node.name.value;
-        if (!parent || fieldName === '__typename') return;
-        if (!allowedModes(this.schema, parent.name, fieldName, this.defaultMode).includes(mode)) {
-          context.reportError(new GraphQLError(unauthorizedMessage(parent.name, fieldName), { nodes: node }));
-        }
-      },
-    });
+  /** AppSync fans a subscribed mutation's result out: each matching subscription gets the fields it selected. */
+  private publish(info: GraphQLResolveInfo, value: unknown): void {
+    const event = eventOf(info, value);
+    if (!isRecord(event)) return; // The mutation failed: nothing to send.
+    this.published++;
+    this.delivered += this.registry.publish(this.subscribers.get(info.fieldName)!, event);
   }
 
   /**
    * A realtime `start`: `data` is the JSON string `{query, variables}`,
-   * `authorization` the headers that authorize it. Runs the subscription
-   * field's resolver (request, then response) and keeps the filter it set.
+   * `authorization` the headers that authorize it. graphql-js picks the
+   * operation, coerces the variables and collects the subscription field;
+   * its resolver runs (request, then response) for the filter it sets.
    */
   async prepareSubscription(
     data: unknown,
@@ -328,70 +272,75 @@ export class AppSyncEngine {
     sourceIp = '127.0.0.1',
   ): Promise<StartResult> {
     if (typeof data !== 'string')
-      return failedStart('MalformedRequest', 'payload.data must be a JSON string.');
-    const auth = await authenticate(
-      authorization,
-      { method: 'POST', path: this.graphqlPath, body: data },
-      this.options.auth,
-      sourceIp,
-    );
-    if (!auth.ok) return failedStart('UnauthorizedException', auth.message, { errorCode: 401 });
-    const request = readRequest(data);
-    if (!request) return failedStart('MalformedRequest', 'payload.data must be JSON holding a query.');
-    const document = this.document(request.query);
-    if (!('kind' in document)) return { ok: false, errors: document.map(startError) };
-    const operation = getOperationAST(document, request.operationName);
+      return refusedStart('MalformedRequest', 'payload.data must be a JSON string.');
+    const request = { method: 'POST', path: this.graphqlPath, body: data };
+    const auth = await authenticate(authorization, request, this.options.auth, sourceIp);
+    if (!auth.ok) return refusedStart('UnauthorizedException', auth.message, 401);
+    const body = readRequest(data);
+    if (!body) return refusedStart('MalformedRequest', 'payload.data must be JSON holding a query.');
+    const document = this.document(body.query);
+    if (!isDocument(document)) return { ok: false, errors: document.map(startError) };
+    const operation = getOperationAST(document, body.operationName);
     if (!operation) {
-      return failedStart('ValidationError', 'The document must hold exactly one operation, or name one.');
+      return refusedStart('ValidationError', 'The document must hold exactly one operation, or name one.');
     }
     if (operation.operation !== 'subscription') {
-      return failedStart(
+      return refusedStart(
         'UnsupportedOperation',
         `${operation.operation} not supported through the realtime channel`,
       );
     }
     const denied = validate(this.schema, document, [this.authorizedFor(auth.mode)]);
-    if (denied.length > 0) return failedStart('Unauthorized', denied[0]!.message);
+    if (denied.length > 0) return { ok: false, errors: denied.map(startError) };
 
-    const headers = Object.fromEntries(
-      Object.entries(authorization).map(([k, v]) => [k.toLowerCase(), String(v)]),
-    );
-    let prepared: Omit<Subscription, 'key'> | undefined;
+    const caller: Caller = { auth, headers: normaliseHeaders(authorization), variables: body.variables };
+    let subscription: Subscription | undefined;
     const stream = await createSourceEventStream({
       schema: this.schema,
       document,
-      variableValues: request.variables,
-      operationName: request.operationName,
+      variableValues: body.variables,
+      operationName: body.operationName,
       subscribeFieldResolver: (_source, args: Record<string, unknown>, _context, info) => {
-        const resolver = this.resolvers.get(`${info.parentType.name}.${info.fieldName}`);
-        let filter: SubscriptionFilter | undefined;
-        if (resolver) {
-          const call = this.resolverCall(args, auth, headers, info.variableValues, info);
-          const outcome = invokeResolver(resolver, call);
-          if (!outcome.ok) throw fieldError(outcome.error);
-          filter = outcome.scope.subscriptionFilter;
-        }
-        prepared = {
-          fieldName: info.fieldName,
-          args: Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined)),
-          ...(filter ? { filter } : {}),
-          responseKey: String(info.path.key),
-          selection: info,
-        };
+        subscription = this.subscription(caller, args, info, data);
         return NO_SOURCE_EVENTS;
       },
     });
-    if (!prepared)
-      return { ok: false, errors: ('errors' in stream ? (stream.errors ?? []) : []).map(startError) };
-    // The same request text means the same selection and arguments; the filter may depend on the caller.
-    return {
-      ok: true,
-      subscription: { ...prepared, key: `${data}\n${JSON.stringify(prepared.filter ?? null)}` },
-    };
+    if (subscription) return { ok: true, subscription };
+    return { ok: false, errors: ('errors' in stream ? (stream.errors ?? []) : []).map(startError) };
   }
 
-  /** Keeps a prepared subscription until the returned function is called. */
-  register(subscription: PreparedSubscription, deliver: Deliver): () => void {
-    return this.registry.add(subscription, deliver);
+  /** For subscriptions, AppSync refuses the start if the caller's mode may not read every field selected. */
+  private authorizedFor(mode: AuthMode): ValidationRule {
+    return (context) => ({
+      Field: (node) => {
+        const parent = context.getParentType();
+        const fieldName = node.name.value;
+        if (parent && fieldName !== '__typename' && !this.allows(parent.name, fieldName, mode)) {
+          context.reportError(locatedError(unauthorized(parent.name, fieldName), [node]));
+        }
+      },
+    });
+  }
+
+  /** Runs the subscription field's resolver and keeps the enhanced filter it set, if any. */
+  private subscription(
+    caller: Caller,
+    args: Record<string, unknown>,
+    info: GraphQLResolveInfo,
+    data: string,
+  ): Subscription {
+    const resolver = this.resolvers.get(`${info.parentType.name}.${info.fieldName}`);
+    const outcome = resolver && invokeResolver(resolver, resolverCall(caller, args, info));
+    if (outcome && !outcome.ok) throw fieldError(outcome.error);
+    const filter = outcome?.scope.subscriptionFilter;
+    return {
+      fieldName: info.fieldName,
+      args: Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined)),
+      ...(filter ? { filter } : {}),
+      responseKey: String(info.path.key),
+      selection: info,
+      // The same request text selects the same fields with the same arguments; the filter may depend on the caller.
+      key: `${data}\n${JSON.stringify(filter ?? null)}`,
+    };
   }
 }

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { authenticate, type AuthResult } from './auth.js';
-import type { AppSyncEngine, AppSyncError } from './engine.js';
+import type { AppSyncEngine } from './engine.js';
+import type { AppSyncError } from './errors.js';
 
 /** AppSync's realtime subprotocol. */
 export const GRAPHQL_WS = 'graphql-ws';

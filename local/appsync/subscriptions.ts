@@ -53,19 +53,17 @@ export class SubscriptionRegistry {
 
   /** Keeps the subscription until the returned function is called. */
   add(subscription: Subscription, deliver: Deliver): () => void {
-    let groups = this.byField.get(subscription.fieldName);
-    if (!groups) this.byField.set(subscription.fieldName, (groups = new Map()));
-    let group = groups.get(subscription.key);
-    if (!group) groups.set(subscription.key, (group = { subscription, members: new Set() }));
-    const members = group.members;
-    members.add(deliver);
+    const groups = this.byField.get(subscription.fieldName) ?? new Map<string, Group>();
+    this.byField.set(subscription.fieldName, groups);
+    const group = groups.get(subscription.key) ?? { subscription, members: new Set<Deliver>() };
+    groups.set(subscription.key, group);
+    group.members.add(deliver);
     this.count++;
+    // Holds the group only: a member's own prepared subscription is garbage once it has joined.
     return () => {
-      if (!members.delete(deliver)) return;
+      if (!group.members.delete(deliver)) return;
       this.count--;
-      if (members.size === 0 && groups.get(subscription.key)?.members === members) {
-        groups.delete(subscription.key);
-      }
+      if (group.members.size === 0) groups.delete(group.subscription.key);
     };
   }
 
