@@ -127,6 +127,7 @@ export class AppSyncEngine {
   private readonly defaultMode: AuthMode;
   private readonly graphqlPath: string;
   private readonly documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  private readonly denials = new WeakMap<DocumentNode, Map<AuthMode, readonly GraphQLError[]>>();
   private readonly registry = new SubscriptionRegistry();
   /** Mutation name → subscription fields that `@aws_subscribe` to it. */
   private readonly subscribers = new Map<string, string[]>();
@@ -290,7 +291,7 @@ export class AppSyncEngine {
         `${operation.operation} not supported through the realtime channel`,
       );
     }
-    const denied = validate(this.schema, document, [this.authorizedFor(auth.mode)]);
+    const denied = this.deniedFields(document, auth.mode);
     if (denied.length > 0) return { ok: false, errors: denied.map(startError) };
 
     const caller: Caller = { auth, headers: normaliseHeaders(authorization), variables: body.variables };
@@ -307,6 +308,15 @@ export class AppSyncEngine {
     });
     if (subscription) return { ok: true, subscription };
     return { ok: false, errors: ('errors' in stream ? (stream.errors ?? []) : []).map(startError) };
+  }
+
+  /** Fields of `document` that `mode` may not read: once per document and mode, as validation is. */
+  private deniedFields(document: DocumentNode, mode: AuthMode): readonly GraphQLError[] {
+    const byMode = this.denials.get(document) ?? new Map<AuthMode, readonly GraphQLError[]>();
+    this.denials.set(document, byMode);
+    const denied = byMode.get(mode) ?? validate(this.schema, document, [this.authorizedFor(mode)]);
+    byMode.set(mode, denied);
+    return denied;
   }
 
   /** For subscriptions, AppSync refuses the start if the caller's mode may not read every field selected. */
