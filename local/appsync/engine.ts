@@ -63,6 +63,12 @@ interface ExecutionContext extends Caller {
   readonly published: GraphQLResolveInfo[];
 }
 
+/** An HTTP answer with one error; `data: null` once the request has reached GraphQL. */
+const failed = (status: number, errorType: string, message: string): HttpResult => ({
+  status,
+  body: { ...(status === 200 ? { data: null } : {}), errors: [{ errorType, message }] },
+});
+
 const refusedStart = (errorType: string, message: string, errorCode?: number): StartResult => ({
   ok: false,
   errors: [{ errorType, message, ...(errorCode ? { errorCode } : {}) }],
@@ -165,25 +171,13 @@ export class AppSyncEngine {
   /** `POST /graphql`: `{query, variables, operationName}` → `{data, errors}`. */
   async executeHttp(request: GatewayRequest): Promise<HttpResult> {
     const body = readRequest(request.body);
-    if (!body) {
-      const error = { errorType: 'MalformedHttpRequestException', message: 'Invalid request body.' };
-      return { status: 400, body: { errors: [error] } };
-    }
+    if (!body) return failed(400, 'MalformedHttpRequestException', 'Invalid request body.');
     const auth = await authenticate(request.headers, request, this.options.auth, request.sourceIp);
-    if (!auth.ok) {
-      return {
-        status: 401,
-        body: { errors: [{ errorType: 'UnauthorizedException', message: auth.message }] },
-      };
-    }
+    if (!auth.ok) return failed(401, 'UnauthorizedException', auth.message);
     const document = this.document(body.query);
     if (!isDocument(document)) return { status: 200, body: { data: null, errors: document.map(httpError) } };
     if (getOperationAST(document, body.operationName)?.operation === 'subscription') {
-      const error = {
-        errorType: 'UnsupportedOperation',
-        message: 'Subscriptions are served over the realtime endpoint.',
-      };
-      return { status: 200, body: { data: null, errors: [error] } };
+      return failed(200, 'UnsupportedOperation', 'Subscriptions are served over the realtime endpoint.');
     }
 
     const { headers } = request;
