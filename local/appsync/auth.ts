@@ -82,8 +82,12 @@ export async function authenticate(
   return refused('Missing authorization header');
 }
 
-const binary = (data: SourceData) =>
-  typeof data === 'string' || ArrayBuffer.isView(data) ? data : new Uint8Array(data);
+const binary = (data: SourceData): string | Uint8Array =>
+  typeof data === 'string'
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
 
 /**
  * SHA-256 and HMAC-SHA-256 for the signer, from node:crypto: native from the
