@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { Hash, SourceData } from '@smithy/types';
 import type { ResolverIdentity } from './resolvers.js';
 import type { AuthMode } from './schema.js';
 import type { AuthTypeName } from './utils-runtime.js';
@@ -82,6 +82,31 @@ export async function authenticate(
   return refused('Missing authorization header');
 }
 
+const binary = (data: SourceData): string | Uint8Array =>
+  typeof data === 'string'
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
+
+/**
+ * SHA-256 and HMAC-SHA-256 for the signer, from node:crypto: native from the
+ * first request on, where the pure-JS hash of the SDK is slow until the JIT
+ * has warmed it (it sits on every publish's path).
+ */
+class NodeSha256 implements Hash {
+  private readonly hash;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', binary(secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(binary(data));
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(this.hash.digest());
+  }
+}
+
 const AUTHORIZATION =
   /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/;
 
@@ -130,7 +155,7 @@ async function verifySigV4(
     credentials,
     region,
     service: 'appsync',
-    sha256: Sha256,
+    sha256: NodeSha256,
     applyChecksum: false,
   });
   const query: Record<string, string | string[]> = {};

@@ -1,72 +1,35 @@
 import {
+  createSourceEventStream,
   defaultFieldResolver,
   execute,
-  getArgumentValues,
-  getDirectiveValues,
-  getNamedType,
   getOperationAST,
-  getVariableValues,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
-  isObjectType,
-  Kind,
+  locatedError,
   parse,
-  print,
+  responsePathAsArray,
   validate,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLError,
-  type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLFieldResolver,
-  type GraphQLNamedType,
-  type GraphQLObjectType,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
+  type ValidationRule,
 } from 'graphql';
-import { authenticate, type AuthConfig, type AuthResult } from './auth.js';
-import { matchesFilter, type SubscriptionFilter } from './filters.js';
-import { invokeResolver, type ResolverMap } from './resolvers.js';
+import { authenticate, normaliseHeaders, type AuthConfig, type AuthResult } from './auth.js';
+import { invokeResolver, type ResolverCall, type ResolverMap } from './resolvers.js';
 import { allowedModes, subscribedMutations, type AuthMode } from './schema.js';
+import { fieldError, httpError, startError, unauthorized, type AppSyncError } from './errors.js';
+import { eventOf, resolverView } from './selection.js';
+import { SubscriptionRegistry, type Deliver, type Subscription } from './subscriptions.js';
 import type { GatewayRequest } from '../api-gateway.js';
-import type { ResolverError } from './utils-runtime.js';
-
-/** One entry of a response's `errors`, shaped as AppSync shapes them. */
-export interface AppSyncError {
-  readonly message: string;
-  readonly errorType?: string;
-  readonly errorCode?: number;
-  readonly path?: readonly (string | number)[] | null;
-  readonly locations?: readonly { line: number; column: number; sourceName: null }[] | null;
-  readonly data?: unknown;
-  readonly errorInfo?: unknown;
-}
 
 export interface HttpResult {
   readonly status: number;
   readonly body: { data?: unknown; errors?: AppSyncError[] };
 }
 
-/** An HTTP request as the local servers see it (the same shape the API Gateway stand-in takes). */
-export type IncomingGraphqlRequest = GatewayRequest;
-
-/** A `start` the engine accepted: what a published event is matched against and how its payload is shaped. */
-export interface PreparedSubscription {
-  readonly fieldName: string;
-  /** The subscription field's arguments the client gave (null ones left out): argument-based filtering. */
-  readonly args: Record<string, unknown>;
-  /** The enhanced filter the field's resolver set, if any. */
-  readonly filter?: SubscriptionFilter;
-  readonly mode: AuthMode;
-  readonly responseKey: string;
-  readonly fieldNode: FieldNode;
-  readonly fragments: Record<string, FragmentDefinitionNode>;
-  readonly variables: Record<string, unknown>;
-}
-
 export type StartResult =
-  | { readonly ok: true; readonly subscription: PreparedSubscription }
+  | { readonly ok: true; readonly subscription: Subscription }
   | { readonly ok: false; readonly errors: AppSyncError[] };
 
 export interface EngineOptions {
@@ -85,73 +48,95 @@ export interface EngineStats {
   readonly subscriptions: number;
 }
 
-interface Registered {
-  readonly subscription: PreparedSubscription;
-  readonly deliver: (payload: { data: Record<string, unknown> }) => void;
-}
-
-interface ExecutionContext {
+/** Who calls, and how: what a resolver sees besides its arguments. */
+interface Caller {
   readonly auth: Extract<AuthResult, { ok: true }>;
   readonly headers: Record<string, string>;
+  /** As the client sent them: the resolvers' `ctx.info.variables`. */
   readonly variables: Record<string, unknown>;
+}
+
+interface ExecutionContext extends Caller {
+  /** `util.appendError` calls: reported beside the fields' values. */
   readonly appended: AppSyncError[];
+  /** Subscribed mutation fields that ran: their results are fanned out once execution ends. */
+  readonly published: GraphQLResolveInfo[];
 }
 
-/** A field error carrying AppSync's error attributes through graphql-js. */
-class FieldError extends Error {
-  constructor(
-    message: string,
-    readonly errorType: string,
-    readonly data: unknown = null,
-    readonly errorInfo: unknown = null,
-  ) {
-    super(message);
-  }
-}
+/** An HTTP answer with one error; `data: null` once the request has reached GraphQL. */
+const failed = (status: number, errorType: string, message: string): HttpResult => ({
+  status,
+  body: { ...(status === 200 ? { data: null } : {}), errors: [{ errorType, message }] },
+});
 
-const unauthorizedMessage = (typeName: string, fieldName: string) =>
-  `Not Authorized to access ${fieldName} on type ${typeName}`;
+const refusedStart = (errorType: string, message: string, errorCode?: number): StartResult => ({
+  ok: false,
+  errors: [{ errorType, message, ...(errorCode ? { errorCode } : {}) }],
+});
 
-const locationsOf = (nodes: readonly FieldNode[]) =>
-  nodes.flatMap((node) =>
-    node.loc
-      ? [{ line: node.loc.startToken.line, column: node.loc.startToken.column, sourceName: null }]
-      : [],
-  );
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function formatError(error: GraphQLError): AppSyncError {
-  const original = error.originalError;
-  const located = {
-    path: error.path ?? null,
-    locations: error.locations?.map((l) => ({ ...l, sourceName: null })) ?? null,
-  };
-  if (original instanceof FieldError) {
+const isDocument = (parsed: DocumentNode | readonly GraphQLError[]): parsed is DocumentNode =>
+  'kind' in parsed;
+
+/** A GraphQL-over-HTTP body, or a realtime `start`'s `data`. */
+function readRequest(json: string) {
+  try {
+    const body = JSON.parse(json) as unknown;
+    if (!isRecord(body) || typeof body.query !== 'string') return undefined;
     return {
-      ...located,
-      data: original.data,
-      errorType: original.errorType,
-      errorInfo: original.errorInfo,
-      message: original.message,
+      query: body.query,
+      variables: isRecord(body.variables) ? body.variables : {},
+      operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
     };
+  } catch {
+    return undefined;
   }
-  return { ...located, errorType: original ? 'Code' : 'ValidationError', message: error.message };
 }
 
-const fromResolverError = (error: ResolverError) =>
-  new FieldError(error.message, error.errorType ?? 'Code', error.data ?? null, error.errorInfo ?? null);
+function resolverCall(
+  caller: Caller,
+  args: Record<string, unknown>,
+  info: GraphQLResolveInfo,
+  source?: unknown,
+): ResolverCall {
+  const selection = resolverView(info.fieldNodes[0]);
+  return {
+    args,
+    identity: caller.auth.identity,
+    authType: caller.auth.authType,
+    source,
+    headers: caller.headers,
+    variables: caller.variables,
+    selectionSetList: selection.list,
+    selectionSetGraphQL: selection.graphql,
+  };
+}
+
+/** graphql-js asks a subscription field for its event stream; AppSync's events come from mutations instead. */
+const NO_SOURCE_EVENTS: AsyncIterable<never> = {
+  [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
+};
+
+/** Documents kept parsed and validated; past this many, the cache starts over. */
+const MAX_DOCUMENTS = 1000;
 
 /**
- * The GraphQL side of the local AppSync endpoint: runs queries and mutations
- * with per-directive authorization and the resolver bundles, accepts
- * subscriptions (running their resolvers for the enhanced filter), and fans
- * each subscribed mutation's result out to the subscriptions that match it.
+ * The GraphQL side of the local AppSync endpoint, on graphql-js: runs queries
+ * and mutations with AppSync's per-field authorization and the resolver
+ * bundles, accepts subscriptions (running their resolvers for the enhanced
+ * filter), and fans each subscribed mutation's result out to the
+ * subscriptions that match it.
  */
 export class AppSyncEngine {
   private readonly defaultMode: AuthMode;
   private readonly graphqlPath: string;
-  private readonly registry = new Set<Registered>();
+  private readonly documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  private readonly denials = new WeakMap<DocumentNode, Map<AuthMode, readonly GraphQLError[]>>();
+  private readonly registry = new SubscriptionRegistry();
   /** Mutation name → subscription fields that `@aws_subscribe` to it. */
-  private readonly subscribers = new Map<string, Set<string>>();
+  private readonly subscribers = new Map<string, string[]>();
   private published = 0;
   private delivered = 0;
 
@@ -164,8 +149,7 @@ export class AppSyncEngine {
     this.graphqlPath = options.graphqlPath ?? '/graphql';
     for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
       for (const mutation of subscribedMutations(field)) {
-        if (!this.subscribers.has(mutation)) this.subscribers.set(mutation, new Set());
-        this.subscribers.get(mutation)!.add(field.name);
+        this.subscribers.set(mutation, [...(this.subscribers.get(mutation) ?? []), field.name]);
       }
     }
   }
@@ -176,86 +160,70 @@ export class AppSyncEngine {
 
   /** Open subscriptions to `fieldName` whose arguments include `args` (e.g. one room's `onRoomEvent`). */
   countSubscriptions(fieldName: string, args: Record<string, unknown> = {}): number {
-    let count = 0;
-    for (const { subscription } of this.registry) {
-      if (
-        subscription.fieldName === fieldName &&
-        Object.entries(args).every(([name, value]) => subscription.args[name] === value)
-      ) {
-        count++;
-      }
-    }
-    return count;
+    return this.registry.countMatching(fieldName, args);
+  }
+
+  /** Keeps a prepared subscription until the returned function is called. */
+  register(subscription: Subscription, deliver: Deliver): () => void {
+    return this.registry.add(subscription, deliver);
   }
 
   /** `POST /graphql`: `{query, variables, operationName}` → `{data, errors}`. */
-  async executeHttp(request: IncomingGraphqlRequest): Promise<HttpResult> {
-    let body: { query?: unknown; variables?: unknown; operationName?: unknown };
-    try {
-      body = JSON.parse(request.body) as typeof body;
-      if (typeof body !== 'object' || body === null || typeof body.query !== 'string') throw new Error();
-    } catch {
-      return {
-        status: 400,
-        body: { errors: [{ errorType: 'MalformedHttpRequestException', message: 'Invalid request body.' }] },
-      };
-    }
-    const auth = await authenticate(
-      request.headers,
-      { method: request.method, path: request.path, query: request.query, body: request.body },
-      this.options.auth,
-      request.sourceIp,
-    );
-    if (!auth.ok) {
-      return {
-        status: 401,
-        body: { errors: [{ errorType: 'UnauthorizedException', message: auth.message }] },
-      };
-    }
-    const variables = isRecord(body.variables) ? body.variables : {};
-    const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
-
-    let document: DocumentNode;
-    try {
-      document = parse(body.query);
-    } catch (error) {
-      return { status: 200, body: { data: null, errors: [formatError(error as GraphQLError)] } };
-    }
-    const invalid = validate(this.schema, document);
-    if (invalid.length > 0) return { status: 200, body: { data: null, errors: invalid.map(formatError) } };
-    const operation = getOperationAST(document, operationName);
-    if (operation?.operation === 'subscription') {
-      return {
-        status: 200,
-        body: {
-          data: null,
-          errors: [
-            {
-              errorType: 'UnsupportedOperation',
-              message: 'Subscriptions are served over the realtime endpoint.',
-            },
-          ],
-        },
-      };
+  async executeHttp(request: GatewayRequest): Promise<HttpResult> {
+    const body = readRequest(request.body);
+    if (!body) return failed(400, 'MalformedHttpRequestException', 'Invalid request body.');
+    const auth = await authenticate(request.headers, request, this.options.auth, request.sourceIp);
+    if (!auth.ok) return failed(401, 'UnauthorizedException', auth.message);
+    const document = this.document(body.query);
+    if (!isDocument(document)) return { status: 200, body: { data: null, errors: document.map(httpError) } };
+    if (getOperationAST(document, body.operationName)?.operation === 'subscription') {
+      return failed(200, 'UnsupportedOperation', 'Subscriptions are served over the realtime endpoint.');
     }
 
-    const context: ExecutionContext = { auth, headers: request.headers, variables, appended: [] };
-    const result = (await execute({
+    const { headers } = request;
+    const context: ExecutionContext = {
+      auth,
+      headers,
+      variables: body.variables,
+      appended: [],
+      published: [],
+    };
+    const result = execute({
       schema: this.schema,
       document,
-      variableValues: variables,
-      ...(operationName ? { operationName } : {}),
+      variableValues: body.variables,
+      operationName: body.operationName,
       contextValue: context,
       fieldResolver: this.fieldResolver,
-    })) as ExecutionResult;
-    const errors = [...(result.errors ?? []).map(formatError), ...context.appended];
-
-    if (operation?.operation === 'mutation' && result.data)
-      this.fanOut(operation, document, variables, result.data);
+    }) as ExecutionResult; // The resolvers are synchronous, so execution is.
+    for (const info of context.published) this.publish(info, result.data?.[info.path.key]);
+    const errors = [...(result.errors ?? []).map(httpError), ...context.appended];
     return { status: 200, body: { data: result.data ?? null, ...(errors.length > 0 ? { errors } : {}) } };
   }
 
-  /** Authorization per field (AppSync's directive rule), then the field's resolver bundle if it has one. */
+  /** Parsed and validated once per query text: clients send the same few documents again and again. */
+  private document(query: string): DocumentNode | readonly GraphQLError[] {
+    let document = this.documents.get(query);
+    if (!document) {
+      try {
+        const parsed = parse(query);
+        const errors = validate(this.schema, parsed);
+        document = errors.length > 0 ? errors : parsed;
+      } catch (error) {
+        document = [error as GraphQLError];
+      }
+      if (this.documents.size >= MAX_DOCUMENTS) this.documents.clear();
+      this.documents.set(query, document);
+    }
+    return document;
+  }
+
+  /** AppSync's rule: the field's directives, else its type's, else the API's default mode. */
+  private allows(typeName: string, fieldName: string, mode: AuthMode): boolean {
+    return allowedModes(this.schema, typeName, fieldName, this.defaultMode).includes(mode);
+  }
+
+  /** Authorization per field, then the field's resolver bundle if it has one. */
   private readonly fieldResolver: GraphQLFieldResolver<unknown, ExecutionContext> = (
     source,
     args,
@@ -263,357 +231,120 @@ export class AppSyncEngine {
     info,
   ) => {
     const typeName = info.parentType.name;
-    if (!allowedModes(this.schema, typeName, info.fieldName, this.defaultMode).includes(context.auth.mode)) {
-      throw new FieldError(unauthorizedMessage(typeName, info.fieldName), 'Unauthorized');
+    if (!this.allows(typeName, info.fieldName, context.auth.mode))
+      throw unauthorized(typeName, info.fieldName);
+    if (!info.path.prev && info.operation.operation === 'mutation' && this.subscribers.has(info.fieldName)) {
+      context.published.push(info);
     }
     const resolver = this.resolvers.get(`${typeName}.${info.fieldName}`);
     if (!resolver) return defaultFieldResolver(source, args, context, info);
-    const selectionSet = info.fieldNodes[0]?.selectionSet;
-    const outcome = invokeResolver(resolver, {
-      args,
-      identity: context.auth.identity,
-      authType: context.auth.authType,
-      source,
-      headers: context.headers,
-      variables: context.variables,
-      selectionSetList: selectionSet ? selectionList(selectionSet) : [],
-      selectionSetGraphQL: selectionSet ? print(selectionSet) : '',
-    });
+    const outcome = invokeResolver(resolver, resolverCall(context, args, info, source));
     for (const appended of outcome.scope.appendedErrors) {
-      context.appended.push({
-        path: pathOf(info.path),
-        locations: locationsOf(info.fieldNodes),
-        data: appended.data ?? null,
-        errorType: appended.errorType ?? 'Code',
-        errorInfo: appended.errorInfo ?? null,
-        message: appended.message,
-      });
+      const error = locatedError(fieldError(appended), info.fieldNodes, responsePathAsArray(info.path));
+      context.appended.push(httpError(error));
     }
-    if (!outcome.ok) throw fromResolverError(outcome.error);
+    if (!outcome.ok) throw fieldError(outcome.error);
     return outcome.value;
   };
 
+  /** AppSync fans a subscribed mutation's result out: each matching subscription gets the fields it selected. */
+  private publish(info: GraphQLResolveInfo, value: unknown): void {
+    const event = eventOf(info, value);
+    if (!isRecord(event)) return; // The mutation failed: nothing to send.
+    this.published++;
+    this.delivered += this.registry.publish(this.subscribers.get(info.fieldName)!, event);
+  }
+
   /**
    * A realtime `start`: `data` is the JSON string `{query, variables}`,
-   * `authorization` the headers that authorize it. Runs the subscription
-   * field's resolver (request, then response) and keeps the filter it set.
+   * `authorization` the headers that authorize it. graphql-js picks the
+   * operation, coerces the variables and collects the subscription field;
+   * its resolver runs (request, then response) for the filter it sets.
    */
   async prepareSubscription(
     data: unknown,
     authorization: Record<string, unknown>,
     sourceIp = '127.0.0.1',
   ): Promise<StartResult> {
-    const fail = (errorType: string, message: string, extra: Partial<AppSyncError> = {}): StartResult => ({
-      ok: false,
-      errors: [{ errorType, message, ...extra }],
-    });
-    if (typeof data !== 'string') return fail('MalformedRequest', 'payload.data must be a JSON string.');
-    const auth = await authenticate(
-      authorization,
-      { method: 'POST', path: this.graphqlPath, body: data },
-      this.options.auth,
-      sourceIp,
-    );
-    if (!auth.ok) return fail('UnauthorizedException', auth.message, { errorCode: 401 });
-
-    let request: { query?: unknown; variables?: unknown; operationName?: unknown };
-    try {
-      request = JSON.parse(data) as typeof request;
-    } catch {
-      return fail('MalformedRequest', 'payload.data is not valid JSON.');
+    if (typeof data !== 'string')
+      return refusedStart('MalformedRequest', 'payload.data must be a JSON string.');
+    const request = { method: 'POST', path: this.graphqlPath, body: data };
+    const auth = await authenticate(authorization, request, this.options.auth, sourceIp);
+    if (!auth.ok) return refusedStart('UnauthorizedException', auth.message, 401);
+    const body = readRequest(data);
+    if (!body) return refusedStart('MalformedRequest', 'payload.data must be JSON holding a query.');
+    const document = this.document(body.query);
+    if (!isDocument(document)) return { ok: false, errors: document.map(startError) };
+    const operation = getOperationAST(document, body.operationName);
+    if (!operation) {
+      return refusedStart('ValidationError', 'The document must hold exactly one operation, or name one.');
     }
-    if (!isRecord(request) || typeof request.query !== 'string') {
-      return fail('MalformedRequest', 'payload.data must hold a query.');
-    }
-    let document: DocumentNode;
-    try {
-      document = parse(request.query);
-    } catch (error) {
-      return fail('ValidationError', (error as GraphQLError).message);
-    }
-    const invalid = validate(this.schema, document);
-    if (invalid.length > 0) {
-      return {
-        ok: false,
-        errors: invalid.map((e) => ({ errorType: 'ValidationError', message: e.message })),
-      };
-    }
-    const operation = getOperationAST(
-      document,
-      typeof request.operationName === 'string' ? request.operationName : undefined,
-    );
-    if (!operation)
-      return fail('ValidationError', 'The document must hold exactly one operation, or name one.');
     if (operation.operation !== 'subscription') {
-      return fail(
+      return refusedStart(
         'UnsupportedOperation',
         `${operation.operation} not supported through the realtime channel`,
       );
     }
-    const subscriptionType = this.schema.getSubscriptionType()!;
-    const fieldNode = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD);
-    const field = fieldNode ? subscriptionType.getFields()[fieldNode.name.value] : undefined;
-    if (!fieldNode || !field)
-      return fail('ValidationError', 'A subscription selects one subscription field.');
+    const denied = this.deniedFields(document, auth.mode);
+    if (denied.length > 0) return { ok: false, errors: denied.map(startError) };
 
-    const fragments = fragmentsOf(document);
-    const denied = this.deniedField(
-      subscriptionType,
-      fieldNode.selectionSet,
-      auth.mode,
-      fragments,
-      field.name,
-    );
-    if (denied) return fail('Unauthorized', unauthorizedMessage(denied.typeName, denied.fieldName));
-
-    const coerced = getVariableValues(
-      this.schema,
-      operation.variableDefinitions ?? [],
-      isRecord(request.variables) ? request.variables : {},
-    );
-    if (coerced.errors)
-      return {
-        ok: false,
-        errors: coerced.errors.map((e) => ({ errorType: 'ValidationError', message: e.message })),
-      };
-    const variables = coerced.coerced;
-    const args = getArgumentValues(field, fieldNode, variables);
-
-    let filter: SubscriptionFilter | undefined;
-    const resolver = this.resolvers.get(`${subscriptionType.name}.${field.name}`);
-    if (resolver) {
-      const outcome = invokeResolver(resolver, {
-        args,
-        identity: auth.identity,
-        authType: auth.authType,
-        headers: Object.fromEntries(
-          Object.entries(authorization).map(([k, v]) => [k.toLowerCase(), String(v)]),
-        ),
-        variables,
-        ...(fieldNode.selectionSet
-          ? {
-              selectionSetList: selectionList(fieldNode.selectionSet),
-              selectionSetGraphQL: print(fieldNode.selectionSet),
-            }
-          : {}),
-      });
-      if (!outcome.ok) return fail(outcome.error.errorType ?? 'Code', outcome.error.message);
-      filter = outcome.scope.subscriptionFilter;
-    }
-    return {
-      ok: true,
-      subscription: {
-        fieldName: field.name,
-        args: Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined)),
-        ...(filter ? { filter } : {}),
-        mode: auth.mode,
-        responseKey: fieldNode.alias?.value ?? field.name,
-        fieldNode,
-        fragments,
-        variables,
+    const caller: Caller = { auth, headers: normaliseHeaders(authorization), variables: body.variables };
+    let subscription: Subscription | undefined;
+    const stream = await createSourceEventStream({
+      schema: this.schema,
+      document,
+      variableValues: body.variables,
+      operationName: body.operationName,
+      subscribeFieldResolver: (_source, args: Record<string, unknown>, _context, info) => {
+        subscription = this.subscription(caller, args, info, data);
+        return NO_SOURCE_EVENTS;
       },
+    });
+    if (subscription) return { ok: true, subscription };
+    return { ok: false, errors: ('errors' in stream ? (stream.errors ?? []) : []).map(startError) };
+  }
+
+  /** Fields of `document` that `mode` may not read: once per document and mode, as validation is. */
+  private deniedFields(document: DocumentNode, mode: AuthMode): readonly GraphQLError[] {
+    const byMode = this.denials.get(document) ?? new Map<AuthMode, readonly GraphQLError[]>();
+    this.denials.set(document, byMode);
+    const denied = byMode.get(mode) ?? validate(this.schema, document, [this.authorizedFor(mode)]);
+    byMode.set(mode, denied);
+    return denied;
+  }
+
+  /** For subscriptions, AppSync refuses the start if the caller's mode may not read every field selected. */
+  private authorizedFor(mode: AuthMode): ValidationRule {
+    return (context) => ({
+      Field: (node) => {
+        const parent = context.getParentType();
+        const fieldName = node.name.value;
+        if (parent && fieldName !== '__typename' && !this.allows(parent.name, fieldName, mode)) {
+          context.reportError(locatedError(unauthorized(parent.name, fieldName), [node]));
+        }
+      },
+    });
+  }
+
+  /** Runs the subscription field's resolver and keeps the enhanced filter it set, if any. */
+  private subscription(
+    caller: Caller,
+    args: Record<string, unknown>,
+    info: GraphQLResolveInfo,
+    data: string,
+  ): Subscription {
+    const resolver = this.resolvers.get(`${info.parentType.name}.${info.fieldName}`);
+    const outcome = resolver && invokeResolver(resolver, resolverCall(caller, args, info));
+    if (outcome && !outcome.ok) throw fieldError(outcome.error);
+    const filter = outcome?.scope.subscriptionFilter;
+    return {
+      fieldName: info.fieldName,
+      args: Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined)),
+      ...(filter ? { filter } : {}),
+      responseKey: String(info.path.key),
+      selection: info,
+      // The same request text selects the same fields with the same arguments; the filter may depend on the caller.
+      key: `${data}\n${JSON.stringify(filter ?? null)}`,
     };
   }
-
-  /** The first field in the subscription's selection the caller's mode may not read, if any. */
-  private deniedField(
-    parent: GraphQLObjectType,
-    selectionSet: SelectionSetNode | undefined,
-    mode: AuthMode,
-    fragments: Record<string, FragmentDefinitionNode>,
-    rootField: string,
-  ): { typeName: string; fieldName: string } | undefined {
-    if (!allowedModes(this.schema, parent.name, rootField, this.defaultMode).includes(mode)) {
-      return { typeName: parent.name, fieldName: rootField };
-    }
-    const type = getNamedType(parent.getFields()[rootField]!.type);
-    if (!selectionSet || !isObjectType(type)) return undefined;
-    for (const node of collectFieldNodes(selectionSet, fragments, {})) {
-      if (node.name.value === '__typename') continue;
-      const denied = this.deniedField(type, node.selectionSet, mode, fragments, node.name.value);
-      if (denied) return denied;
-    }
-    return undefined;
-  }
-
-  /** Keeps a prepared subscription until the returned function is called. */
-  register(subscription: PreparedSubscription, deliver: Registered['deliver']): () => void {
-    const entry: Registered = { subscription, deliver };
-    this.registry.add(entry);
-    return () => void this.registry.delete(entry);
-  }
-
-  /**
-   * AppSync sends subscribers what the mutation selected: each matching
-   * subscription gets the fields it selected that the mutation's result has
-   * (null for the others).
-   */
-  private fanOut(
-    operation: OperationDefinitionNode,
-    document: DocumentNode,
-    rawVariables: Record<string, unknown>,
-    data: Record<string, unknown>,
-  ): void {
-    const fragments = fragmentsOf(document);
-    const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], rawVariables);
-    const variables = coerced.coerced ?? {};
-    for (const node of collectFieldNodes(operation.selectionSet, fragments, variables)) {
-      const fields = this.subscribers.get(node.name.value);
-      const value = data[node.alias?.value ?? node.name.value];
-      if (!fields || value === null || value === undefined) continue;
-      const event = byFieldName(node.selectionSet, value, fragments, variables);
-      if (!isRecord(event)) continue;
-      this.published++;
-      for (const { subscription, deliver } of [...this.registry]) {
-        if (!fields.has(subscription.fieldName) || !matches(subscription, event)) continue;
-        const fieldType = getNamedType(
-          this.schema.getSubscriptionType()!.getFields()[subscription.fieldName]!.type,
-        );
-        const selected = select(subscription.fieldNode.selectionSet, event, fieldType, subscription);
-        this.delivered++;
-        deliver({ data: { [subscription.responseKey]: selected } });
-      }
-    }
-  }
-}
-
-/** Argument-based filtering (every given argument equals the event's field of that name) AND the enhanced filter. */
-export function matches(
-  subscription: Pick<PreparedSubscription, 'args' | 'filter'>,
-  event: Record<string, unknown>,
-) {
-  for (const [name, value] of Object.entries(subscription.args)) {
-    if (!sameValue(event[name], value)) return false;
-  }
-  return subscription.filter ? matchesFilter(subscription.filter, event) : true;
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  return a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function pathOf(path: { prev: unknown; key: string | number } | undefined): (string | number)[] {
-  const keys: (string | number)[] = [];
-  for (let p = path; p; p = p.prev as typeof path) keys.unshift(p.key);
-  return keys;
-}
-
-function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
-  return Object.fromEntries(
-    document.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d]),
-  );
-}
-
-function included(
-  node: FieldNode | { directives?: FieldNode['directives'] },
-  variables: Record<string, unknown>,
-) {
-  const skip = getDirectiveValues(GraphQLSkipDirective, node, variables);
-  if (skip?.if === true) return false;
-  const include = getDirectiveValues(GraphQLIncludeDirective, node, variables);
-  return include?.if !== false;
-}
-
-/** The field nodes of a selection set, fragments expanded, `@skip`/`@include` applied. */
-function collectFieldNodes(
-  selectionSet: SelectionSetNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-  typeName?: string,
-): FieldNode[] {
-  return selectionSet.selections.flatMap((selection): FieldNode[] => {
-    if (!included(selection, variables)) return [];
-    switch (selection.kind) {
-      case Kind.FIELD:
-        return [selection];
-      case Kind.INLINE_FRAGMENT: {
-        const condition = selection.typeCondition?.name.value;
-        if (condition && typeName && condition !== typeName) return [];
-        return collectFieldNodes(selection.selectionSet, fragments, variables, typeName);
-      }
-      case Kind.FRAGMENT_SPREAD: {
-        const fragment = fragments[selection.name.value];
-        if (!fragment) return [];
-        const condition = fragment.typeCondition.name.value;
-        if (typeName && condition !== typeName) return [];
-        return collectFieldNodes(fragment.selectionSet, fragments, variables, typeName);
-      }
-    }
-  });
-}
-
-/** `selectionSetList` as AppSync gives it: `a`, `b`, `b/c`, … (response keys). */
-function selectionList(selectionSet: SelectionSetNode, prefix = ''): string[] {
-  return selectionSet.selections.flatMap((selection) => {
-    if (selection.kind !== Kind.FIELD) {
-      return selection.kind === Kind.INLINE_FRAGMENT ? selectionList(selection.selectionSet, prefix) : [];
-    }
-    const key = `${prefix}${selection.alias?.value ?? selection.name.value}`;
-    return [key, ...(selection.selectionSet ? selectionList(selection.selectionSet, `${key}/`) : [])];
-  });
-}
-
-/** The mutation's result re-keyed by field name (aliases removed): what filters and subscribers read. */
-function byFieldName(
-  selectionSet: SelectionSetNode | undefined,
-  value: unknown,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-): unknown {
-  if (Array.isArray(value)) return value.map((item) => byFieldName(selectionSet, item, fragments, variables));
-  if (!selectionSet || !isRecord(value)) return value;
-  const result: Record<string, unknown> = {};
-  for (const node of collectFieldNodes(selectionSet, fragments, variables)) {
-    if (node.name.value in result) continue;
-    result[node.name.value] = byFieldName(
-      node.selectionSet,
-      value[node.alias?.value ?? node.name.value],
-      fragments,
-      variables,
-    );
-  }
-  return result;
-}
-
-/** Applies a subscriber's selection set to the event (response keys, `__typename`; absent fields are null). */
-function select(
-  selectionSet: SelectionSetNode | undefined,
-  value: unknown,
-  type: GraphQLNamedType,
-  subscription: Pick<PreparedSubscription, 'fragments' | 'variables'>,
-): unknown {
-  if (value === undefined || value === null) return null;
-  if (Array.isArray(value)) return value.map((item) => select(selectionSet, item, type, subscription));
-  if (!selectionSet || !isRecord(value)) return value;
-  // Abstract types: the concrete type is whatever the mutation's result said it was.
-  const typeName = isObjectType(type) ? type.name : String(value.__typename ?? type.name);
-  const fields = isObjectType(type) ? type.getFields() : {};
-  const result: Record<string, unknown> = {};
-  for (const node of collectFieldNodes(
-    selectionSet,
-    subscription.fragments,
-    subscription.variables,
-    typeName,
-  )) {
-    const key = node.alias?.value ?? node.name.value;
-    if (node.name.value === '__typename') {
-      result[key] = typeName;
-      continue;
-    }
-    const fieldType = fields[node.name.value]?.type;
-    result[key] = select(
-      node.selectionSet,
-      value[node.name.value],
-      fieldType ? getNamedType(fieldType) : type,
-      subscription,
-    );
-  }
-  return result;
 }

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { authenticate, type AuthResult } from './auth.js';
-import type { AppSyncEngine, AppSyncError } from './engine.js';
+import type { AppSyncEngine } from './engine.js';
+import type { AppSyncError } from './errors.js';
 
 /** AppSync's realtime subprotocol. */
 export const GRAPHQL_WS = 'graphql-ws';
@@ -34,7 +35,6 @@ type ServerMessage =
   | { type: 'connection_error'; payload: { errors: AppSyncError[] } }
   | { type: 'ka' }
   | { type: 'start_ack'; id: string }
-  | { type: 'data'; id: string; payload: unknown }
   | { type: 'complete'; id: string }
   | { type: 'error'; id?: string; payload: { errors: AppSyncError[] } };
 
@@ -303,9 +303,11 @@ class Connection {
       this.send({ type: 'error', id, payload: { errors: result.errors } });
       return;
     }
-    const unregister = this.engine.register(result.subscription, (data) =>
-      this.send({ type: 'data', id, payload: data }),
-    );
+    // The payload comes serialized, shared by every subscriber of the same selection: only the id is this one's.
+    const head = `{"type":"data","id":${JSON.stringify(id)},"payload":`;
+    const unregister = this.engine.register(result.subscription, (payload) => {
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.send(head + payload + '}');
+    });
     this.operations.set(id, unregister);
     this.send({ type: 'start_ack', id });
     this.startKeepAlive();

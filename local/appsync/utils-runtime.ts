@@ -77,6 +77,17 @@ function currentScope(what: string): ResolverScope {
   return scope;
 }
 
+/** `util.matches` patterns, compiled once each: resolvers pass the same few on every call. */
+const patterns = new Map<string, RegExp>();
+function wholeMatch(pattern: string): RegExp {
+  let regex = patterns.get(pattern);
+  if (!regex) {
+    if (patterns.size >= 256) patterns.clear();
+    patterns.set(pattern, (regex = new RegExp(`^(?:${pattern})$`)));
+  }
+  return regex;
+}
+
 const time = {
   nowISO8601: () => new Date().toISOString(),
   nowEpochSeconds: () => Math.floor(Date.now() / 1000),
@@ -105,7 +116,7 @@ const implemented = {
   },
   autoId: () => randomUUID(),
   autoUlid: () => ulid(),
-  matches: (pattern: string, value: string) => new RegExp(`^(?:${pattern})$`).test(value),
+  matches: (pattern: string, value: string) => wholeMatch(pattern).test(value),
   base64Encode: (value: string) => Buffer.from(value, 'utf8').toString('base64'),
   base64Decode: (value: string) => Buffer.from(value, 'base64').toString('utf8'),
   urlEncode: (value: string) => new URLSearchParams({ v: value }).toString().slice(2),

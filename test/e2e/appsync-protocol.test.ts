@@ -214,6 +214,34 @@ describe('subscriptions', () => {
     client.close();
   });
 
+  it('sends one data message per subscription, each with its own id, when many subscribe alike', async () => {
+    const roomId = room();
+    const one = await RawClient.connect();
+    const other = await RawClient.connect();
+    const first = await one.subscribe(ROOM_EVENT, { roomId });
+    const second = await one.subscribe(ROOM_EVENT, { roomId });
+    const onOther = await other.subscribe(ROOM_EVENT, { roomId });
+    const [event, later] = [ping(roomId), ping(roomId)];
+
+    await publish(event);
+    await publish(later);
+    // Delivery on one socket is in publish order: once the later event is in, so is everything before it.
+    for (const [client, id] of [
+      [one, first],
+      [one, second],
+      [other, onOther],
+    ] as const) {
+      await client.received(id, later.id);
+      expect(client.data(id).map((m) => m.payload)).toEqual([
+        { data: { onRoomEvent: wire(event) } },
+        { data: { onRoomEvent: wire(later) } },
+      ]);
+    }
+    expect(second).not.toBe(first);
+    one.close();
+    other.close();
+  });
+
   it('ends delivery on stop with complete', async () => {
     const roomId = room();
     const client = await RawClient.connect();

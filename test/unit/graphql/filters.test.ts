@@ -5,7 +5,7 @@ import {
   toSubscriptionFilter,
   type FilterEntry,
 } from '../../../local/appsync/filters.js';
-import { matches } from '../../../local/appsync/engine.js';
+import { matches } from '../../../local/appsync/subscriptions.js';
 
 const f = (
   fieldName: string,
