@@ -1,4 +1,3 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -7,6 +6,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { RealtimePublisher } from '../domain/realtime/ports.js';
 import { parseRoomEvent, type RoomEvent } from '../domain/realtime/room-event.js';
 import { CORRELATION_HEADER } from './correlation.js';
+import { NodeSha256 } from './node-sha256.js';
 
 /**
  * The selection set carries every field subscribers filter on (roomId for the
@@ -91,7 +91,7 @@ export class AppSyncPublisher implements RealtimePublisher {
       credentials: options.credentials ?? defaultProvider(),
       region: options.region,
       service: 'appsync',
-      sha256: Sha256,
+      sha256: NodeSha256,
     });
     this.timeoutMs = options.timeoutMs ?? 2_000;
     this.maxAttempts = options.maxAttempts ?? 3;

@@ -1,7 +1,7 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Hash, SourceData } from '@smithy/types';
+import { NodeSha256 } from '../../lambdas/adapters/node-sha256.js';
 import type { ResolverIdentity } from './resolvers.js';
 import type { AuthMode } from './schema.js';
 import type { AuthTypeName } from './utils-runtime.js';
@@ -80,31 +80,6 @@ export async function authenticate(
       : refused('You are not authorized to make this call.');
   }
   return refused('Missing authorization header');
-}
-
-const binary = (data: SourceData): string | Uint8Array =>
-  typeof data === 'string'
-    ? data
-    : ArrayBuffer.isView(data)
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      : new Uint8Array(data);
-
-/**
- * SHA-256 and HMAC-SHA-256 for the signer, from node:crypto: native from the
- * first request on, where the pure-JS hash of the SDK is slow until the JIT
- * has warmed it (it sits on every publish's path).
- */
-class NodeSha256 implements Hash {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', binary(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(binary(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.hash.digest());
-  }
 }
 
 const AUTHORIZATION =
