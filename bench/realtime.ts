@@ -11,7 +11,8 @@ import { summarize, type Summary } from './stats.js';
  * the backend uses it (SigV4-signed `publish` mutation → the local AppSync
  * endpoint → its filters → every subscriber's WebSocket), beside a bare `ws`
  * server broadcasting the same `data` message to as many sockets — the floor
- * for delivering one message to N sockets in this process. Loopback only.
+ * for delivering one message to N sockets in this process. Rounds of the two
+ * alternate, so both see the same machine load. Loopback only.
  */
 export interface RealtimeBenchOptions {
   readonly subscribers: number;
@@ -31,24 +32,46 @@ export interface RealtimeBenchResult {
 }
 
 const ROOM = 'bench-room';
-const WARMUP_ROUNDS = 3;
+/** Enough for V8 to settle after the first HTTP publishes (it re-optimises the socket writers then). */
+const WARMUP_ROUNDS = 5;
 const ROUND_TIMEOUT_MS = 30_000;
 const SUBSCRIPTION = `subscription S($roomId: ID!) { onRoomEvent(roomId: $roomId) { id roomId kind time payload } }`;
 
 export async function benchRealtime(options: RealtimeBenchOptions): Promise<RealtimeBenchResult> {
   const log = options.progress ?? (() => undefined);
-  log(`bare ws broadcast to ${options.subscribers} sockets, ${options.rounds} rounds…`);
-  const bareWs = await benchBareWs(options);
-  log(`AppSync path to ${options.subscribers} subscribers, ${options.rounds} rounds…`);
-  const appsync = await benchAppSync(options, log);
-  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
-  return {
-    subscribers: options.subscribers,
-    rounds: options.rounds,
-    appsync,
-    bareWs,
-    ratio: { p50: ratio(appsync.p50, bareWs.p50), p99: ratio(appsync.p99, bareWs.p99) },
-  };
+  log(`bare ws broadcast and the AppSync path, ${options.subscribers} sockets each…`);
+  const bare = await bareWsPath(options);
+  const appsync = await appSyncPath(options, log);
+  try {
+    // Rounds alternate between the paths (and which goes first), so both see the same machine load.
+    log(`${options.rounds} rounds each, alternating…`);
+    const samples = { bare: [] as number[], appsync: [] as number[] };
+    for (let round = 0; round < WARMUP_ROUNDS + options.rounds; round++) {
+      const order = round % 2 === 0 ? (['bare', 'appsync'] as const) : (['appsync', 'bare'] as const);
+      for (const which of order) {
+        const latencies = await (which === 'bare' ? bare : appsync).round();
+        if (round >= WARMUP_ROUNDS) samples[which].push(...latencies);
+      }
+    }
+    const bareWs = summarize(samples.bare);
+    const appsyncSummary = summarize(samples.appsync);
+    const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+    return {
+      subscribers: options.subscribers,
+      rounds: options.rounds,
+      appsync: appsyncSummary,
+      bareWs,
+      ratio: { p50: ratio(appsyncSummary.p50, bareWs.p50), p99: ratio(appsyncSummary.p99, bareWs.p99) },
+    };
+  } finally {
+    await Promise.all([bare.close(), appsync.close()]);
+  }
+}
+
+/** One path under test: a round sends one event and resolves every subscriber's latency. */
+interface Path {
+  round(): Promise<number[]>;
+  close(): Promise<void>;
 }
 
 /** Receipt times per event id, and a way to wait until every socket has one. */
@@ -86,21 +109,13 @@ class Receipts {
   }
 }
 
-/** Runs warm-up plus measured rounds; each round sends one event and waits for every receipt. */
-async function rounds(
-  options: RealtimeBenchOptions,
-  receipts: Receipts,
-  send: (id: string) => Promise<void> | void,
-): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let round = 0; round < WARMUP_ROUNDS + options.rounds; round++) {
-    const id = newCommentId(Date.now());
-    const sentAt = performance.now();
-    await send(id);
-    const received = await receipts.all(id);
-    if (round >= WARMUP_ROUNDS) latencies.push(...received.map((at) => at - sentAt));
-  }
-  return latencies;
+/** Sends one event and waits for every receipt: the milliseconds from send to each. */
+async function oneRound(receipts: Receipts, send: (id: string) => Promise<void> | void): Promise<number[]> {
+  const id = newCommentId(Date.now());
+  const sentAt = performance.now();
+  await send(id);
+  const received = await receipts.all(id);
+  return received.map((at) => at - sentAt);
 }
 
 async function openAll<T>(count: number, open: () => Promise<T>): Promise<T[]> {
@@ -111,7 +126,7 @@ async function openAll<T>(count: number, open: () => Promise<T>): Promise<T[]> {
   return out;
 }
 
-async function benchBareWs(options: RealtimeBenchOptions): Promise<Summary> {
+async function bareWsPath(options: RealtimeBenchOptions): Promise<Path> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -122,34 +137,35 @@ async function benchBareWs(options: RealtimeBenchOptions): Promise<Summary> {
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     return ws;
   });
-  try {
-    const latencies = await rounds(options, receipts, (id) => {
-      // The message a subscriber receives from the AppSync path, built the same way.
-      const message = JSON.stringify({
-        type: 'data',
-        id: 'sub-1',
-        payload: {
-          data: {
-            onRoomEvent: {
-              id,
-              roomId: ROOM,
-              kind: 'PING',
-              time: new Date().toISOString(),
-              payload: '{"nonce":"bench"}',
+  return {
+    round: () =>
+      oneRound(receipts, (id) => {
+        // The message a subscriber receives from the AppSync path, built the same way.
+        const message = JSON.stringify({
+          type: 'data',
+          id: 'sub-1',
+          payload: {
+            data: {
+              onRoomEvent: {
+                id,
+                roomId: ROOM,
+                kind: 'PING',
+                time: new Date().toISOString(),
+                payload: '{"nonce":"bench"}',
+              },
             },
           },
-        },
-      });
-      for (const socket of server.clients) socket.send(message);
-    });
-    return summarize(latencies);
-  } finally {
-    for (const ws of clients) ws.terminate();
-    await new Promise((resolve) => server.close(resolve));
-  }
+        });
+        for (const socket of server.clients) socket.send(message);
+      }),
+    close: async () => {
+      for (const ws of clients) ws.terminate();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
-async function benchAppSync(options: RealtimeBenchOptions, log: (line: string) => void): Promise<Summary> {
+async function appSyncPath(options: RealtimeBenchOptions, log: (line: string) => void): Promise<Path> {
   const appsync = await startLocalAppSync({});
   const receipts = new Receipts(options.subscribers);
   const header = Buffer.from(
@@ -194,19 +210,20 @@ async function benchAppSync(options: RealtimeBenchOptions, log: (line: string) =
     timeoutMs: ROUND_TIMEOUT_MS,
     maxAttempts: 1,
   });
-  try {
-    const latencies = await rounds(options, receipts, (id) =>
-      publisher.publish({
-        id,
-        roomId: ROOM,
-        kind: 'PING',
-        time: new Date().toISOString(),
-        payload: { nonce: 'bench' },
-      }),
-    );
-    return summarize(latencies);
-  } finally {
-    for (const ws of clients) ws.terminate();
-    await appsync.stop();
-  }
+  return {
+    round: () =>
+      oneRound(receipts, (id) =>
+        publisher.publish({
+          id,
+          roomId: ROOM,
+          kind: 'PING',
+          time: new Date().toISOString(),
+          payload: { nonce: 'bench' },
+        }),
+      ),
+    close: async () => {
+      for (const ws of clients) ws.terminate();
+      await appsync.stop();
+    },
+  };
 }
