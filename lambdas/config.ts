@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LIVE_COMMENT_LIMIT } from './domain/feed/ticks.js';
 
 /** A lead or tail longer than a day is a unit mistake (hours for minutes), not a plan. */
 const MINUTES_PER_DAY = 1_440;
@@ -41,8 +42,8 @@ export const Config = z.object({
   VIEWER_TOKEN_AUDIENCE: z.string().min(1),
   /** How long a function trusts its in-memory copy of a room (settings take effect within this). */
   ROOM_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
-  /** Most comments one `live` document carries. */
-  LIVE_COMMENT_LIMIT: z.coerce.number().int().min(1).max(1_000).default(200),
+  /** Most comments one `live` document carries (DEFAULT_LIVE_COMMENT_LIMIT says why 500). */
+  LIVE_COMMENT_LIMIT: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_LIVE_COMMENT_LIMIT),
   /** Days a comment is kept before the table's TTL removes it. */
   COMMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
 
