@@ -134,11 +134,11 @@ export const ASSUMPTIONS = {
    * long comments stores more (a 200-code-point comment in Japanese ≈ 800 B).
    */
   commentItemBytes: {
-    value: 190,
+    value: 210,
     unit: 'bytes',
     description: 'Mean stored size of one comment item (text, names, keys).',
     source:
-      'npm run bench (figure 8): mean DynamoDB item size of its comments, 188 B (bench/results/2026-11-22)',
+      'npm run bench (figure 8): mean DynamoDB item size of its comments, 208 B (bench/results/2026-12-07)',
     status: 'measured-by-bench',
     min: 100,
     max: 400_000,
@@ -150,10 +150,11 @@ export const ASSUMPTIONS = {
    * over the benchmark's documents at 5 and 50 comments/s (figure 8).
    */
   liveDocumentOverheadBytes: {
-    value: 660,
+    value: 650,
     unit: 'bytes / response',
     description: 'Compressed bytes of a `live` document besides its items (room, window, state).',
-    source: 'npm run bench (figure 8): least squares over the documents at 5 and 50 comments/s, brotli',
+    source:
+      'npm run bench (figure 8): least squares over the documents at 5 and 50 comments/s, brotli: 648 B (bench/results/2026-12-07)',
     status: 'measured-by-bench',
     min: 100,
     max: 100_000,
@@ -163,7 +164,8 @@ export const ASSUMPTIONS = {
     value: 34,
     unit: 'bytes / item',
     description: 'Compressed bytes each item adds to a `live` document.',
-    source: 'npm run bench (figure 8): least squares over the documents at 5 and 50 comments/s, brotli',
+    source:
+      'npm run bench (figure 8): least squares over the documents at 5 and 50 comments/s, brotli: 34 B (bench/results/2026-12-07)',
     status: 'measured-by-bench',
     min: 1,
     max: 10_000,

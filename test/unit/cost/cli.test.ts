@@ -34,7 +34,7 @@ describe('runCostCli', () => {
     const polls = lines.find((l) => l.includes('CloudFront requests (live polls)'));
     expect(polls).toMatch(/240,000,000\s+requests\s+\$0\.012 \/ 10,000\s+\$288\.00\s+5\d\.\d%/);
     // No --response-kb: the measured size at 50 comments/s (ADR 0019).
-    expect(lines[0]).toContain('8.12 KB responses (measured size at this rate)');
+    expect(lines[0]).toContain('8.11 KB responses (measured size at this rate)');
     // Columns line up: every row of the table ends its share column at the same place.
     const tableRows = lines.slice(
       lines.indexOf(header as string),
