@@ -19,7 +19,8 @@ const { startLocalStack } = await import('../local/stack.js');
 const { benchCapacityUnits } = await import('./capacity-units.js');
 const { benchColdStart } = await import('./cold-start.js');
 const { benchEdgeOffload } = await import('./edge-offload.js');
-const { benchLiveOrigin, prepareLiveRooms } = await import('./live-origin.js');
+const { benchLiveBytes } = await import('./live-bytes.js');
+const { benchLiveOrigin, liveLimit, prepareLiveRooms } = await import('./live-origin.js');
 const { benchPartitionRate } = await import('./partition-figure.js');
 const { benchPostPath } = await import('./post-path.js');
 const { benchRealtime } = await import('./realtime.js');
@@ -41,6 +42,7 @@ const SIZES = values.quick
       partitionSeconds: 60,
       coldRepeats: 3,
       realtimeRounds: 10,
+      bytesSeconds: 30,
     }
   : {
       viewers: 10_000,
@@ -51,6 +53,7 @@ const SIZES = values.quick
       partitionSeconds: 300,
       coldRepeats: 7,
       realtimeRounds: 100,
+      bytesSeconds: 300,
     };
 
 const started = Date.now();
@@ -82,12 +85,42 @@ try {
   });
   progress(`figure 6: cold start, ${SIZES.coldRepeats} rounds…`);
   const coldStart = await benchColdStart(stack, { repeats: SIZES.coldRepeats, progress });
-  figures = { capacityUnits, postPath, liveOrigin, edgeOffload, partitionRate, coldStart };
+  progress(`figure 8: bytes per delivered comment, ${SIZES.bytesSeconds} s simulated per rate…`);
+  const liveBytes = await benchLiveBytesOn(stack, SIZES.bytesSeconds);
+  figures = { capacityUnits, postPath, liveOrigin, edgeOffload, partitionRate, coldStart, liveBytes };
 } finally {
   await stack.stop();
 }
 progress(`realtime: ${SIZES.realtimeRounds} rounds…`);
 const realtime = await benchRealtime({ subscribers: 1000, rounds: SIZES.realtimeRounds, progress });
+
+/** Figure 8 over the stack's tables: rooms of P = 3 s, one shard, written through the post path's store. */
+async function benchLiveBytesOn(local: typeof stack, simulatedSeconds: number) {
+  const { benchStores, createBenchRoom } = await import('./fixtures.js');
+  const { rooms, comments, doc } = benchStores(local);
+  try {
+    return await benchLiveBytes(
+      { rooms, comments },
+      {
+        roomIdPrefix: 'bench-bytes',
+        rates: [5, 50],
+        pollSeconds: 3,
+        simulatedSeconds,
+        liveLimit: liveLimit(),
+        edgeViewers: 200,
+        loneViewers: 4,
+        maxCommitLatencyMs: 100,
+        seed: 2026,
+        createRoom: async (roomId, pollIntervalSeconds) => {
+          await createBenchRoom(rooms, roomId, 1, { pollIntervalSeconds });
+        },
+        progress,
+      },
+    );
+  } finally {
+    doc.destroy();
+  }
+}
 
 const date = new Date().toISOString();
 const result = {
