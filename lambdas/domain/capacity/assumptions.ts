@@ -7,7 +7,7 @@
  *   them locally; `calibration` names the key under `calibration` in
  *   bench/results/<date>.json that does.
  * - `LIMITS`: AWS quotas and billing rules the plan checks against, from
- *   ../shared/context/ANCHORS.md ("Quotas and limits") and the AWS pages named.
+ *   docs/sources/ANCHORS.md ("Quotas and limits") and the AWS pages named (docs/sources/README.md).
  *
  * Both are plain data so the README, the ADR and the cost model can render them.
  */

@@ -7,8 +7,9 @@
  * more entry in `REGIONS` and `PRICES` (the compiler lists every field it needs). `npm run cost`
  * shows every unverified price with a marker, so nothing unchecked passes as fact.
  *
- * Sources: ../shared/context/ANCHORS.md "Prices" (gathered late 2026). Where ANCHORS gives no
- * price for a region or item, the entry reuses the nearest price it does give and says so
+ * Sources: docs/sources/ANCHORS.md "Prices" (gathered late 2026), each page it names in
+ * docs/sources/aws/; a new `source` string needs a row in docs/sources/README.md. Where ANCHORS gives
+ * no price for a region or item, the entry reuses the nearest price it does give and says so
  * (`verified: false`, `note`).
  */
 
