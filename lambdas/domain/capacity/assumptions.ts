@@ -137,8 +137,7 @@ export const ASSUMPTIONS = {
     value: 210,
     unit: 'bytes',
     description: 'Mean stored size of one comment item (text, names, keys).',
-    source:
-      'npm run bench (figure 8): mean DynamoDB item size of its comments, 208 B (bench/results/2026-12-07)',
+    source: 'npm run bench, figure 8: mean DynamoDB item size of its chat stream, 208 B',
     status: 'measured-by-bench',
     min: 100,
     max: 400_000,
@@ -153,8 +152,7 @@ export const ASSUMPTIONS = {
     value: 650,
     unit: 'bytes / response',
     description: 'Compressed bytes of a `live` document besides its items (room, window, state).',
-    source:
-      'npm run bench (figure 8): least squares over the documents at 5 and 50 comments/s, brotli: 648 B (bench/results/2026-12-07)',
+    source: 'npm run bench, figure 8: least squares over its documents at 5 and 50 comments/s, brotli, 648 B',
     status: 'measured-by-bench',
     min: 100,
     max: 100_000,
@@ -164,8 +162,7 @@ export const ASSUMPTIONS = {
     value: 34,
     unit: 'bytes / item',
     description: 'Compressed bytes each item adds to a `live` document.',
-    source:
-      'npm run bench (figure 8): least squares over the documents at 5 and 50 comments/s, brotli: 34 B (bench/results/2026-12-07)',
+    source: 'npm run bench, figure 8: least squares over its documents at 5 and 50 comments/s, brotli, 34 B',
     status: 'measured-by-bench',
     min: 1,
     max: 10_000,
