@@ -162,7 +162,8 @@ export const ASSUMPTIONS = {
     value: 34,
     unit: 'bytes / item',
     description: 'Compressed bytes each item adds to a `live` document.',
-    source: 'npm run bench, figure 8: least squares over its documents at 5 and 50 comments/s, brotli, 33.8 B',
+    source:
+      'npm run bench, figure 8: least squares over its documents at 5 and 50 comments/s, brotli, 33.8 B',
     status: 'measured-by-bench',
     min: 1,
     max: 10_000,
