@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // Each suite needs its own process: handlers read their configuration once, at import.
+    // Each test file in its own process: suites start servers and DynamoDB Local clients of their own.
     pool: 'forks',
     // The JSON results feed CI's one-line summary (.ci/summary.mjs).
     reporters: ['default', 'json'],
@@ -14,7 +14,6 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
-          setupFiles: ['test/integration/setup-env.ts'],
           testTimeout: 30_000,
           hookTimeout: 90_000,
         },

@@ -6,7 +6,7 @@ import { getLive } from '../lambdas/domain/feed/read-feed.js';
 import type { LocalStack } from '../local/stack.js';
 import { capturingDocumentClient, unitsOn, type CapturedCall } from './consumed-capacity.js';
 import { eventuallyConsistentQueryUnits, itemSize, transactionalWriteUnits } from './dynamo-units.js';
-import { benchStores, createBenchRoom } from './fixtures.js';
+import { benchStores, createBenchRoom, dynamoOptions } from './fixtures.js';
 import { liveLimit, type LiveRoom } from './live-origin.js';
 import { ratio } from './stats.js';
 
@@ -57,7 +57,7 @@ export async function benchCapacityUnits(
 ): Promise<CapacityUnitsResult> {
   const fixtures = benchStores(stack);
   await createBenchRoom(fixtures.rooms, ROOM_ID, 1, { slowModeSeconds: 0 });
-  const capture = capturingDocumentClient();
+  const capture = capturingDocumentClient(dynamoOptions(stack));
   try {
     const comments = new DynamoCommentStore(capture.doc, stack.tables.comments, stack.tables.control);
     const moderation = new DynamoModerationStore(fixtures.doc, stack.tables.control, false);
@@ -85,7 +85,7 @@ export async function benchCapacityUnits(
     for (const { room } of liveRooms) {
       capture.calls.length = 0;
       await getLive(
-        { rooms: fixtures.rooms, moderation, comments, clock, liveLimit: liveLimit() },
+        { rooms: fixtures.rooms, moderation, comments, clock, liveLimit: liveLimit(stack) },
         room.roomId,
       );
       polls.push(pollUnits(room.roomId, room.shards.read, capture.calls));

@@ -7,6 +7,9 @@ import { build, type BuildOptions } from 'esbuild';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { segmentOf } from '../lambdas/domain/feed/segments.js';
 import { functions, scalerFunction, type FunctionName } from '../lambdas/routes.js';
+import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER } from '../local/dev-tokens.js';
+import { LOCAL_CREDENTIALS } from '../local/appsync/auth.js';
+import { LOCAL_REGION } from '../local/composition.js';
 import { projectRoot } from '../local/paths.js';
 import type { LocalStack } from '../local/stack.js';
 import { apiEvent, benchStores, createBenchRoom, liveEvent, postEvent } from './fixtures.js';
@@ -23,8 +26,8 @@ import { FUNCTION_BUNDLING } from '../lib/bundling.js';
 
 /**
  * The esbuild options CDK's NodejsFunction is given (lib/bundling.ts, used by
- * chat-function.ts): ESM, node22, `module` before `main`, minified, source
- * maps without sources, the createRequire banner, the SDK bundled.
+ * chat-function.ts): ESM, node22, `module` before `main`, minified with class
+ * names kept, source maps without sources, the createRequire banner, the SDK bundled.
  */
 export const CDK_BUNDLING: BuildOptions = {
   bundle: true,
@@ -34,6 +37,7 @@ export const CDK_BUNDLING: BuildOptions = {
   mainFields: [...FUNCTION_BUNDLING.mainFields],
   banner: { js: FUNCTION_BUNDLING.banner },
   minify: FUNCTION_BUNDLING.minify,
+  keepNames: FUNCTION_BUNDLING.keepNames,
   sourcemap: FUNCTION_BUNDLING.sourceMap,
   sourcesContent: FUNCTION_BUNDLING.sourcesContent,
   logLevel: 'error',
@@ -42,6 +46,34 @@ export const CDK_BUNDLING: BuildOptions = {
 const FUNCTION_NODE_OPTIONS = FUNCTION_BUNDLING.nodeOptions;
 
 const ROOM_ID = 'bench-cold';
+
+/**
+ * What a deployed function's environment holds (CDK sets it; lambdas/config.ts parses it at cold
+ * start), pointed at the running stack: its tables over DynamoDB Local (the SDK's own endpoint
+ * variable, local credentials), its dev JWKS. The admin function's and the scaler's AWS-only
+ * settings stand in with well-formed values: they are imported only, never asked to call AWS.
+ */
+export function functionEnvironment(stack: LocalStack): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamodbEndpoint,
+    COMMENTS_TABLE_NAME: stack.tables.comments,
+    CONTROL_TABLE_NAME: stack.tables.control,
+    VIEWER_TOKEN_JWKS_URL: `${stack.edgeUrl}/local/jwks.json`,
+    VIEWER_TOKEN_ISSUER: DEV_TOKEN_ISSUER,
+    VIEWER_TOKEN_AUDIENCE: DEV_TOKEN_AUDIENCE,
+    REALTIME_GRAPHQL_URL: stack.realtime.httpGraphqlUrl,
+    EDGE_PARAMETER_NAME: '/hybrid-chat/bench/edge',
+    SCALER_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:bench-scaler:live',
+    SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench-scheduler',
+    SCHEDULE_GROUP_NAME: 'hybrid-chat-bench',
+    SCALED_FUNCTION_NAMES: JSON.stringify({ postComment: 'p', getLive: 'l', getSegment: 's' }),
+    REST_API_ID: 'bench',
+    REST_API_STAGE: 'bench',
+  };
+}
 
 export interface ColdStartRow {
   readonly function: string;
@@ -141,6 +173,7 @@ export async function benchColdStart(
     skipped.push({ function: 'scaler', reason: `${scalerFunction.entry} does not exist yet` });
   }
 
+  const environment = functionEnvironment(stack);
   const dir = mkdtempSync(join(tmpdir(), 'hlc-bench-cold-'));
   try {
     const probe = join(dir, 'probe.mjs');
@@ -173,7 +206,12 @@ export async function benchColdStart(
       for (const subject of live) {
         if (!bundles.has(subject.name)) continue;
         try {
-          const sample = await runProbe(probe, bundles.get(subject.name)!.file, subject.event(n++));
+          const sample = await runProbe(
+            probe,
+            bundles.get(subject.name)!.file,
+            subject.event(n++),
+            environment,
+          );
           samples.set(subject.name, [...(samples.get(subject.name) ?? []), sample]);
         } catch (error) {
           if (subject === baselineSubject || subject.label !== 'import only') throw error;
@@ -232,11 +270,17 @@ function runProbe(
   probe: string,
   bundleFile: string,
   event: APIGatewayProxyEvent | undefined,
+  environment: Record<string, string>,
 ): Promise<Sample> {
   const args = [probe, bundleFile, ...(event ? [JSON.stringify(event)] : [])];
   const started = performance.now();
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, NODE_OPTIONS: FUNCTION_NODE_OPTIONS, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: {
+      ...process.env,
+      ...environment,
+      NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

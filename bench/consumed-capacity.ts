@@ -1,6 +1,6 @@
-import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
+import { createDynamoClient, type DynamoClientOptions } from '../lambdas/adapters/dynamodb/client.js';
 
 /** One DynamoDB call as the store made it, with what DynamoDB said it consumed. */
 export interface CapturedCall {
@@ -20,19 +20,17 @@ export interface CapturingClient {
 }
 
 /**
- * A document client built like the functions' (`createDocumentClient`), plus
+ * A document client built like the functions' (`createDynamoClient`), plus
  * one middleware that asks every request for `ReturnConsumedCapacity:
  * INDEXES` and records the answer: the stores need no hook of their own.
  * It sits in the `initialize` step, outside the document client's
  * marshalling, so it sees plain JavaScript inputs and outputs.
  */
-export function capturingDocumentClient(): CapturingClient {
-  const base = new DynamoDBClient({
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
-  });
+export function capturingDocumentClient(options: DynamoClientOptions): CapturingClient {
+  const doc = createDynamoClient(options);
   const calls: CapturedCall[] = [];
-  base.middlewareStack.add(
+  // The document client shares its base client's middleware stack.
+  doc.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as Record<string, unknown>;
       input.ReturnConsumedCapacity = 'INDEXES';
@@ -52,7 +50,7 @@ export function capturingDocumentClient(): CapturingClient {
     },
     { step: 'initialize', name: 'benchConsumedCapacity' },
   );
-  return { doc: createDocumentClient(base), calls, destroy: () => base.destroy() };
+  return { doc, calls, destroy: () => doc.destroy() };
 }
 
 /** Capacity units a call consumed on one table (all of them without a name). */

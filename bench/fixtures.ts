@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { createDynamoClient, type DynamoClientOptions } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoCommentStore } from '../lambdas/adapters/dynamodb/comment-store.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import type { Comment } from '../lambdas/domain/feed/comment.js';
@@ -10,19 +8,23 @@ import { monotonicFactory } from 'ulid';
 import { createRoom, type Room, type RoomSettings } from '../lambdas/domain/rooms/room.js';
 import { functions, type FunctionName } from '../lambdas/routes.js';
 import { lambdaContext as localLambdaContext, localIdentity } from '../local/api-gateway.js';
-import { projectRoot } from '../local/paths.js';
+import { LOCAL_CREDENTIALS } from '../local/appsync/auth.js';
+import { LOCAL_REGION } from '../local/composition.js';
 import type { LocalStack } from '../local/stack.js';
-
-export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** Comment retention the fills write with (the product's default, 30 days); only TTL reads it. */
 const FILL_RETENTION_SEC = 30 * 86_400;
 /** Parallel writes while filling a room: enough to keep DynamoDB Local busy, few enough not to time out. */
 const FILL_CONCURRENCY = 16;
 
+/** The stack's DynamoDB Local, as the functions' client reaches it (local/composition.ts). */
+export function dynamoOptions(stack: LocalStack): DynamoClientOptions {
+  return { region: LOCAL_REGION, endpoint: stack.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS };
+}
+
 /** The stores the handlers use, over a client built the same way, for fixtures and baselines. */
 export function benchStores(stack: LocalStack) {
-  const doc = createDocumentClient();
+  const doc = createDynamoClient(dynamoOptions(stack));
   return {
     doc,
     rooms: new DynamoRoomStore(doc, stack.tables.control),
@@ -158,11 +160,4 @@ export function liveEvent(roomId: string): APIGatewayProxyEvent {
 /** The context the local gateway gives handlers, for a function's timeout from the route table. */
 export function lambdaContext(functionName: FunctionName): Context {
   return localLambdaContext(functionName, functions[functionName].timeoutMs);
-}
-
-/** Imports a handler module the way the local gateway does (after the stack set the environment). */
-export async function importHandler(entry: string): Promise<Handler> {
-  // The very URL `loadHandlers` imported: the same module instance, caches and clients.
-  const module = (await import(pathToFileURL(join(projectRoot, entry)).href)) as { handler: Handler };
-  return module.handler;
 }

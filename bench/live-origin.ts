@@ -1,20 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { commentPartition } from '../lambdas/adapters/dynamodb/keys.js';
-import { loadConfig } from '../lambdas/config.js';
 import { lowestIdAt } from '../lambdas/domain/feed/ids.js';
 import type { Room } from '../lambdas/domain/rooms/room.js';
 import { liveWindow, tickOf } from '../lambdas/domain/feed/ticks.js';
-import { functions } from '../lambdas/routes.js';
 import type { LocalStack } from '../local/stack.js';
-import {
-  benchStores,
-  createBenchRoom,
-  fillRoom,
-  importHandler,
-  lambdaContext,
-  liveEvent,
-} from './fixtures.js';
+import { benchStores, createBenchRoom, fillRoom, lambdaContext, liveEvent } from './fixtures.js';
 import { summarize, summaryRatio, type Summary } from './stats.js';
 
 /**
@@ -56,8 +47,9 @@ export interface LiveOriginResult {
   readonly rows: LiveOriginRow[];
 }
 
-export function liveLimit(): number {
-  return loadConfig().LIVE_COMMENT_LIMIT;
+/** The most comments the stack's `live` function serves (its LIVE_COMMENT_LIMIT). */
+export function liveLimit(stack: LocalStack): number {
+  return stack.functions.settings.LIVE_COMMENT_LIMIT;
 }
 
 /** One room per shard count, every shard filled past the live limit. */
@@ -72,7 +64,7 @@ export async function prepareLiveRooms(
     const filled = await fillRoom(
       comments,
       room,
-      liveLimit() + FILL_BEYOND_LIMIT,
+      liveLimit(stack) + FILL_BEYOND_LIMIT,
       progress,
       LIVE_FILL_AHEAD_MS,
     );
@@ -112,9 +104,10 @@ export async function benchLiveOrigin(
   liveRooms: readonly LiveRoom[],
   options: { readonly calls: number; readonly progress: (line: string) => void },
 ): Promise<LiveOriginResult> {
-  const handler = await importHandler(functions.getLive.entry);
+  // The very handler the local gateway runs: the same caches and clients.
+  const handler = stack.functions.handlers.getLive;
   const { doc } = benchStores(stack);
-  const limit = liveLimit();
+  const limit = liveLimit(stack);
   const rows: LiveOriginRow[] = [];
   for (const { room, comments } of liveRooms) {
     options.progress(`  getLive, ${room.shards.read} shard(s), ${options.calls} calls…`);

@@ -1,16 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { commentPartition } from '../lambdas/adapters/dynamodb/keys.js';
-import { functions } from '../lambdas/routes.js';
 import type { LocalStack } from '../local/stack.js';
-import {
-  benchComment,
-  benchStores,
-  createBenchRoom,
-  importHandler,
-  lambdaContext,
-  postEvent,
-} from './fixtures.js';
+import { benchComment, benchStores, createBenchRoom, lambdaContext, postEvent } from './fixtures.js';
 import { summarize, summaryRatio, type Summary } from './stats.js';
 
 /**
@@ -40,7 +32,8 @@ export async function benchPostPath(
   const { doc, rooms } = benchStores(stack);
   // Slow mode off, one shard: the transaction writes the comment and its idempotency record only.
   await createBenchRoom(rooms, ROOM_ID, 1, { slowModeSeconds: 0 });
-  const handler = await importHandler(functions.postComment.entry);
+  // The very handler the local gateway runs: the same caches and clients.
+  const handler = stack.functions.handlers.postComment;
   const { token } = await stack.tokens.issue({ userId: 'bench-poster', displayName: 'Bench poster' });
 
   let n = 0;

@@ -1,8 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LambdaScalerInvoker } from '../lambdas/adapters/capacity/lambda-scaler-invoker.js';
-import { LocalScalerInvoker, LocalScheduleStore } from '../lambdas/adapters/capacity/local-control-plane.js';
+import { createDynamoClient } from '../lambdas/adapters/dynamodb/client.js';
+import { LocalScalerInvoker, LocalScheduleStore } from '../local/adapters/control-plane-client.js';
 import { EventBridgeScheduleStore } from '../lambdas/adapters/capacity/scheduler-store.js';
 import type { ScheduleDeps } from '../lambdas/domain/capacity/schedules.js';
 import { Config, DEFAULT_CAPACITY_LEAD_MINUTES, DEFAULT_CAPACITY_TAIL_MINUTES } from '../lambdas/config.js';
@@ -15,11 +16,19 @@ export function isLoopback(url: string | undefined): boolean {
   return url !== undefined && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url);
 }
 
-/** A DynamoDB client for `endpoint` (loopback: local credentials), or for AWS with the default chain. */
-export function dynamoClient(endpoint: string | undefined): DynamoDBClient {
-  if (isLoopback(endpoint))
-    return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
-  return new DynamoDBClient(endpoint ? { endpoint } : {});
+/**
+ * The stores' DynamoDB client for `endpoint` (loopback: local credentials), or for AWS with the
+ * default chain, in `region` (default: $AWS_REGION, else us-east-1).
+ */
+export function dynamoClient(
+  endpoint: string | undefined,
+  region: string | undefined,
+): DynamoDBDocumentClient {
+  return createDynamoClient({
+    region: region ?? 'us-east-1',
+    ...(endpoint ? { endpoint } : {}),
+    ...(isLoopback(endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
+  });
 }
 
 /** The room-settings flags both CLIs take, as the settings fields they name; flags not given are left out. */
@@ -106,9 +115,8 @@ function minutes(
 
 /**
  * The schedule store and scaler invoker the room CLI syncs schedules with,
- * chosen like lambdas/handlers/capacity-deps.ts but from flags and the
- * environment (that module parses the functions' whole configuration at
- * import): the local runtime when a control plane URL is given, else
+ * chosen from flags and the environment: the local runtime when a control
+ * plane URL is given, else
  * EventBridge Scheduler and Lambda. Every missing AWS setting is named at
  * once, before anything is written.
  */

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AppSyncPublisher } from '../lambdas/adapters/appsync-publisher.js';
-import { CloudFrontInvalidator, LocalEdgeInvalidator } from '../lambdas/adapters/cloudfront-invalidator.js';
-import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
+import { CloudFrontInvalidator } from '../lambdas/adapters/cloudfront-invalidator.js';
 import { DynamoCommentStore } from '../lambdas/adapters/dynamodb/comment-store.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import { NoticeLevel } from '../lambdas/domain/feed/comment.js';
@@ -18,6 +17,7 @@ import {
   postNotice,
   type FeedEventDeps,
 } from '../lambdas/domain/realtime/feed-events.js';
+import { LocalEdgeInvalidator } from '../local/adapters/edge-invalidator.js';
 import { dynamoClient, isLoopback, LOCAL_CREDENTIALS, settingsFlags } from './cli-support.js';
 
 export const EVENT_USAGE = `Usage: npm run event -- <command> <roomId|*> [options]
@@ -76,8 +76,8 @@ export async function runEventCli(
 
   const graphqlUrl = values['graphql-url'] ?? env.REALTIME_GRAPHQL_URL ?? 'http://127.0.0.1:4000/graphql';
   const endpoint = values.endpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB;
-  const client = dynamoClient(endpoint);
-  const doc = createDocumentClient(client);
+  const region = values.region ?? env.AWS_REGION ?? 'us-east-1';
+  const doc = dynamoClient(endpoint, region);
   const controlTable = values['control-table'] ?? env.CONTROL_TABLE_NAME ?? 'local-ControlTable';
   const failures: string[] = [];
   const deps: FeedEventDeps & RoomStateDeps = {
@@ -89,7 +89,7 @@ export async function runEventCli(
     ),
     publisher: new AppSyncPublisher({
       graphqlUrl,
-      region: values.region ?? env.AWS_REGION ?? 'us-east-1',
+      region,
       ...(isLoopback(graphqlUrl) ? { credentials: LOCAL_CREDENTIALS } : {}),
     }),
     clock: Date.now,
@@ -158,13 +158,13 @@ export async function runEventCli(
         throw new Error(`Unknown command "${command}".\n\n${EVENT_USAGE}`);
     }
   } finally {
-    client.destroy();
+    doc.destroy();
   }
 }
 
 /** Where a deletion's cached segment is invalidated: CloudFront, the local edge, or nowhere. */
 function edgeInvalidator(distributionId: string | undefined, edgeUrl: string | undefined, local: boolean) {
-  if (distributionId) return { edge: new CloudFrontInvalidator(distributionId) };
+  if (distributionId) return { edge: new CloudFrontInvalidator(async () => distributionId) };
   if (edgeUrl ?? local) return { edge: new LocalEdgeInvalidator(edgeUrl ?? 'http://127.0.0.1:3000') };
   return {};
 }

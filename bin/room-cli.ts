@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
-import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import { scalingWindow, syncRoomSchedules, type ScheduleSync } from '../lambdas/domain/capacity/schedules.js';
 import type { RoomPatch } from '../lambdas/domain/rooms/ports.js';
@@ -97,11 +96,8 @@ export async function runRoomCli(
   if (!command || !roomId || positionals.length > 2) throw new Error(ROOM_USAGE);
 
   const endpoint = values.endpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB;
-  const client = dynamoClient(endpoint);
-  const rooms = new DynamoRoomStore(
-    createDocumentClient(client),
-    values.table ?? env.CONTROL_TABLE_NAME ?? 'local-ControlTable',
-  );
+  const doc = dynamoClient(endpoint, env.AWS_REGION);
+  const rooms = new DynamoRoomStore(doc, values.table ?? env.CONTROL_TABLE_NAME ?? 'local-ControlTable');
   try {
     const viewers = values.viewers === undefined ? undefined : numberFlag('viewers', values.viewers);
     switch (command) {
@@ -167,7 +163,7 @@ export async function runRoomCli(
     }
     throw error;
   } finally {
-    client.destroy();
+    doc.destroy();
   }
 }
 

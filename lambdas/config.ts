@@ -32,7 +32,10 @@ const ScaledFunctionNames = z
     }),
   );
 
-/** Every setting the functions read, validated once at cold start. */
+/**
+ * Every variable CDK may give a function (lib/constructs/chat-function.ts types the environment
+ * from it). Each function parses only its own kind's subset below, once, at cold start.
+ */
 export const Config = z.object({
   COMMENTS_TABLE_NAME: z.string().min(1),
   CONTROL_TABLE_NAME: z.string().min(1),
@@ -57,15 +60,13 @@ export const Config = z.object({
   /** The AppSync API id: the dimension of its CloudWatch metrics (statistics). */
   REALTIME_API_ID: z.string().min(1).optional(),
   /**
-   * In AWS: an SSM parameter holding `{"distributionId","url"}` of the CloudFront
-   * distribution. A parameter, not variables: the distribution is built after
-   * the functions (it fronts their API), so they cannot reference it directly.
+   * An SSM parameter holding `{"distributionId","url"}` of the CloudFront distribution. A
+   * parameter, not variables: the distribution is built after the functions (it fronts their
+   * API), so they cannot reference it directly.
    */
   EDGE_PARAMETER_NAME: z.string().min(1).optional(),
-  /** Locally: the edge's URL (public base URL, invalidations, local counters). Wins over the parameter. */
-  LOCAL_EDGE_URL: z.url().optional(),
 
-  // The scaler's settings (ADR 0015): set for the scaler and admin functions; checked where used.
+  // The scaler's settings (ADR 0015): set for the scaler and admin functions.
   /** `{"postComment":"…","getLive":"…","getSegment":"…"}`: the functions kept warm with provisioned concurrency. */
   SCALED_FUNCTION_NAMES: ScaledFunctionNames.optional(),
   /** The REST API and stage whose throttles the scaler sets. */
@@ -81,18 +82,128 @@ export const Config = z.object({
   CAPACITY_LEAD_MINUTES: z.coerce.number().int().min(0).max(MINUTES_PER_DAY).optional(),
   /** Minutes after an event ends that its capacity is kept (unset: DEFAULT_CAPACITY_TAIL_MINUTES). */
   CAPACITY_TAIL_MINUTES: z.coerce.number().int().min(0).max(MINUTES_PER_DAY).optional(),
-  /** Locally: the runtime that stands in for Lambda, API Gateway and Scheduler. Wins over AWS. */
-  LOCAL_CONTROL_PLANE_URL: z.url().optional(),
 });
 export type Config = z.infer<typeof Config>;
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** Set by the Lambda runtime, not by CDK. */
+const Runtime = {
+  AWS_REGION: z.string().min(1),
+  /**
+   * The SDK's own variable for another DynamoDB endpoint (DynamoDB Local, when the benchmark runs a
+   * bundle in a fresh process). Unset in AWS. Read here and passed on, so any client honours it.
+   */
+  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+};
+
+/** Settings optional in `Config` that one kind of function cannot run without are unwrapped below. */
+const shape = Config.shape;
+
+/** GET live, segments and room info. */
+export const ReadConfig = Config.pick({
+  COMMENTS_TABLE_NAME: true,
+  CONTROL_TABLE_NAME: true,
+  ROOM_CACHE_TTL_MS: true,
+  LIVE_COMMENT_LIMIT: true,
+}).extend(Runtime);
+export type ReadConfig = z.infer<typeof ReadConfig>;
+
+/** POST comments: the reads' tables and cache, the viewer tokens, the retention. */
+export const PostConfig = Config.pick({
+  COMMENTS_TABLE_NAME: true,
+  CONTROL_TABLE_NAME: true,
+  ROOM_CACHE_TTL_MS: true,
+  COMMENT_RETENTION_DAYS: true,
+  VIEWER_TOKEN_JWKS_URL: true,
+  VIEWER_TOKEN_ISSUER: true,
+  VIEWER_TOKEN_AUDIENCE: true,
+}).extend(Runtime);
+export type PostConfig = z.infer<typeof PostConfig>;
+
+/**
+ * The admin API. The realtime client settings and the API id stay optional: without them the
+ * connection info answers 503 and the statistics leave the realtime figures out.
+ */
+export const AdminConfig = Config.pick({
+  COMMENTS_TABLE_NAME: true,
+  CONTROL_TABLE_NAME: true,
+  COMMENT_RETENTION_DAYS: true,
+  REALTIME_CLIENT_GRAPHQL_URL: true,
+  REALTIME_CLIENT_REALTIME_URL: true,
+  REALTIME_API_KEY: true,
+  REALTIME_API_ID: true,
+  CAPACITY_LEAD_MINUTES: true,
+  CAPACITY_TAIL_MINUTES: true,
+})
+  .extend(Runtime)
+  .extend({
+    REALTIME_GRAPHQL_URL: shape.REALTIME_GRAPHQL_URL.unwrap(),
+    EDGE_PARAMETER_NAME: shape.EDGE_PARAMETER_NAME.unwrap(),
+    SCALER_FUNCTION_ARN: shape.SCALER_FUNCTION_ARN.unwrap(),
+    SCHEDULER_ROLE_ARN: shape.SCHEDULER_ROLE_ARN.unwrap(),
+    SCHEDULE_GROUP_NAME: shape.SCHEDULE_GROUP_NAME.unwrap(),
+  });
+export type AdminConfig = z.infer<typeof AdminConfig>;
+
+/** The scaler: the tables, what it scales, the timing. */
+export const ScalerConfig = Config.pick({
+  COMMENTS_TABLE_NAME: true,
+  CONTROL_TABLE_NAME: true,
+  CAPACITY_LEAD_MINUTES: true,
+  CAPACITY_TAIL_MINUTES: true,
+})
+  .extend(Runtime)
+  .extend({
+    SCALED_FUNCTION_NAMES: shape.SCALED_FUNCTION_NAMES.unwrap(),
+    REST_API_ID: shape.REST_API_ID.unwrap(),
+    REST_API_STAGE: shape.REST_API_STAGE.unwrap(),
+  });
+export type ScalerConfig = z.infer<typeof ScalerConfig>;
+
+/**
+ * The environment parsed by `schema`, or an Error naming every problem: a function that cannot
+ * start says why at its cold start, not at the first request that needs the setting.
+ */
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>>,
+): z.infer<S> {
   // An empty variable means "not set": it must not coerce to 0 and turn a cache off.
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const parsed = Config.safeParse(set);
+  const parsed = schema.safeParse(set);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid function configuration (${problems}).`);
   }
   return parsed.data;
+}
+
+/** Every variable, as CDK's environment must satisfy it (tests). */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  return parseConfig(Config, env);
+}
+
+/** How long before an event its capacity is in place and how long after it is kept, in ms. */
+export function capacityWindows(config: Pick<Config, 'CAPACITY_LEAD_MINUTES' | 'CAPACITY_TAIL_MINUTES'>): {
+  readonly leadTimeMs: number;
+  readonly tailMs: number;
+} {
+  return {
+    leadTimeMs: (config.CAPACITY_LEAD_MINUTES ?? DEFAULT_CAPACITY_LEAD_MINUTES) * 60_000,
+    tailMs: (config.CAPACITY_TAIL_MINUTES ?? DEFAULT_CAPACITY_TAIL_MINUTES) * 60_000,
+  };
+}
+
+/** The stores' DynamoDB client settings, as every function reads them. */
+export function dynamoSettings(config: Pick<ReadConfig, 'AWS_REGION' | 'AWS_ENDPOINT_URL_DYNAMODB'>): {
+  readonly region: string;
+  readonly endpoint?: string;
+} {
+  return {
+    region: config.AWS_REGION,
+    ...(config.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: config.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+  };
+}
+
+export function tableNames(config: Pick<Config, 'COMMENTS_TABLE_NAME' | 'CONTROL_TABLE_NAME'>) {
+  return { comments: config.COMMENTS_TABLE_NAME, control: config.CONTROL_TABLE_NAME };
 }

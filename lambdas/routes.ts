@@ -18,7 +18,11 @@ export type RouteAuth = 'public' | 'admin';
 export type FunctionName = 'postComment' | 'getLive' | 'getSegment' | 'getRoom' | 'admin';
 
 export interface FunctionDefinition {
-  /** Handler module, relative to the project root; it exports `handler`. */
+  /**
+   * The Lambda entry CDK bundles, relative to the project root: it wires the AWS adapters and
+   * exports `handler` (lambdas/functions/). The local runtime builds the same handler from
+   * lambdas/handlers/ with its own adapters (local/composition.ts).
+   */
   readonly entry: string;
   readonly description: string;
   readonly timeoutMs: number;
@@ -48,25 +52,25 @@ export const FUNCTION_MEMORY_MB = 512;
 
 export const functions: Record<FunctionName, FunctionDefinition> = {
   postComment: {
-    entry: 'lambdas/handlers/post-comment.ts',
+    entry: 'lambdas/functions/post-comment.ts',
     description: 'POST a viewer comment',
     timeoutMs: MAX_POST_DURATION_MS,
     access: { comments: 'write', control: 'write' },
   },
   getLive: {
-    entry: 'lambdas/handlers/get-live.ts',
+    entry: 'lambdas/functions/get-live.ts',
     description: 'GET the live edge of a room',
     timeoutMs: 5_000,
     access: { comments: 'query', control: 'read' },
   },
   getSegment: {
-    entry: 'lambdas/handlers/get-segment.ts',
+    entry: 'lambdas/functions/get-segment.ts',
     description: 'GET one time segment of a room',
     timeoutMs: 10_000,
     access: { comments: 'query', control: 'read' },
   },
   getRoom: {
-    entry: 'lambdas/handlers/get-room.ts',
+    entry: 'lambdas/functions/get-room.ts',
     description: 'GET public room info',
     timeoutMs: 5_000,
     access: { comments: 'query', control: 'read' },
@@ -76,7 +80,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
    * warm function answers a console's burst of calls (ADR 0010).
    */
   admin: {
-    entry: 'lambdas/handlers/admin.ts',
+    entry: 'lambdas/functions/admin.ts',
     description: 'Admin API (operators, moderators, artists)',
     timeoutMs: 25_000,
     access: { comments: 'moderate', control: 'admin' },
@@ -92,7 +96,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
  * the admin function for a dry run or an immediate run; locally, the runtime's timers do.
  */
 export const scalerFunction = {
-  entry: 'lambdas/handlers/scaler.ts',
+  entry: 'lambdas/functions/scaler.ts',
   description: 'Apply the capacity plan (provisioned concurrency, warm throughput, throttles, shards)',
   timeoutMs: 120_000,
 } as const;

@@ -17,6 +17,11 @@ export const FUNCTION_BUNDLING = {
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_SHIM,
   minify: true,
+  /**
+   * Minified, classes keep their names: errors are logged and told apart by `name`
+   * (`ChatError` subclasses set it from `new.target.name`), and Powertools logs it.
+   */
+  keepNames: true,
   sourceMap: true,
   sourcesContent: false,
   /** Source maps are read at run time only with this flag. */

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
-import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
   cors,
@@ -12,23 +10,10 @@ import {
 } from '../lambdas/routes.js';
 import type { DevUserPool } from './dev-user-pool.js';
 import type { EdgeResponse } from './edge-cache.js';
-import { projectRoot } from './paths.js';
 
 type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-export type Handlers = Record<FunctionName, LambdaHandler>;
-
-/** Imports the very handler modules CDK bundles, from the shared function table. */
-export async function loadHandlers(): Promise<Handlers> {
-  const entries = await Promise.all(
-    (Object.keys(functions) as FunctionName[]).map(async (name) => {
-      const module = (await import(pathToFileURL(join(projectRoot, functions[name].entry)).href)) as {
-        handler: LambdaHandler;
-      };
-      return [name, module.handler] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as Handlers;
-}
+/** The route functions by name, as the local composition root builds them (local/composition.ts). */
+export type Handlers = Readonly<Record<FunctionName, LambdaHandler>>;
 
 export interface GatewayRequest {
   readonly method: string;

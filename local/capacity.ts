@@ -2,17 +2,15 @@
  * The scaler's world, locally: the control-plane stand-in (what AWS would
  * have been asked, and the capacity it would now have), one-time schedules as
  * timers, and the scaler function itself — the same handler CDK deploys
- * (`scalerFunction` in lambdas/routes.ts), invoked as Lambda would.
+ * (`createScalerHandler`, built by local/composition.ts), invoked as Lambda would.
  */
-import { pathToFileURL } from 'node:url';
-import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
 import { scalerFunction } from '../lambdas/routes.js';
 import { lambdaContext } from './api-gateway.js';
 import { LocalControlPlane } from './control-plane.js';
-import { projectRoot } from './paths.js';
 import { LocalSchedules } from './schedules.js';
 
-type ScalerHandler = (event: unknown, context: unknown) => Promise<unknown>;
+type ScalerHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface ScalerInvocation {
   readonly at: string;
@@ -32,21 +30,13 @@ export class LocalCapacity {
   private readonly invocationLog: ScalerInvocation[] = [];
   private readonly pending = new Set<Promise<unknown>>();
 
-  private constructor(
+  constructor(
     private readonly scaler: ScalerHandler,
-    private readonly clock: () => number,
+    private readonly clock: () => number = Date.now,
   ) {
     this.controlPlane = new LocalControlPlane(clock);
     // A firing waits for its run, so `fired` records how it ended.
     this.schedules = new LocalSchedules((request) => this.run(request, 'Event'), clock);
-  }
-
-  /** Loads the scaler handler: call once the functions' environment is set (it reads it at import). */
-  static async start(clock: () => number = Date.now): Promise<LocalCapacity> {
-    const module = (await import(pathToFileURL(join(projectRoot, scalerFunction.entry)).href)) as {
-      handler: ScalerHandler;
-    };
-    return new LocalCapacity(module.handler, clock);
   }
 
   /**

@@ -3,12 +3,12 @@
  * records every request the scaler would send to Lambda, DynamoDB and API
  * Gateway, and keeps the capacity those requests would leave behind, so a
  * second run sees the first one's effect — as in AWS. The wire protocol is the
- * one `lambdas/adapters/capacity/local-control-plane.ts` documents.
+ * one `local/adapters/control-plane-client.ts` documents.
  */
 import { z } from 'zod';
 import type { ApiCall, CapacityChange, CapacityState } from '../lambdas/domain/capacity/ports.js';
 import { LIMITS } from '../lambdas/domain/capacity/assumptions.js';
-import { ThrottleBody, ThroughputBody, UnitCount } from '../lambdas/adapters/capacity/local-control-plane.js';
+import { ThrottleBody, ThroughputBody, UnitCount } from './adapters/control-plane-client.js';
 import {
   BASELINE_STAGE_THROTTLING,
   CAPACITY_TABLES,

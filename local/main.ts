@@ -5,6 +5,8 @@
 import { adminPath, commentsPath, livePath } from '../lambdas/domain/paths.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LogLevel } from '@aws-lambda-powertools/logger';
+import type { LogLevel as Level } from '../lambdas/adapters/logger.js';
 import { projectRoot } from './paths.js';
 import { DEMO_ROOM_ID } from './seed.js';
 import { startLocalStack } from './stack.js';
@@ -18,7 +20,12 @@ const USAGE = `Usage: npm start -- [options]
   --appsync-tls-port <n>  AppSync stand-in, HTTPS/WSS port       default 4001
   --data-dir <path>       where DynamoDB Local keeps its data    default .local/dynamodb
   --in-memory             keep no data between runs
+  --log-level <level>     the functions' log level: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT
+                          default $POWERTOOLS_LOG_LEVEL, else WARN
   -h, --help              this text`;
+
+// Lambda runs Node 22; the SDK's notice about this process's Node 20 is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +36,7 @@ const { values } = parseArgs({
     'appsync-tls-port': { type: 'string', default: '4001' },
     'data-dir': { type: 'string', default: join(projectRoot, '.local', 'dynamodb') },
     'in-memory': { type: 'boolean', default: false },
+    'log-level': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -47,8 +55,20 @@ function port(name: string, value: string): number {
   return n;
 }
 
+function logLevel(value: string): Level {
+  const level = value.toUpperCase();
+  if (!(level in LogLevel)) {
+    console.error(
+      `--log-level must be one of ${Object.keys(LogLevel).join(', ')}; got "${value}".\n\n${USAGE}`,
+    );
+    process.exit(2);
+  }
+  return level as Level;
+}
+
 const options = {
   port: port('port', values.port),
+  logLevel: logLevel(values['log-level'] ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN'),
   apiPort: port('api-port', values['api-port']),
   dynamodbPort: port('dynamodb-port', values['dynamodb-port']),
   appsyncPort: port('appsync-port', values['appsync-port']),

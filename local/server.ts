@@ -6,7 +6,7 @@ import type { DevTokenIssuer } from './dev-tokens.js';
 import type { DevUserPool } from './dev-user-pool.js';
 import { ROLES } from '../lambdas/domain/access/roles.js';
 import { RoomId } from '../lambdas/domain/rooms/room.js';
-import type { LocalStats } from '../lambdas/adapters/traffic-metrics.js';
+import type { LocalStats } from './adapters/traffic-metrics.js';
 import type { EdgeCache, EdgeResponse } from './edge-cache.js';
 import type { LocalCapacity } from './capacity.js';
 import { CallsRequest, LocalControlPlaneError } from './control-plane.js';
@@ -211,7 +211,7 @@ async function localEndpoint(services: LocalServices, request: GatewayRequest): 
 
 /**
  * The scaler's AWS control plane, schedules and Lambda invoke, standing in
- * (protocol: lambdas/adapters/capacity/local-control-plane.ts), and
+ * (protocol: local/adapters/control-plane-client.ts), and
  * `GET /local/capacity`: what the scaler asked for, the capacity now, the
  * schedules pending and fired, and every scaler run.
  */

@@ -1,10 +1,18 @@
 import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '../lambdas/adapters/dynamodb/client.js';
+import { createDynamoClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
-import { LocalApiGateway, loadHandlers } from './api-gateway.js';
+import type { LogLevel } from '../lambdas/adapters/logger.js';
+import { LocalApiGateway } from './api-gateway.js';
+import { LOCAL_CREDENTIALS } from './appsync/auth.js';
 import { LocalCapacity } from './capacity.js';
 import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
+import {
+  composeLocalFunctions,
+  LOCAL_REGION,
+  type LocalFunctions,
+  type LocalFunctionsOptions,
+} from './composition.js';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, DevTokenIssuer } from './dev-tokens.js';
 import { DevUserPool } from './dev-user-pool.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
@@ -33,6 +41,10 @@ export interface LocalStackOptions {
   readonly appsyncTlsPort?: number;
   /** Interval of the realtime endpoint's `ka` messages. Default 60 s. */
   readonly realtimeKeepAliveMs?: number;
+  /** The functions' log level. Default WARN. */
+  readonly logLevel?: LogLevel;
+  /** Overrides of the functions' settings (their AWS defaults otherwise). */
+  readonly settings?: LocalFunctionsOptions['settings'];
 }
 
 /** The local AppSync-compatible endpoint (GraphQL over HTTP and the realtime WebSocket). */
@@ -41,7 +53,7 @@ export interface LocalRealtime {
   readonly graphqlUrl: string;
   /** `wss://…/graphql/realtime`. */
   readonly realtimeUrl: string;
-  /** The same endpoint over plain HTTP: the in-process functions publish here (`REALTIME_GRAPHQL_URL`). */
+  /** The same endpoint over plain HTTP: the in-process functions publish here. */
   readonly httpGraphqlUrl: string;
   readonly httpRealtimeUrl: string;
   readonly apiKey: string;
@@ -65,22 +77,18 @@ export interface LocalStack {
   readonly realtime: LocalRealtime;
   /** The scaler's control plane, schedules and runs (also `GET /local/capacity`). */
   readonly capacity: LocalCapacity;
+  /** The functions behind the gateway, as local/composition.ts built them (benchmarks invoke them directly). */
+  readonly functions: LocalFunctions;
   stop(): Promise<void>;
 }
 
-let started = false;
-
 /**
  * Runs the whole product on this machine: DynamoDB Local, the real handlers
- * behind the shared route table, and an edge cache in front. Once per process:
- * like Lambda, the handlers read their configuration when first imported.
+ * behind the shared route table, and an edge cache in front. The handlers are
+ * built by the local composition root with everything passed explicitly, so
+ * nothing in the process environment configures them.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  if (started) throw new Error('The local stack runs once per process; stop this process to start another.');
-  started = true;
-  // Lambda runs Node 22; the SDK's notice about Node 20 is noise here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
   const dynamodb = options.dynamodbEndpoint
     ? { endpoint: options.dynamodbEndpoint, stop: async () => undefined }
     : await startDynamoDbLocal({
@@ -89,20 +97,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
   const servers: Server[] = [];
   let appsync: LocalAppSync | undefined;
+  let closeFunctions: (() => void) | undefined;
   try {
     // The local runtime never talks to AWS: fixed local credentials, DynamoDB Local's endpoint.
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-    });
-    delete process.env.AWS_SESSION_TOKEN;
-    delete process.env.AWS_PROFILE;
-
     const tables = tableNames(options.tablePrefix ?? 'local');
-    const client = new DynamoDBClient({});
-    await createTables(client, tables);
+    const client = new DynamoDBClient({
+      endpoint: dynamodb.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    try {
+      await createTables(client, tables);
+    } finally {
+      client.destroy();
+    }
 
     const services: LocalServices = {
       edge: new EdgeCache(),
@@ -123,29 +131,45 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     services.realtime = appsync;
 
-    Object.assign(process.env, {
-      COMMENTS_TABLE_NAME: tables.comments,
-      CONTROL_TABLE_NAME: tables.control,
-      VIEWER_TOKEN_JWKS_URL: `${edgeUrl}/local/jwks.json`,
-      VIEWER_TOKEN_ISSUER: DEV_TOKEN_ISSUER,
-      VIEWER_TOKEN_AUDIENCE: DEV_TOKEN_AUDIENCE,
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      // The functions publish over plain HTTP: same endpoint and code path, no custom CA to trust.
-      REALTIME_GRAPHQL_URL: appsync.httpGraphqlUrl,
-      // What the admin API's connection info tells players: the TLS endpoint, as AppSync's.
-      REALTIME_CLIENT_GRAPHQL_URL: appsync.graphqlUrl,
-      REALTIME_CLIENT_REALTIME_URL: appsync.realtimeUrl,
-      REALTIME_API_KEY: appsync.apiKey,
-      LOCAL_EDGE_URL: edgeUrl,
+    const functions = composeLocalFunctions({
+      dynamodbEndpoint: dynamodb.endpoint,
+      tables,
+      viewerTokens: {
+        jwksUrl: `${edgeUrl}/local/jwks.json`,
+        issuer: DEV_TOKEN_ISSUER,
+        audience: DEV_TOKEN_AUDIENCE,
+      },
+      edgeUrl,
       // The scaler's AWS calls, schedules and invocations go to this runtime's stand-ins.
-      LOCAL_CONTROL_PLANE_URL: edgeUrl,
+      controlPlaneUrl: edgeUrl,
+      realtime: {
+        // The functions publish over plain HTTP: same endpoint and code path, no custom CA to trust.
+        publishUrl: appsync.httpGraphqlUrl,
+        // What the admin API's connection info tells players: the TLS endpoint, as AppSync's.
+        graphqlUrl: appsync.graphqlUrl,
+        realtimeUrl: appsync.realtimeUrl,
+        apiKey: appsync.apiKey,
+      },
+      ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     });
-    services.gateway = new LocalApiGateway(await loadHandlers(), services.userPool);
-    const capacity = await LocalCapacity.start();
+    closeFunctions = () => functions.close();
+    services.gateway = new LocalApiGateway(functions.handlers, services.userPool);
+    const capacity = new LocalCapacity(functions.scaler);
     services.capacity = capacity;
 
-    if (options.seed ?? true)
-      await seedDemoRoom(new DynamoRoomStore(createDocumentClient(client), tables.control));
+    if (options.seed ?? true) {
+      const doc = createDynamoClient({
+        region: LOCAL_REGION,
+        endpoint: dynamodb.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+      });
+      try {
+        await seedDemoRoom(new DynamoRoomStore(doc, tables.control));
+      } finally {
+        doc.destroy();
+      }
+    }
 
     const endpoint = appsync;
     return {
@@ -157,6 +181,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       adminTokens: services.userPool,
       edge: services.edge,
       capacity,
+      functions,
       realtime: {
         graphqlUrl: endpoint.graphqlUrl,
         realtimeUrl: endpoint.realtimeUrl,
@@ -173,11 +198,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stop: async () => {
         await capacity.stop();
         await Promise.all([...servers.map(close), endpoint.stop()]);
-        client.destroy();
+        functions.close();
         await dynamodb.stop();
       },
     };
   } catch (error) {
+    closeFunctions?.();
     await Promise.all([...servers.map(close), appsync?.stop()]);
     await dynamodb.stop();
     throw error;

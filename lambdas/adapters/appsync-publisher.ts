@@ -6,6 +6,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { RealtimePublisher } from '../domain/realtime/ports.js';
 import { parseRoomEvent, type RoomEvent } from '../domain/realtime/room-event.js';
+import { CORRELATION_HEADER } from './correlation.js';
 
 /**
  * The selection set carries every field subscribers filter on (roomId for the
@@ -37,6 +38,8 @@ export interface AppSyncPublisherOptions {
   readonly baseDelayMs?: number;
   /** Counts failed publishes (`RealtimePublishFailed`). */
   readonly metrics?: Pick<Metrics, 'addMetric' | 'publishStoredMetrics'>;
+  /** The request being handled, sent as `x-correlation-id` (handlers/invocation.ts sets it). */
+  readonly correlationId?: () => string | undefined;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
 }
@@ -104,9 +107,10 @@ export class AppSyncPublisher implements RealtimePublisher {
       variables: { event: { ...valid, payload: JSON.stringify(valid.payload) } },
     });
 
+    const correlationId = this.options.correlationId?.();
     let last: PublishError | undefined;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      last = await this.attempt(body, attempt);
+      last = await this.attempt(body, attempt, correlationId);
       if (!last) return;
       if (!last.retryable || attempt === this.maxAttempts) break;
       await this.sleep(this.random() * this.baseDelayMs * 2 ** (attempt - 1));
@@ -117,7 +121,11 @@ export class AppSyncPublisher implements RealtimePublisher {
   }
 
   /** One signed POST; resolves to the failure, or undefined on success. */
-  private async attempt(body: string, attempt: number): Promise<PublishError | undefined> {
+  private async attempt(
+    body: string,
+    attempt: number,
+    correlationId: string | undefined,
+  ): Promise<PublishError | undefined> {
     try {
       const signed = await this.signer.sign(
         new HttpRequest({
@@ -126,7 +134,11 @@ export class AppSyncPublisher implements RealtimePublisher {
           hostname: this.url.hostname,
           ...(this.url.port ? { port: Number(this.url.port) } : {}),
           path: this.url.pathname,
-          headers: { host: this.url.host, 'content-type': 'application/json' },
+          headers: {
+            host: this.url.host,
+            'content-type': 'application/json',
+            ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}),
+          },
           body,
         }),
       );

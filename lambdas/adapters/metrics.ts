@@ -1,4 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { SERVICE_NAME } from './logger.js';
 
-/** One metrics emitter per function instance (CloudWatch EMF on stdout). */
-export const metrics = new Metrics({ namespace: 'HybridLiveChat', serviceName: 'hybrid-live-chat' });
+/** The admin function's metrics emitter (CloudWatch EMF on stdout): failed publishes. */
+export function createMetrics(): Metrics {
+  return new Metrics({ namespace: 'HybridLiveChat', serviceName: SERVICE_NAME });
+}

@@ -1,13 +1,12 @@
-import { newCommentId } from '../domain/feed/ids.js';
-import { actorOf } from '../domain/access/audit.js';
+import { recordAction } from '../domain/access/audit.js';
 import { principalFromClaims } from '../domain/access/roles.js';
-import { logger } from '../adapters/logger.js';
 import { adminRoutes, routeKey } from '../routes.js';
-import { auditLog } from './admin/context.js';
+import type { AdminDeps } from './admin/deps.js';
 import { adminOperations } from './admin/operations.js';
-import type { AdminResult } from './admin/operation.js';
-import { errorResult, httpHandler, json, type ApiEvent, type ApiResult } from './http.js';
-import { clock } from './deps.js';
+import type { AdminOperations, AdminResult } from './admin/operation.js';
+import { errorResult, httpHandler, json, type ApiResult, type HttpHandler } from './http.js';
+
+export type { AdminDeps };
 
 /**
  * Every `/admin/v1` route. API Gateway's Cognito authoriser has already
@@ -15,35 +14,31 @@ import { clock } from './deps.js';
  * operation (which checks the caller's role and channel), and records every
  * change in the audit log.
  */
-export const handler = httpHandler(
-  async (event: ApiEvent): Promise<ApiResult> => {
-    const key = `${event.httpMethod} ${event.resource}`;
-    const operation = adminOperations[key];
-    if (!operation) return errorResult(new Error(`no admin operation for ${key}`), false);
-    const principal = principalFromClaims(event.requestContext.authorizer?.claims as Record<string, unknown>);
-    const result = await operation({ principal, event });
-    if (result.audit) {
-      const id = newCommentId(clock());
-      await auditLog.record({
-        id,
-        at: new Date(clock()).toISOString(),
-        actor: actorOf(principal),
-        action: result.audit.action,
-        ...(result.audit.roomId ? { roomId: result.audit.roomId } : {}),
-        ...(result.audit.channelId ? { channelId: result.audit.channelId } : {}),
-        ...(result.audit.target ? { target: result.audit.target } : {}),
-        ...(result.audit.details ? { details: result.audit.details } : {}),
-      });
-      logger.info('admin action', {
-        action: result.audit.action,
-        actor: principal.userId,
-        roomId: result.audit.roomId,
-      });
-    }
-    return respond(result);
-  },
-  { cacheableErrors: false },
-);
+export function createAdminHandler(deps: AdminDeps): HttpHandler {
+  const operations = adminOperations(deps);
+  const { logger } = deps;
+  return httpHandler(
+    async (event) => {
+      const key = `${event.httpMethod} ${event.resource}`;
+      const operation = operations[key];
+      if (!operation) return errorResult(new Error(`no admin operation for ${key}`), false, logger);
+      const principal = principalFromClaims(
+        event.requestContext.authorizer?.claims as Record<string, unknown>,
+      );
+      const result = await operation({ principal, event });
+      if (result.audit) {
+        await recordAction(deps, principal, result.audit);
+        logger.info('admin action', {
+          action: result.audit.action,
+          actor: principal.userId,
+          roomId: result.audit.roomId,
+        });
+      }
+      return respond(result);
+    },
+    { cacheableErrors: false, logger },
+  );
+}
 
 function respond(result: AdminResult): ApiResult {
   const noStore = { ...result.headers, 'Cache-Control': 'no-store' };
@@ -65,5 +60,7 @@ function respond(result: AdminResult): ApiResult {
   return json(result.status, result.body, noStore);
 }
 
-/** Routes without an operation are a build error, not a 500 in production (checked by a unit test too). */
-export const missingOperations = adminRoutes.map(routeKey).filter((key) => !adminOperations[key]);
+/** Admin routes of the route table with no operation (a unit test keeps this empty). */
+export function missingOperations(operations: AdminOperations): string[] {
+  return adminRoutes.map(routeKey).filter((key) => !operations[key]);
+}

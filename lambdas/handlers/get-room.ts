@@ -1,15 +1,23 @@
-import { getRoom } from '../domain/feed/read-feed.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { getRoom, type ReadFeedDeps } from '../domain/feed/read-feed.js';
 import { RoomId } from '../domain/rooms/room.js';
 import { pollCacheControl } from '../cache-control.js';
-import { clock, rooms } from './deps.js';
-import { httpHandler, json, pathParam } from './http.js';
+import { httpHandler, json, pathParam, type HttpHandler } from './http.js';
+
+export interface RoomInfoHandlerDeps {
+  /** Room info reads no comments. */
+  readonly feed: Pick<ReadFeedDeps, 'rooms' | 'clock'>;
+  readonly logger: Logger;
+}
 
 /** GET /v1/rooms/{roomId} */
-export const handler = httpHandler(
-  async (event) => {
-    const roomId = pathParam(event, 'roomId', RoomId);
-    const info = await getRoom({ rooms, clock }, roomId);
-    return json(200, info, { 'Cache-Control': pollCacheControl(info.room.settings.pollIntervalSeconds) });
-  },
-  { cacheableErrors: true },
-);
+export function createGetRoomHandler(deps: RoomInfoHandlerDeps): HttpHandler {
+  return httpHandler(
+    async (event) => {
+      const roomId = pathParam(event, 'roomId', RoomId);
+      const info = await getRoom(deps.feed, roomId);
+      return json(200, info, { 'Cache-Control': pollCacheControl(info.room.settings.pollIntervalSeconds) });
+    },
+    { cacheableErrors: true, logger: deps.logger },
+  );
+}

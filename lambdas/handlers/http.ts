@@ -1,6 +1,6 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { logger } from '../adapters/logger.js';
 import {
   BadRequestError,
   ChatError,
@@ -8,9 +8,12 @@ import {
   UnsupportedMediaTypeError,
 } from '../domain/errors.js';
 import { cors } from '../routes.js';
+import { invocation } from './invocation.js';
 
 export type ApiEvent = APIGatewayProxyEvent;
 export type ApiResult = APIGatewayProxyResult;
+/** What a route function exports as `handler`; the context is optional so tests may leave it out. */
+export type HttpHandler = (event: ApiEvent, context?: Context) => Promise<ApiResult>;
 
 /** Posts are small: text is at most 1,000 code points. */
 export const MAX_BODY_BYTES = 8 * 1024;
@@ -32,7 +35,11 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
  * `cacheable`: on the edge routes a deterministic 4xx may be cached for one
  * second, so a flood of requests for a missing room cannot reach the origin.
  */
-export function errorResult(error: unknown, cacheable: boolean): ApiResult {
+export function errorResult(
+  error: unknown,
+  cacheable: boolean,
+  logger: Pick<Logger, 'error' | 'warn'>,
+): ApiResult {
   const known = error instanceof ChatError;
   if (!known) logger.error('unhandled error', { error: error as Error });
   else if (error.status >= 500) logger.warn('request failed', { code: error.code, error: error as Error });
@@ -100,16 +107,28 @@ export function jsonBody<T>(event: ApiEvent, schema: z.ZodType<T>, maxBytes = MA
   return parsed.data;
 }
 
-/** Wraps a route's logic: every thrown error becomes the JSON error shape. */
+export interface HttpHandlerOptions {
+  /** Whether a deterministic 4xx may be cached for a second (the edge routes). */
+  readonly cacheableErrors: boolean;
+  readonly logger: Logger;
+}
+
+/**
+ * Wraps a route's logic: each invocation is logged with its Lambda context and
+ * API Gateway's request id as correlation id (handlers/invocation.ts), and
+ * every thrown error becomes the JSON error shape.
+ */
 export function httpHandler(
   run: (event: ApiEvent) => Promise<ApiResult>,
-  options: { cacheableErrors: boolean },
-): (event: ApiEvent) => Promise<ApiResult> {
-  return async (event) => {
-    try {
-      return await run(event);
-    } catch (error) {
-      return errorResult(error, options.cacheableErrors);
-    }
-  };
+  options: HttpHandlerOptions,
+): HttpHandler {
+  const { logger, cacheableErrors } = options;
+  return (event, context) =>
+    invocation(logger, context, event.requestContext?.requestId, async () => {
+      try {
+        return await run(event);
+      } catch (error) {
+        return errorResult(error, cacheableErrors, logger);
+      }
+    });
 }

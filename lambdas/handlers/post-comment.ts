@@ -1,27 +1,30 @@
-import { PostCommentBody } from '../domain/feed/comment.js';
-import { postComment } from '../domain/feed/post-comment.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { PostCommentBody, type Viewer } from '../domain/feed/comment.js';
+import { postComment, type PostCommentDeps } from '../domain/feed/post-comment.js';
 import { RoomId } from '../domain/rooms/room.js';
-import { clock, comments, config, rooms, viewerTokens } from './deps.js';
-import { header, httpHandler, json, jsonBody, pathParam } from './http.js';
-import { moderation } from './moderation-deps.js';
+import { header, httpHandler, json, jsonBody, pathParam, type HttpHandler } from './http.js';
+
+export interface PostCommentHandlerDeps {
+  readonly feed: PostCommentDeps;
+  /** Verifies the `Authorization` header's viewer token (401 otherwise) and reads the viewer from it. */
+  readonly viewerTokens: { verify(authorization: string | undefined): Promise<Viewer> };
+  readonly logger: Logger;
+}
 
 /** POST /v1/rooms/{roomId}/comments */
-export const handler = httpHandler(
-  async (event) => {
-    const viewer = await viewerTokens().verify(header(event, 'authorization'));
-    const roomId = pathParam(event, 'roomId', RoomId);
-    const body = jsonBody(event, PostCommentBody);
-    const { comment, replayed } = await postComment(
-      { rooms, moderation, comments, clock, retentionDays: config.COMMENT_RETENTION_DAYS },
-      roomId,
-      viewer,
-      body,
-    );
-    return json(
-      201,
-      { comment },
-      { 'Cache-Control': 'no-store', ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) },
-    );
-  },
-  { cacheableErrors: false },
-);
+export function createPostCommentHandler(deps: PostCommentHandlerDeps): HttpHandler {
+  return httpHandler(
+    async (event) => {
+      const viewer = await deps.viewerTokens.verify(header(event, 'authorization'));
+      const roomId = pathParam(event, 'roomId', RoomId);
+      const body = jsonBody(event, PostCommentBody);
+      const { comment, replayed } = await postComment(deps.feed, roomId, viewer, body);
+      return json(
+        201,
+        { comment },
+        { 'Cache-Control': 'no-store', ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) },
+      );
+    },
+    { cacheableErrors: false, logger: deps.logger },
+  );
+}

@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import type { z } from 'zod';
 import type { Config } from '../../lambdas/config.js';
 import { SCALED_ALIAS } from '../../lambdas/domain/capacity/target.js';
+import { SERVICE_NAME } from '../../lambdas/adapters/logger.js';
 import { FUNCTION_MEMORY_MB, type FunctionDefinition } from '../../lambdas/routes.js';
 import { FUNCTION_BUNDLING } from '../bundling.js';
 import { controlTable, type GlobalIndexDefinition } from '../../lambdas/tables.js';
@@ -47,7 +48,7 @@ export type FunctionSpec = Pick<FunctionDefinition, 'entry' | 'description' | 't
   Partial<Omit<FunctionDefinition, 'entry' | 'description' | 'timeoutMs'>>;
 
 /** Powertools' service name (the logger in `lambdas/adapters/logger.ts` uses the same). */
-export const SERVICE_NAME = 'hybrid-live-chat';
+export { SERVICE_NAME };
 
 /** `FUNCTION_MEMORY_MB` (lambdas/routes.ts): one value for CDK and the cost model. */
 export const DEFAULT_MEMORY_MB = FUNCTION_MEMORY_MB;
@@ -216,7 +217,7 @@ export interface ChatFunctionProps {
 /**
  * One function with the project's defaults: Node.js 22 on arm64, an ESM
  * bundle (minified, source maps, the AWS SDK bundled so its version is the one
- * tested), X-Ray tracing, JSON logs in its own log group with a retention, a
+ * tested, class names kept), no active tracing (ADR 0021), JSON logs in its own log group with a retention, a
  * published version behind the alias `live` (SCALED_ALIAS), and a role that
  * starts empty — table access comes only from the intent-named methods below.
  */
@@ -270,7 +271,7 @@ export class ChatFunction extends Construct {
     // write access to this function's log group only, no logs:CreateLogGroup on *.
     const role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `${definition.description}: logs, traces, its table access and its capabilities`,
+      description: `${definition.description}: logs, its table access and its capabilities`,
     });
     this.role = role;
     this.logGroup.grantWrite(role);
@@ -288,7 +289,9 @@ export class ChatFunction extends Construct {
       memorySize,
       timeout: Duration.millis(definition.timeoutMs),
       role,
-      tracing: Tracing.ACTIVE,
+      // Off (ADR 0021): the code records no subsegments, and the X-Ray SDK would double the viewer
+      // bundles. API Gateway's and AppSync's own traces still show each request's time in them.
+      tracing: Tracing.DISABLED,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: {
@@ -303,6 +306,7 @@ export class ChatFunction extends Construct {
         mainFields: [...FUNCTION_BUNDLING.mainFields],
         banner: FUNCTION_BUNDLING.banner,
         minify: FUNCTION_BUNDLING.minify,
+        keepNames: FUNCTION_BUNDLING.keepNames,
         sourceMap: FUNCTION_BUNDLING.sourceMap,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: FUNCTION_BUNDLING.sourcesContent,
@@ -316,15 +320,9 @@ export class ChatFunction extends Construct {
     // version is deleted (CDK's default), so versions do not pile up against Lambda's code storage.
     this.alias = new Alias(this, 'Alias', { aliasName: SCALED_ALIAS, version: fn.currentVersion });
 
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Added by CDK for active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no ' +
-        'resource-level permissions (Service Authorization Reference), so their resource must be *.',
-    });
     if (definition.publishes) role.addManagedPolicy(capabilities.realtime!.publishPolicy);
     if (definition.readsMetrics) {
-      // Its own policy, so that its IAM5 acknowledgement carries its own reason (the role's is X-Ray's).
+      // Its own policy, so that its IAM5 acknowledgement names this grant alone.
       const metrics = new Policy(this, 'MetricsPolicy', {
         roles: [role],
         statements: [new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] })],

@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { Config } from '../../lambdas/config.js';
+import { Config, ScalerConfig } from '../../lambdas/config.js';
 import { SCALED_ALIAS, SCALED_FUNCTIONS } from '../../lambdas/domain/capacity/target.js';
 import { type FunctionName, functions, scalerFunction } from '../../lambdas/routes.js';
 import { CapacityScaler } from '../../lib/constructs/capacity-scaler.js';
@@ -119,11 +119,12 @@ describe.each(STAGES)('capacity infrastructure (%s)', (stage) => {
     const variables = () => props().Environment.Variables as Record<string, CfnJson>;
 
     it('runs the scaler entry with the project’s defaults and its definition’s timeout', () => {
-      expect(scalerFunction.entry).toBe('lambdas/handlers/scaler.ts');
+      expect(scalerFunction.entry).toBe('lambdas/functions/scaler.ts');
       expect(props().Runtime).toBe('nodejs22.x');
       expect(props().Architectures).toEqual(['arm64']);
       expect(props().Timeout).toBe(scalerFunction.timeoutMs / 1000);
-      expect(props().TracingConfig).toEqual({ Mode: 'Active' });
+      // Active tracing off (ADR 0021): no TracingConfig, so Lambda passes an upstream trace through.
+      expect(props()).not.toHaveProperty('TracingConfig');
       expect(props().Description).toBe(scalerFunction.description);
     });
 
@@ -162,6 +163,8 @@ describe.each(STAGES)('capacity infrastructure (%s)', (stage) => {
         ]),
       );
       expect(Config.safeParse(parsed).error?.issues ?? []).toEqual([]);
+      // And with the scaler's own schema (a missing setting would stop it at cold start).
+      expect(ScalerConfig.safeParse({ ...parsed, AWS_REGION: 'eu-west-1' }).error?.issues ?? []).toEqual([]);
     });
 
     it('gets exactly: provisioned concurrency on the three live aliases, warm throughput on the two tables, this stage, rooms and audit', () => {
@@ -184,13 +187,11 @@ describe.each(STAGES)('capacity infrastructure (%s)', (stage) => {
       });
     });
 
-    it('uses * only for X-Ray (no resource-level permissions) and writes only its own log group', () => {
+    it('writes only its own log group, and sends no traces (no X-Ray grant, no *)', () => {
       const grants = grantsByAction(s, roleIdOf(s, scaler.function), /^(logs|xray):/);
       expect(grants).toEqual({
         'logs:CreateLogStream': [`<${logicalId(scaler.logGroup)}.Arn>`],
         'logs:PutLogEvents': [`<${logicalId(scaler.logGroup)}.Arn>`],
-        'xray:PutTelemetryRecords': ['*'],
-        'xray:PutTraceSegments': ['*'],
       });
       const role = resources(s.api)[roleIdOf(s, scaler.function)]!;
       expect((role.Properties as CfnJson).ManagedPolicyArns ?? []).toEqual([]);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { controlTable } from '../../lambdas/tables.js';
-import { Config } from '../../lambdas/config.js';
+import { AdminConfig, Config, PostConfig, ReadConfig } from '../../lambdas/config.js';
 import { MAX_POST_DURATION_MS } from '../../lambdas/domain/feed/segments.js';
 import { type FunctionName, functions } from '../../lambdas/routes.js';
 import { DEV_VIEWER_TOKEN_PLACEHOLDERS } from '../../lib/stage-config.js';
@@ -166,8 +166,11 @@ describe.each([
       expect(props().Timeout).toBe(functions[name].timeoutMs / 1000);
     });
 
-    it('traces with X-Ray', () => {
-      expect(props().TracingConfig).toEqual({ Mode: 'Active' });
+    it('has active tracing off and no X-Ray grant (ADR 0021)', () => {
+      expect(props()).not.toHaveProperty('TracingConfig');
+      const roleId = (props().Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const actions = statementsOfRole(synthesized.api, roleId).flatMap((s) => [s.Action].flat());
+      expect(actions.filter((a) => a.startsWith('xray:'))).toEqual([]);
     });
 
     it('sets every environment variable the Config schema requires', () => {
@@ -213,6 +216,15 @@ describe.each([
       );
       const result = Config.safeParse(parsed);
       expect(result.error?.issues ?? []).toEqual([]);
+      // And with the schema the function itself parses at cold start (the runtime adds AWS_REGION).
+      const ownKind = {
+        postComment: PostConfig,
+        getLive: ReadConfig,
+        getSegment: ReadConfig,
+        getRoom: ReadConfig,
+        admin: AdminConfig,
+      }[name];
+      expect(ownKind.safeParse({ ...parsed, AWS_REGION: 'eu-west-1' }).error?.issues ?? []).toEqual([]);
     });
 
     it('logs JSON to its own log group, kept a week in dev and a month in prod', () => {
@@ -514,6 +526,11 @@ describe('bundles (dev, bundled by esbuild)', () => {
       );
       expect(/export\s*\{[^}]*\bas handler\b[^}]*\}/.test(code)).toBe(true);
       expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
+    });
+
+    it('keeps class names through minification, so errors keep theirs', () => {
+      const code = readFileSync(path.join(assetDir(), 'index.mjs'), 'utf8');
+      expect(code).toMatch(/["']ChatError["']/);
     });
 
     it('bundles the AWS SDK instead of importing the runtime copy', () => {

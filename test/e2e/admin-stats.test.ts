@@ -46,8 +46,8 @@ async function post(roomId: string, userId: string, text: string) {
 describe('room statistics on the local stack', () => {
   it('count the room’s polls at the edge, its subscribers, and its comments; an artist message reaches a subscriber', async () => {
     const channelId = `ch-${randomUUID().slice(0, 8)}`;
-    const { roomId } = await testStores().room({ channelId });
-    const other = await testStores().room({ channelId });
+    const { roomId } = await testStores(stack).room({ channelId });
+    const other = await testStores(stack).room({ channelId });
     const artist = (await stack.adminTokens.issue({ roles: ['artist'], channels: [channelId] })).token;
 
     for (let i = 0; i < 3; i++)

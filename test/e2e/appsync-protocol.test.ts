@@ -403,8 +403,19 @@ describe('the backend publisher adapter', () => {
     client.close();
   });
 
-  it('is what the in-process functions are pointed at', () => {
-    expect(process.env.REALTIME_GRAPHQL_URL).toBe(stack.realtime.httpGraphqlUrl);
+  it('is what the in-process functions publish to', async () => {
+    const before = stack.realtime.publishedCount;
+    const { token } = await stack.adminTokens.issue({ roles: ['operator'] });
+
+    const res = await fetch(`${stack.apiUrl}/admin/v1/notices`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ roomId: '*', level: 'info', text: 'Published by the admin function' }),
+    });
+
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { pushed: boolean }).pushed).toBe(true);
+    expect(stack.realtime.publishedCount).toBe(before + 1);
   });
 });
 

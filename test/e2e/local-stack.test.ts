@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRoomCli } from '../../bin/room-cli.js';
 import { segmentOf } from '../../lambdas/domain/feed/segments.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { cliEnv } from '../helpers/cli.js';
 import { testStores } from '../helpers/store.js';
 
 /**
@@ -14,7 +15,7 @@ let roomCount = 0;
 
 beforeAll(async () => {
   stack = await startLocalStack({ seed: true });
-  stores = testStores();
+  stores = testStores(stack);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -28,10 +29,7 @@ interface Comment {
 
 async function newRoom(...options: string[]): Promise<string> {
   const roomId = `e2e-${++roomCount}-${Date.now().toString(36)}`;
-  await runRoomCli(['create', roomId, ...options], {
-    ...process.env,
-    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamodbEndpoint,
-  });
+  await runRoomCli(['create', roomId, ...options], cliEnv(stack));
   return roomId;
 }
 

@@ -4,6 +4,7 @@ import { runRoomCli } from '../../bin/room-cli.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { segmentOf } from '../../lambdas/domain/feed/segments.js';
 import { GLOBAL_EVENT, ROOM_EVENT, subscriber, useRealtime } from '../helpers/appsync.js';
+import { cliEnv } from '../helpers/cli.js';
 import { seedComment, testStores } from '../helpers/store.js';
 
 /**
@@ -24,7 +25,7 @@ afterAll(async () => {
 
 async function newRoom(): Promise<string> {
   const roomId = `rt-${++rooms}-${Date.now().toString(36)}`;
-  await runRoomCli(['create', roomId, '--poll-seconds', '1']);
+  await runRoomCli(['create', roomId, '--poll-seconds', '1'], cliEnv(stack));
   return roomId;
 }
 
@@ -79,14 +80,10 @@ describe('realtime events, persisted then pushed', () => {
     const before = await live(roomId);
     expect(own(roomId, before).map((c) => c.id)).toEqual([comment.id]);
 
-    const output = await runEventCli([
-      'delete',
-      roomId,
-      '--comment',
-      comment.id,
-      '--edge-url',
-      stack.edgeUrl,
-    ]);
+    const output = await runEventCli(
+      ['delete', roomId, '--comment', comment.id, '--edge-url', stack.edgeUrl],
+      cliEnv(stack),
+    );
 
     expect(output).toMatch(/pushed$/);
     const event = await sub.nextEvent((e) => e.kind === 'COMMENT_DELETED');
@@ -106,7 +103,10 @@ describe('realtime events, persisted then pushed', () => {
     ];
     const before = await Promise.all([live(a), live(b)]);
 
-    await runEventCli(['notice', '*', '--level', 'critical', '--text', 'The show resumes in 10 minutes']);
+    await runEventCli(
+      ['notice', '*', '--level', 'critical', '--text', 'The show resumes in 10 minutes'],
+      cliEnv(stack),
+    );
 
     for (const sub of subs) {
       const event = await sub.nextEvent((e) => e.kind === 'NOTICE');
@@ -126,7 +126,7 @@ describe('realtime events, persisted then pushed', () => {
       ]);
     }
     // Room subscriptions carry only their room's events: a marker published after the notice arrives first.
-    await runEventCli(['ping', a]);
+    await runEventCli(['ping', a], cliEnv(stack));
     expect((await roomSubs[0]!.nextEvent(() => true)).kind).toBe('PING');
     for (const sub of [...subs, ...roomSubs]) sub.client.close();
   });
@@ -136,16 +136,10 @@ describe('realtime events, persisted then pushed', () => {
     const sub = await subscriber(ROOM_EVENT, { roomId });
     const before = await live(roomId);
 
-    await runEventCli([
-      'artist-message',
-      roomId,
-      '--user',
-      'band',
-      '--name',
-      'The Band',
-      '--text',
-      'Thank you!',
-    ]);
+    await runEventCli(
+      ['artist-message', roomId, '--user', 'band', '--name', 'The Band', '--text', 'Thank you!'],
+      cliEnv(stack),
+    );
 
     const event = await sub.nextEvent((e) => e.kind === 'ARTIST_MESSAGE');
     expect(event.payload).toMatchObject({ artistId: 'band', displayName: 'The Band', text: 'Thank you!' });
@@ -160,14 +154,17 @@ describe('realtime events, persisted then pushed', () => {
     const roomId = await newRoom();
     const before = await live(roomId);
 
-    const output = await runEventCli([
-      'artist-message',
-      roomId,
-      '--text',
-      'Pushed into the void',
-      '--graphql-url',
-      'http://127.0.0.1:9/graphql',
-    ]);
+    const output = await runEventCli(
+      [
+        'artist-message',
+        roomId,
+        '--text',
+        'Pushed into the void',
+        '--graphql-url',
+        'http://127.0.0.1:9/graphql',
+      ],
+      cliEnv(stack),
+    );
 
     expect(output).toMatch(/stored, but the push failed/);
     const after = await pollAgain(roomId, before);
@@ -181,7 +178,7 @@ describe('realtime events, persisted then pushed', () => {
     const kept = await postComment(roomId, 'a good comment', 'viewer-1');
     const before = await live(roomId);
 
-    await runEventCli(['ban', roomId, '--user', 'troll', '--seconds', '600']);
+    await runEventCli(['ban', roomId, '--user', 'troll', '--seconds', '600'], cliEnv(stack));
 
     const event = await sub.nextEvent((e) => e.kind === 'USER_BANNED');
     expect(event.payload).toMatchObject({ userId: 'troll', scope: 'room' });
@@ -206,14 +203,14 @@ describe('realtime events, persisted then pushed', () => {
     const sub = await subscriber(ROOM_EVENT, { roomId });
     const before = await live(roomId);
 
-    await runEventCli(['settings', roomId, '--version', '1', '--slow-mode', '15']);
+    await runEventCli(['settings', roomId, '--version', '1', '--slow-mode', '15'], cliEnv(stack));
 
     const event = await sub.nextEvent((e) => e.kind === 'SETTINGS_CHANGED');
     expect(event.payload).toMatchObject({ version: 2, settings: { slowModeSeconds: 15 } });
     const after = await pollUntil(roomId, before, (doc) => doc.room.settings.slowModeSeconds === 15);
     expect(after.room.settings.slowModeSeconds).toBe(15);
     await expect(
-      runEventCli(['settings', roomId, '--version', '1', '--slow-mode', '30']),
+      runEventCli(['settings', roomId, '--version', '1', '--slow-mode', '30'], cliEnv(stack)),
     ).rejects.toMatchObject({
       status: 409,
     });
@@ -221,7 +218,7 @@ describe('realtime events, persisted then pushed', () => {
   });
 
   it('a deletion from a closed segment cached at the edge invalidates it there', async () => {
-    const stores = testStores();
+    const stores = testStores(stack);
     const room = await stores.room({ createdAt: new Date(Date.now() - 3_600_000) });
     const old = await seedComment(stores, room, Date.now() - 600_000);
     const path = `/v1/rooms/${room.roomId}/segments/${segmentOf(Date.parse(old.createdAt), 10)}`;
@@ -231,7 +228,10 @@ describe('realtime events, persisted then pushed', () => {
     ]);
     expect((await fetch(`${stack.edgeUrl}${path}`)).headers.get('x-cache')).toMatch(/^Hit/);
 
-    await runEventCli(['delete', room.roomId, '--comment', old.id, '--edge-url', stack.edgeUrl]);
+    await runEventCli(
+      ['delete', room.roomId, '--comment', old.id, '--edge-url', stack.edgeUrl],
+      cliEnv(stack),
+    );
 
     const after = await fetch(`${stack.edgeUrl}${path}`);
     expect(after.headers.get('x-cache')).toMatch(/^Miss/);

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { ROLE_GROUPS, type Role } from '../../lambdas/domain/access/roles.js';
 import type { RoomEvent } from '../../lambdas/domain/realtime/room-event.js';
 import { adminRoutes } from '../../lambdas/routes.js';
+import { testFunctions } from './functions.js';
 
 /** Who calls: roles and bound channels, as the user pool's claims carry them. */
 export interface Caller {
@@ -53,6 +54,8 @@ export interface AdminCall {
   readonly contentType?: string;
   /** A raw body string instead of JSON (bad-input tests). */
   readonly rawBody?: string;
+  /** API Gateway's request id (the correlation id); default a fresh one. */
+  readonly requestId?: string;
 }
 
 /** Builds the REST API proxy event API Gateway would send for the call, claims included. */
@@ -97,7 +100,7 @@ export function adminEvent(call: AdminCall): APIGatewayProxyEvent {
       httpMethod: call.method,
       path: `/test${pathOnly}`,
       stage: 'test',
-      requestId: randomUUID(),
+      requestId: call.requestId ?? randomUUID(),
       requestTimeEpoch: Date.now(),
       accountId: '000000000000',
       apiId: 'test',
@@ -116,10 +119,15 @@ export interface AdminResponse<T = any> {
   readonly text: string;
 }
 
-/** Runs the admin function's handler (imported lazily: it reads its configuration at import). */
+/**
+ * Runs the admin function's handler for the call: the suite's (helpers/functions.ts), or the one
+ * given (one built with other settings).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
-export async function callAdmin<T = any>(call: AdminCall): Promise<AdminResponse<T>> {
-  const { handler } = await import('../../lambdas/handlers/admin.js');
+export async function callAdmin<T = any>(
+  call: AdminCall,
+  handler = testFunctions().handlers.admin,
+): Promise<AdminResponse<T>> {
   const result = await handler(adminEvent(call));
   const headers = Object.fromEntries(
     Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
@@ -138,6 +146,17 @@ export async function publishedEvents(roomId: string): Promise<RoomEvent[]> {
   const res = await fetch(`${inject('captureUrl')}/captured`);
   const all = (await res.json()) as { kind: string; body: RoomEvent }[];
   return all.filter((c) => c.kind === 'publish' && c.body.roomId === roomId).map((c) => c.body);
+}
+
+/** The `x-correlation-id` each event published for a room (or '*') was sent with, by event id. */
+export async function publishCorrelations(roomId: string): Promise<Record<string, string | undefined>> {
+  const res = await fetch(`${inject('captureUrl')}/captured`);
+  const all = (await res.json()) as { kind: string; body: RoomEvent; correlationId?: string }[];
+  return Object.fromEntries(
+    all
+      .filter((c) => c.kind === 'publish' && c.body.roomId === roomId)
+      .map((c) => [c.body.id, c.correlationId]),
+  );
 }
 
 /** Paths the admin function asked the edge to invalidate. */

@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { expect, inject } from 'vitest';
 import { DynamoAuditStore } from '../../lambdas/adapters/dynamodb/audit-store.js';
 import type { AuditEntry, AuditScope } from '../../lambdas/domain/access/audit.js';
-import { handler as getLive } from '../../lambdas/handlers/get-live.js';
-import { handler as getSegment } from '../../lambdas/handlers/get-segment.js';
-import { handler as postComment } from '../../lambdas/handlers/post-comment.js';
 import type { Caller } from './admin.js';
 import { artistOf, moderatorOf, nobody, operator } from './admin.js';
 import { liveEvent, postEvent, segmentEvent } from './events.js';
+import { TEST_TOKEN_AUDIENCE, TEST_TOKEN_ISSUER, testFunctions } from './functions.js';
 import { testStores } from './store.js';
 import { signToken } from './tokens.js';
 
@@ -21,10 +19,10 @@ export async function viewerPost(roomId: string, userId: string, text: string, c
   const token = await signToken(inject('signingKey'), {
     sub: userId,
     name: `Viewer ${userId}`,
-    issuer: 'https://host.test/',
-    audience: 'hybrid-live-chat',
+    issuer: TEST_TOKEN_ISSUER,
+    audience: TEST_TOKEN_AUDIENCE,
   });
-  const result = await postComment(
+  const result = await testFunctions().handlers.postComment(
     postEvent(roomId, { text, clientMessageId }, { Authorization: `Bearer ${token}` }),
   );
   return { status: result.statusCode, body: JSON.parse(result.body) };
@@ -32,7 +30,7 @@ export async function viewerPost(roomId: string, userId: string, text: string, c
 
 /** What the poll path serves now (the functions' room and channel caches are off in these tests). */
 export async function liveOf(roomId: string) {
-  const result = await getLive(liveEvent(roomId));
+  const result = await testFunctions().handlers.getLive(liveEvent(roomId));
   expect(result.statusCode).toBe(200);
   return JSON.parse(result.body) as {
     comments: { id: string; userId: string }[];
@@ -43,14 +41,14 @@ export async function liveOf(roomId: string) {
 }
 
 export async function segmentOf(roomId: string, n: number) {
-  const result = await getSegment(segmentEvent(roomId, n));
+  const result = await testFunctions().handlers.getSegment(segmentEvent(roomId, n));
   expect(result.statusCode).toBe(200);
   return JSON.parse(result.body) as { comments: { id: string; userId: string }[] };
 }
 
 /** The audit log of a scope, newest first, straight from the store the dispatcher writes. */
 export async function auditOf(scope: AuditScope): Promise<AuditEntry[]> {
-  const log = new DynamoAuditStore(stores.doc, process.env.CONTROL_TABLE_NAME!);
+  const log = new DynamoAuditStore(stores.doc, stores.tables.control);
   return (await log.list(scope, 100)).entries;
 }
 

@@ -1,20 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import { ulid } from 'ulid';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
 import { QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
+import { createDynamoClient } from '../../lambdas/adapters/dynamodb/client.js';
+import type { TableNames } from '../../lambdas/adapters/viewer-stores.js';
+import { LOCAL_CREDENTIALS } from '../../local/appsync/auth.js';
+import { LOCAL_REGION } from '../../local/composition.js';
 import { DynamoCommentStore } from '../../lambdas/adapters/dynamodb/comment-store.js';
 import { DynamoRoomStore } from '../../lambdas/adapters/dynamodb/room-store.js';
 import { commentPartition, roomKey } from '../../lambdas/adapters/dynamodb/keys.js';
 import { createRoom, type NewRoom, type Room } from '../../lambdas/domain/rooms/room.js';
 
-/** Direct access to the test tables (named by the environment the handlers read too). */
-export function testStores() {
-  const doc: DynamoDBDocumentClient = createDocumentClient(new DynamoDBClient({}));
-  const commentsTable = process.env.COMMENTS_TABLE_NAME!;
-  const controlTable = process.env.CONTROL_TABLE_NAME!;
+/** Where the tables are: a DynamoDB endpoint and the table names (a `LocalStack` is one). */
+export interface StoreTarget {
+  readonly dynamodbEndpoint: string;
+  readonly tables: TableNames;
+}
+
+/** The integration suite's DynamoDB Local and tables (global-setup.ts). */
+export function integrationTarget(): StoreTarget {
+  return {
+    dynamodbEndpoint: inject('dynamodbEndpoint'),
+    tables: { comments: inject('commentsTable'), control: inject('controlTable') },
+  };
+}
+
+/** Direct access to the tables the functions use: the integration suite's unless given. */
+export function testStores(target: StoreTarget = integrationTarget()) {
+  const doc: DynamoDBDocumentClient = createDynamoClient({
+    region: LOCAL_REGION,
+    endpoint: target.dynamodbEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const commentsTable = target.tables.comments;
+  const controlTable = target.tables.control;
   return {
     doc,
+    tables: target.tables,
     rooms: new DynamoRoomStore(doc, controlTable),
     comments: new DynamoCommentStore(doc, commentsTable, controlTable),
 

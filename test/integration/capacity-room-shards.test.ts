@@ -25,7 +25,7 @@ describe('growing a room’s write shards in DynamoDB', () => {
     const room = await stores.room();
     await stores.doc.send(
       new UpdateCommand({
-        TableName: process.env.CONTROL_TABLE_NAME!,
+        TableName: stores.tables.control,
         Key: roomKey(room.roomId),
         UpdateExpression: 'SET shards = :s',
         ExpressionAttributeValues: { ':s': { read: 8, write: 2 } },

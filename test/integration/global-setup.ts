@@ -24,8 +24,13 @@ declare module 'vitest' {
  * them on GET /captured, so integration tests can assert what was pushed.
  */
 function captureServer(): Server {
-  const captured: { kind: 'publish' | 'invalidation' | 'schedule' | 'scaler'; body: unknown }[] = [];
-  // Schedules as the local runtime keeps them (lambdas/adapters/capacity/local-control-plane.ts).
+  const captured: {
+    kind: 'publish' | 'invalidation' | 'schedule' | 'scaler';
+    body: unknown;
+    /** A publish's `x-correlation-id` header. */
+    correlationId?: string;
+  }[] = [];
+  // Schedules as the local runtime keeps them (local/adapters/control-plane-client.ts).
   const schedules = new Map<string, unknown>();
   return createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,7 +45,12 @@ function captureServer(): Server {
         : undefined;
       if (req.method === 'POST' && req.url === '/graphql') {
         const event = (body as { variables: { event: Record<string, unknown> } }).variables.event;
-        captured.push({ kind: 'publish', body: { ...event, payload: JSON.parse(String(event.payload)) } });
+        const correlationId = req.headers['x-correlation-id'];
+        captured.push({
+          kind: 'publish',
+          body: { ...event, payload: JSON.parse(String(event.payload)) },
+          ...(typeof correlationId === 'string' ? { correlationId } : {}),
+        });
         return reply(200, { data: { publish: event } });
       }
       if (req.method === 'POST' && req.url === '/local/edge/invalidations') {
@@ -48,7 +58,7 @@ function captureServer(): Server {
         return reply(201, { dropped: 0 });
       }
       if (req.method === 'GET' && req.url?.startsWith('/local/stats?')) {
-        // The local runtime's statistics (LocalStats in lambdas/adapters/traffic-metrics.ts), all quiet.
+        // The local runtime's statistics (LocalStats in local/adapters/traffic-metrics.ts), all quiet.
         const roomId = new URL(req.url, 'http://capture').searchParams.get('roomId');
         return reply(200, {
           roomId,

@@ -1,8 +1,10 @@
 import { describe, expect, inject, it } from 'vitest';
-import { handler } from '../../lambdas/handlers/post-comment.js';
+import { testFunctions } from '../helpers/functions.js';
 import { postEvent } from '../helpers/events.js';
 import { testStores } from '../helpers/store.js';
 import { signToken } from '../helpers/tokens.js';
+
+const { postComment: handler } = testFunctions().handlers;
 
 const stores = testStores();
 const ISSUER = 'https://host.test/';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { handler as getLive } from '../../lambdas/handlers/get-live.js';
-import { handler as getRoom } from '../../lambdas/handlers/get-room.js';
-import { handler as getSegment } from '../../lambdas/handlers/get-segment.js';
 import { segmentBounds, segmentOf } from '../../lambdas/domain/feed/segments.js';
 import { liveWindow, SETTLE_MS, tickOf } from '../../lambdas/domain/feed/ticks.js';
 import { liveEvent, liveTickEvent, roomEvent, segmentEvent } from '../helpers/events.js';
 import { seedComment, testStores } from '../helpers/store.js';
+import { testFunctions } from '../helpers/functions.js';
+
+const { getLive, getRoom, getSegment } = testFunctions().handlers;
 
 const stores = testStores();
 const body = (result: { body: string }) => JSON.parse(result.body);

@@ -1,22 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { runRoomCli } from '../../bin/room-cli.js';
+import { describe, expect, inject, it } from 'vitest';
+import { runRoomCli as runCli } from '../../bin/room-cli.js';
 import { scalerInvocations, scheduleCalls } from '../helpers/admin.js';
 import { testStores } from '../helpers/store.js';
 
 /**
- * `npm run room` against DynamoDB Local (the environment names the table and
- * endpoint); LOCAL_CONTROL_PLANE_URL is the capture server, which records the
- * schedules and scaler runs the CLI asks for.
+ * `npm run room` against DynamoDB Local (the environment it is given names the table and
+ * endpoint); LOCAL_CONTROL_PLANE_URL is the capture server, which records the schedules and
+ * scaler runs the CLI asks for.
  */
 const stores = testStores();
+const cliEnv = {
+  AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
+  CONTROL_TABLE_NAME: inject('controlTable'),
+  LOCAL_CONTROL_PLANE_URL: inject('captureUrl'),
+};
+const runRoomCli = (argv: string[], env: Record<string, string | undefined> = cliEnv) => runCli(argv, env);
 const roomId = () => `cli-${randomUUID().slice(0, 8)}`;
 const MINUTE = 60_000;
 /** An event well past the 30-minute lead time, on whole seconds as Scheduler keeps them. */
 const DAY_AFTER_TOMORROW = Math.ceil((Date.now() + 2 * 24 * 60 * MINUTE) / 1000) * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 /** The environment without a local control plane: schedules would go to AWS. */
-const awsEnv = () => ({ ...process.env, LOCAL_CONTROL_PLANE_URL: '' });
+const awsEnv = () => ({ ...cliEnv, LOCAL_CONTROL_PLANE_URL: '' });
 
 describe('npm run room -- create', () => {
   it('puts the room in the channel --channel names, where the admin listing finds it', async () => {

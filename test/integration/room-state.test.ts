@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { handler as getLive } from '../../lambdas/handlers/get-live.js';
 import type { RoomEvent } from '../../lambdas/domain/realtime/room-event.js';
 import {
   banUser,
@@ -9,6 +8,9 @@ import {
 } from '../../lambdas/domain/rooms/room-state.js';
 import { liveEvent } from '../helpers/events.js';
 import { testStores } from '../helpers/store.js';
+import { testFunctions } from '../helpers/functions.js';
+
+const { getLive } = testFunctions().handlers;
 
 const stores = testStores();
 

@@ -1,11 +1,15 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ScalerInvoker, ScalerRequest, ScalerRun } from '../../domain/capacity/ports.js';
 
-/** Invokes the scaler function: asynchronously (Lambda queues and retries it), or waiting for its run. */
+/**
+ * Invokes the scaler function: asynchronously (Lambda queues and retries it), or waiting for its
+ * run. The request carries the caller's correlation id, so the run logs under it.
+ */
 export class LambdaScalerInvoker implements ScalerInvoker {
   constructor(
     private readonly scalerFunctionArn: string,
     private readonly client = new LambdaClient({}),
+    private readonly correlationId: () => string | undefined = () => undefined,
   ) {}
 
   async runSoon(request: ScalerRequest): Promise<void> {
@@ -13,7 +17,7 @@ export class LambdaScalerInvoker implements ScalerInvoker {
       new InvokeCommand({
         FunctionName: this.scalerFunctionArn,
         InvocationType: 'Event',
-        Payload: new TextEncoder().encode(JSON.stringify(request)),
+        Payload: new TextEncoder().encode(JSON.stringify(correlated(request, this.correlationId))),
       }),
     );
     // 202 = queued; anything else means Lambda did not take it.
@@ -26,7 +30,7 @@ export class LambdaScalerInvoker implements ScalerInvoker {
       new InvokeCommand({
         FunctionName: this.scalerFunctionArn,
         InvocationType: 'RequestResponse',
-        Payload: new TextEncoder().encode(JSON.stringify(request)),
+        Payload: new TextEncoder().encode(JSON.stringify(correlated(request, this.correlationId))),
       }),
     );
     const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
@@ -38,6 +42,12 @@ export class LambdaScalerInvoker implements ScalerInvoker {
     }
     return asScalerRun(parseJson(text), 'Lambda');
   }
+}
+
+/** The request with the caller's correlation id, unless it names one already. */
+export function correlated(request: ScalerRequest, correlationId: () => string | undefined): ScalerRequest {
+  const id = request.correlationId ?? correlationId();
+  return id ? { ...request, correlationId: id } : request;
 }
 
 /** A ScalerRun from a response body, or an Error naming where it came from. */

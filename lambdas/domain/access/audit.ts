@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { Principal } from './roles.js';
+import type { Clock } from '../clock.js';
+import { newCommentId } from '../feed/ids.js';
+import type { Action, Principal } from './roles.js';
 
 /**
  * The audit log: every admin action that changed something, with who, what,
@@ -54,4 +56,38 @@ export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
   /** Newest first, `limit` at most, continuing after `cursor`. */
   list(scope: AuditScope, limit: number, cursor?: string): Promise<AuditPage>;
+}
+
+/** What an admin action changed, as its operation reports it; `recordAction` adds who and when. */
+export interface AuditNote {
+  readonly action: Action;
+  readonly roomId?: string;
+  readonly channelId?: string;
+  readonly target?: string;
+  readonly details?: Record<string, unknown>;
+}
+
+/** The entry the log keeps for a note: a fresh time-ordered id, the time, the actor, the note. */
+export function auditEntry(principal: Principal, note: AuditNote, nowMs: number): AuditEntry {
+  return {
+    id: newCommentId(nowMs),
+    at: new Date(nowMs).toISOString(),
+    actor: actorOf(principal),
+    action: note.action,
+    ...(note.roomId ? { roomId: note.roomId } : {}),
+    ...(note.channelId ? { channelId: note.channelId } : {}),
+    ...(note.target ? { target: note.target } : {}),
+    ...(note.details ? { details: note.details } : {}),
+  };
+}
+
+/** Records an admin action that changed something (every such action is audited; reads never). */
+export async function recordAction(
+  deps: { readonly auditLog: Pick<AuditLog, 'record'>; readonly clock: Clock },
+  principal: Principal,
+  note: AuditNote,
+): Promise<AuditEntry> {
+  const entry = auditEntry(principal, note, deps.clock());
+  await deps.auditLog.record(entry);
+  return entry;
 }

@@ -17,6 +17,12 @@ import type {
  * AWS adapters and local stand-ins implement them.
  */
 
+/** When an event's capacity is in force: from `leadTimeMs` before it starts to `tailMs` after it ends. */
+export interface CapacityWindows {
+  readonly leadTimeMs: number;
+  readonly tailMs: number;
+}
+
 /** The capacity in force now, as the controls report it. */
 export interface CapacityState {
   /** Provisioned concurrency requested on each function's alias; 0 when none is configured. */
@@ -95,6 +101,8 @@ export interface ScalerRequest {
   readonly dryRun?: boolean;
   /** Who asked (the admin API); the scaler itself otherwise. */
   readonly actor?: AuditEntry['actor'];
+  /** The request that asked for the run (an admin call's id), for the logs of both. */
+  readonly correlationId?: string;
 }
 
 export interface ScalerCall {

@@ -56,6 +56,7 @@ const ScalerRequestInput = z.strictObject({
   roomId: RoomId.optional(),
   dryRun: z.boolean().optional(),
   actor: AuditEntry.shape.actor.optional(),
+  correlationId: z.string().min(1).max(200).optional(),
 });
 
 /** The request, or a BadRequestError saying what is wrong with it. */

@@ -1,9 +1,18 @@
-import { assertBanLength, bansInForce, withBan, withoutBan, type BanLength } from './bans.js';
+import { z } from 'zod';
+import {
+  assertBanLength,
+  bansInForce,
+  MAX_BAN_SECONDS,
+  withBan,
+  withoutBan,
+  type BanLength,
+} from './bans.js';
 import { commentIdTime, newCommentId } from '../feed/ids.js';
 import {
   channelStanding,
   MAX_CHANNEL_BANS,
   MAX_CHANNEL_BANS_BYTES,
+  ModerationReason,
   withBlock,
   type ChannelBlock,
   type ChannelModeration,
@@ -33,6 +42,45 @@ export interface BanActionDeps extends PushDeps {
 export interface BanRequest {
   readonly length: BanLength;
   readonly reason?: string;
+}
+
+/**
+ * The body of `PUT …/bans/{userId}`: permanent with neither field, for `durationSeconds`, or the
+ * next step of the timeout ladder with `timeout: true` — one of them at most.
+ */
+export const BanBody = z
+  .strictObject({
+    durationSeconds: z.number().int().min(1).max(MAX_BAN_SECONDS).optional(),
+    timeout: z.literal(true).optional(),
+    reason: ModerationReason.optional(),
+  })
+  .refine((b) => !(b.durationSeconds !== undefined && b.timeout), {
+    message: 'give durationSeconds or timeout, not both',
+  });
+export type BanBody = z.infer<typeof BanBody>;
+
+/** The body of `PUT …/blocks/{userId}`. */
+export const BlockBody = z.strictObject({ reason: ModerationReason.optional() });
+
+export function banRequestOf(body: BanBody): BanRequest {
+  return {
+    length: body.timeout ? 'timeout' : body.durationSeconds,
+    ...(body.reason ? { reason: body.reason } : {}),
+  };
+}
+
+/** What the audit log keeps of a ban: its terms, never more. */
+export function banAuditDetails(
+  request: BanRequest,
+  ban: { readonly until?: string; readonly strikes?: number },
+): Record<string, unknown> {
+  return {
+    ...(request.length === 'timeout' ? { timeout: true } : {}),
+    ...(typeof request.length === 'number' ? { durationSeconds: request.length } : {}),
+    ...(ban.until ? { until: ban.until } : { permanent: true }),
+    ...(ban.strikes !== undefined ? { strikes: ban.strikes } : {}),
+    ...(request.reason ? { reason: request.reason } : {}),
+  };
 }
 
 /** One entry of a ban listing: a ban (room or channel scope) or a block (channel scope). */

@@ -9,27 +9,11 @@ import {
 import { readGlobalNgWords, replaceGlobalNgWords } from '../../domain/moderation/global-ng-words.js';
 import { MAX_GLOBAL_NG_WORDS, NgWord } from '../../domain/moderation/moderation.js';
 import { RoomId, UserId } from '../../domain/rooms/room.js';
-import { clock, comments, config, roomStore } from '../deps.js';
 import { jsonBody, pathParam } from '../http.js';
-import { moderationStore } from '../moderation-deps.js';
 import { banOperations } from './bans.js';
-import { edge, onInvalidateFailed, onPublishFailed, publisher } from './context.js';
+import { failureReports, type AdminDeps } from './deps.js';
 import type { AdminOperations } from './operation.js';
 import { pageQuery } from './paging.js';
-
-/** Moderation: a room's feed (list, delete, purge), the global NG words, and (bans.ts) bans and blocks. */
-const deps: CommentModerationDeps = {
-  rooms: roomStore,
-  comments,
-  moderation: moderationStore,
-  clock,
-  retentionDays: config.COMMENT_RETENTION_DAYS,
-  publisher: { publish: (event) => publisher().publish(event) },
-  onPublishFailed,
-  edge,
-  onInvalidateFailed,
-};
-const ngDeps = { moderation: moderationStore, clock };
 
 const CommentId = z.string().refine(isItemId, 'a comment id is a ULID');
 const PurgeBody = z.strictObject({ userId: UserId });
@@ -42,68 +26,82 @@ const NG_WORDS_BODY_BYTES = 160 * 1024;
 /** The audit entry names this many added and removed words at most (it counts them all). */
 const AUDIT_WORDS = 100;
 
-export const moderationOperations: AdminOperations = {
-  ...banOperations,
+/** Moderation: a room's feed (list, delete, purge), the global NG words, and (bans.ts) bans and blocks. */
+export function moderationOperations(admin: AdminDeps): AdminOperations {
+  const deps: CommentModerationDeps = {
+    rooms: admin.rooms,
+    comments: admin.comments,
+    moderation: admin.moderation,
+    clock: admin.clock,
+    retentionDays: admin.retentionDays,
+    publisher: admin.publisher,
+    edge: admin.edge,
+    ...failureReports(admin.logger),
+  };
+  const ngDeps = { moderation: admin.moderation, clock: admin.clock };
+  return {
+    ...banOperations(admin),
 
-  'GET /admin/v1/rooms/{roomId}/comments': async ({ principal, event }) => {
-    const roomId = pathParam(event, 'roomId', RoomId);
-    const page = await listRoomComments(deps, principal, roomId, pageQuery(event));
-    return { status: 200, body: page };
-  },
+    'GET /admin/v1/rooms/{roomId}/comments': async ({ principal, event }) => {
+      const roomId = pathParam(event, 'roomId', RoomId);
+      const page = await listRoomComments(deps, principal, roomId, pageQuery(event));
+      return { status: 200, body: page };
+    },
 
-  'DELETE /admin/v1/rooms/{roomId}/comments/{commentId}': async ({ principal, event }) => {
-    const roomId = pathParam(event, 'roomId', RoomId);
-    const commentId = pathParam(event, 'commentId', CommentId);
-    const { room, value, pushed } = await deleteRoomComment(deps, principal, roomId, commentId);
-    return {
-      status: 200,
-      body: { commentId, outcome: value, pushed },
-      // A second delete changes nothing: nothing to audit.
-      ...(value === 'deleted'
-        ? { audit: { action: 'comments.delete', roomId, channelId: room.channelId, target: commentId } }
-        : {}),
-    };
-  },
+    'DELETE /admin/v1/rooms/{roomId}/comments/{commentId}': async ({ principal, event }) => {
+      const roomId = pathParam(event, 'roomId', RoomId);
+      const commentId = pathParam(event, 'commentId', CommentId);
+      const { room, value, pushed } = await deleteRoomComment(deps, principal, roomId, commentId);
+      return {
+        status: 200,
+        body: { commentId, outcome: value, pushed },
+        // A second delete changes nothing: nothing to audit.
+        ...(value === 'deleted'
+          ? { audit: { action: 'comments.delete', roomId, channelId: room.channelId, target: commentId } }
+          : {}),
+      };
+    },
 
-  'POST /admin/v1/rooms/{roomId}/purges': async ({ principal, event }) => {
-    const roomId = pathParam(event, 'roomId', RoomId);
-    const { userId } = jsonBody(event, PurgeBody);
-    const { room, value, pushed } = await purgeUserComments(deps, principal, roomId, userId);
-    return {
-      status: 200,
-      body: { purge: value, pushed },
-      audit: {
-        action: 'comments.purge',
-        roomId,
-        channelId: room.channelId,
-        target: userId,
-        details: { before: value.before },
-      },
-    };
-  },
-
-  'GET /admin/v1/ng-words': async ({ principal }) => ({
-    status: 200,
-    body: await readGlobalNgWords(ngDeps, principal),
-  }),
-
-  'PUT /admin/v1/ng-words': async ({ principal, event }) => {
-    const { words, version } = jsonBody(event, NgWordsBody, NG_WORDS_BODY_BYTES);
-    const { list, added, removed } = await replaceGlobalNgWords(ngDeps, principal, words, version);
-    return {
-      status: 200,
-      body: list,
-      audit: {
-        action: 'ngwords.global',
-        details: {
-          version: list.version,
-          words: list.words.length,
-          addedCount: added.length,
-          removedCount: removed.length,
-          added: added.slice(0, AUDIT_WORDS),
-          removed: removed.slice(0, AUDIT_WORDS),
+    'POST /admin/v1/rooms/{roomId}/purges': async ({ principal, event }) => {
+      const roomId = pathParam(event, 'roomId', RoomId);
+      const { userId } = jsonBody(event, PurgeBody);
+      const { room, value, pushed } = await purgeUserComments(deps, principal, roomId, userId);
+      return {
+        status: 200,
+        body: { purge: value, pushed },
+        audit: {
+          action: 'comments.purge',
+          roomId,
+          channelId: room.channelId,
+          target: userId,
+          details: { before: value.before },
         },
-      },
-    };
-  },
-};
+      };
+    },
+
+    'GET /admin/v1/ng-words': async ({ principal }) => ({
+      status: 200,
+      body: await readGlobalNgWords(ngDeps, principal),
+    }),
+
+    'PUT /admin/v1/ng-words': async ({ principal, event }) => {
+      const { words, version } = jsonBody(event, NgWordsBody, NG_WORDS_BODY_BYTES);
+      const { list, added, removed } = await replaceGlobalNgWords(ngDeps, principal, words, version);
+      return {
+        status: 200,
+        body: list,
+        audit: {
+          action: 'ngwords.global',
+          details: {
+            version: list.version,
+            words: list.words.length,
+            addedCount: added.length,
+            removedCount: removed.length,
+            added: added.slice(0, AUDIT_WORDS),
+            removed: removed.slice(0, AUDIT_WORDS),
+          },
+        },
+      };
+    },
+  };
+}

@@ -1,9 +1,15 @@
 import type { z } from 'zod';
 import { BadRequestError } from '../../domain/errors.js';
-import type { Action, Principal } from '../../domain/access/roles.js';
+import type { AuditNote } from '../../domain/access/audit.js';
+import type { Principal } from '../../domain/access/roles.js';
 import type { ApiEvent } from '../http.js';
 
-/** One admin route's logic. The dispatcher (`../admin.ts`) authenticates, runs it, audits it. */
+export type { AuditNote };
+
+/**
+ * One admin route's logic: parse the request, call one use case, map its result. The dispatcher
+ * (`../admin.ts`) authenticates, runs it, audits it.
+ */
 export type AdminOperation = (request: AdminRequest) => Promise<AdminResult>;
 
 /** Operations by route key (`routeKey` in lambdas/routes.ts): `PATCH /admin/v1/rooms/{roomId}`. */
@@ -25,14 +31,6 @@ export interface AdminResult {
   readonly raw?: { readonly contentType: string; readonly text: string; readonly filename?: string };
   /** What changed, for the audit log. Set by every operation that changed something; never on reads. */
   readonly audit?: AuditNote;
-}
-
-export interface AuditNote {
-  readonly action: Action;
-  readonly roomId?: string;
-  readonly channelId?: string;
-  readonly target?: string;
-  readonly details?: Record<string, unknown>;
 }
 
 /** A query-string parameter checked by `schema` (missing = undefined, which the schema may allow). */

@@ -1,3 +1,4 @@
+import type { AdminDeps } from './deps.js';
 import type { AdminOperations } from './operation.js';
 import { meOperations } from './me.js';
 import { roomOperations } from './rooms.js';
@@ -8,12 +9,14 @@ import { moderationOperations } from './moderation.js';
 import { capacityOperations } from './capacity.js';
 
 /** Every admin operation, by route key. Each area of the admin API keeps its operations in its own module. */
-export const adminOperations: AdminOperations = {
-  ...meOperations,
-  ...roomOperations,
-  ...auditOperations,
-  ...broadcastOperations,
-  ...statsOperations,
-  ...moderationOperations,
-  ...capacityOperations,
-};
+export function adminOperations(deps: AdminDeps): AdminOperations {
+  return {
+    ...meOperations(),
+    ...roomOperations(deps),
+    ...auditOperations(deps),
+    ...broadcastOperations(deps),
+    ...statsOperations(deps),
+    ...moderationOperations(deps),
+    ...capacityOperations(deps),
+  };
+}

@@ -12,7 +12,7 @@ import { testStores } from '../../helpers/store.js';
  * written by real admin changes, or recorded directly to have many.
  */
 const stores = testStores();
-const audit = new DynamoAuditStore(stores.doc, process.env.CONTROL_TABLE_NAME!);
+const audit = new DynamoAuditStore(stores.doc, stores.tables.control);
 const channel = () => `ch-${randomUUID().slice(0, 8)}`;
 
 const get = (path: string, caller: Caller = operator, query?: Record<string, string>) =>

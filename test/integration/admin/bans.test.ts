@@ -514,5 +514,5 @@ describe('channel blocks', () => {
 
 /** The channel's moderation item as stored, or undefined. */
 function moderationItem(channelId: string) {
-  return new DynamoModerationStore(stores.doc, process.env.CONTROL_TABLE_NAME!).channel(channelId);
+  return new DynamoModerationStore(stores.doc, stores.tables.control).channel(channelId);
 }

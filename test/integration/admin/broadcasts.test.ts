@@ -8,6 +8,7 @@ import {
   moderatorOf,
   nobody,
   operator,
+  publishCorrelations,
   publishedEvents,
   type Caller,
 } from '../../helpers/admin.js';
@@ -21,7 +22,7 @@ import { testStores } from '../../helpers/store.js';
  * tests send them, in memory).
  */
 const stores = testStores();
-const audit = new DynamoAuditStore(stores.doc, process.env.CONTROL_TABLE_NAME!);
+const audit = new DynamoAuditStore(stores.doc, stores.tables.control);
 const read = { rooms: stores.rooms, comments: stores.comments, clock: Date.now, liveLimit: 50 };
 
 async function newRoom(shards = 1) {
@@ -92,6 +93,22 @@ describe('POST /admin/v1/rooms/{roomId}/artist-messages', () => {
         details: { text: 'Thank you Tokyo!', pushed: true },
       }),
     ]);
+  });
+
+  it('publishes with API Gateway’s request id as x-correlation-id', async () => {
+    const { roomId, channelId } = await newRoom();
+    const requestId = randomUUID();
+
+    const res = await callAdmin({
+      method: 'POST',
+      path: `/admin/v1/rooms/${roomId}/artist-messages`,
+      caller: artistOf(channelId),
+      body: { text: 'Encore!' },
+      requestId,
+    });
+
+    expect(res.status).toBe(201);
+    expect(await publishCorrelations(roomId)).toEqual({ [res.body.item.id]: requestId });
   });
 
   it('stores the text as the feed’s rules leave it: line endings normalised, bidi overrides removed', async () => {

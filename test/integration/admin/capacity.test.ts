@@ -18,7 +18,7 @@ import { testStores } from '../../helpers/store.js';
  * and cost and the deployment's plan. Lead 30 min, tail 15 min (the defaults).
  */
 const stores = testStores();
-const audit = new DynamoAuditStore(stores.doc, process.env.CONTROL_TABLE_NAME!);
+const audit = new DynamoAuditStore(stores.doc, stores.tables.control);
 const freshId = () => `cap-${randomUUID().slice(0, 10)}`;
 const channel = () => `ch-${randomUUID().slice(0, 8)}`;
 const MIN = 60_000;
@@ -140,18 +140,27 @@ describe('room schedules', () => {
   it('an event starting inside the lead time asks the scaler to run now instead of scheduling in the past', async () => {
     const roomId = freshId();
     const startsAt = Date.now() + 10 * MIN;
-    const res = await create({
-      roomId,
-      title: 'Soon',
-      expectedViewers: 20_000,
-      schedule: { startsAt: iso(startsAt), endsAt: iso(startsAt + 60 * MIN) },
+    const requestId = randomUUID();
+    const res = await callAdmin({
+      method: 'POST',
+      path: '/admin/v1/rooms',
+      caller: operator,
+      requestId,
+      body: {
+        channelId: channel(),
+        roomId,
+        title: 'Soon',
+        expectedViewers: 20_000,
+        schedule: { startsAt: iso(startsAt), endsAt: iso(startsAt + 60 * MIN) },
+      },
     });
     expect(res.body.schedules.ranNow).toBe(true);
     expect(res.body.schedules.created).toEqual([
       { name: `scale-down-${roomId}`, at: iso(startsAt + 75 * MIN) },
     ]);
+    // The run carries the admin request's id, so its logs and the request's share one correlation id.
     expect(await scalerInvocations(roomId)).toEqual([
-      { request: { reason: 'room-changed', roomId }, invocationType: 'Event' },
+      { request: { reason: 'room-changed', roomId, correlationId: requestId }, invocationType: 'Event' },
     ]);
   });
 

@@ -5,8 +5,6 @@ import { DynamoAuditStore } from '../../../lambdas/adapters/dynamodb/audit-store
 import { roomKey } from '../../../lambdas/adapters/dynamodb/keys.js';
 import { RoomId, type Room } from '../../../lambdas/domain/rooms/room.js';
 import { GLOBAL_EVENT, ROOM_EVENT } from '../../../lambdas/domain/realtime/subscriptions.js';
-import { handler as getLiveHandler } from '../../../lambdas/handlers/get-live.js';
-import { handler as postHandler } from '../../../lambdas/handlers/post-comment.js';
 import {
   artistOf,
   callAdmin,
@@ -17,8 +15,10 @@ import {
   type Caller,
 } from '../../helpers/admin.js';
 import { liveEvent, postEvent } from '../../helpers/events.js';
+import { integrationOptions, testFunctions } from '../../helpers/functions.js';
 import { testStores } from '../../helpers/store.js';
 import { signToken } from '../../helpers/tokens.js';
+import { composeLocalFunctions } from '../../../local/composition.js';
 
 /**
  * Rooms through the admin function: create, list, read, update, close and
@@ -26,7 +26,8 @@ import { signToken } from '../../helpers/tokens.js';
  * shared DynamoDB Local never mixes them up.
  */
 const stores = testStores();
-const audit = new DynamoAuditStore(stores.doc, process.env.CONTROL_TABLE_NAME!);
+const { postComment: postHandler, getLive: getLiveHandler } = testFunctions().handlers;
+const audit = new DynamoAuditStore(stores.doc, stores.tables.control);
 const channel = () => `ch-${randomUUID().slice(0, 8)}`;
 const freshId = () => `r-${randomUUID().slice(0, 12)}`;
 
@@ -143,7 +144,7 @@ describe('POST /admin/v1/rooms', () => {
     const res = await create({ channelId, title: 'Indexed' });
 
     const { Item } = await stores.doc.send(
-      new GetCommand({ TableName: process.env.CONTROL_TABLE_NAME!, Key: roomKey(res.body.room.roomId) }),
+      new GetCommand({ TableName: stores.tables.control, Key: roomKey(res.body.room.roomId) }),
     );
     expect(Item).toMatchObject({
       gsi1pk: `rooms#${channelId}`,
@@ -796,17 +797,20 @@ describe('GET /admin/v1/rooms/{roomId}/connection', () => {
   });
 
   it('answers 503 realtime_not_configured when the realtime client settings are missing', async () => {
-    const { config } = await import('../../../lambdas/handlers/deps.js');
-    const saved = config.REALTIME_API_KEY;
-    config.REALTIME_API_KEY = undefined;
+    const options = integrationOptions();
+    const { apiKey: _left, ...realtime } = options.realtime;
+    const withoutKey = composeLocalFunctions({ ...options, realtime });
     try {
       const room = await newRoom();
-      const res = await connection(room.roomId);
+      const res = await callAdmin(
+        { method: 'GET', path: `/admin/v1/rooms/${room.roomId}/connection`, caller: operator },
+        withoutKey.handlers.admin,
+      );
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('realtime_not_configured');
       expect(res.body.message).toMatch(/REALTIME_API_KEY/);
     } finally {
-      config.REALTIME_API_KEY = saved;
+      withoutKey.close();
     }
   });
 });

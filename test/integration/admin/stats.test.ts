@@ -16,7 +16,7 @@ import { testStores } from '../../helpers/store.js';
  * `/local/stats` (here the capture server's quiet stand-in, global-setup.ts).
  */
 const stores = testStores();
-const commentsTable = process.env.COMMENTS_TABLE_NAME!;
+const commentsTable = stores.tables.comments;
 const MINUTE = 60_000;
 const minuteOf = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -80,7 +80,7 @@ describe('GET /admin/v1/rooms/{roomId}/stats', () => {
     );
     await stores.doc.send(
       new UpdateCommand({
-        TableName: process.env.CONTROL_TABLE_NAME!,
+        TableName: stores.tables.control,
         Key: roomKey(roomId),
         UpdateExpression: 'SET purges = :purges',
         ExpressionAttributeValues: { ':purges': { 'purged-user': iso(now) } },
@@ -157,7 +157,7 @@ describe('GET /admin/v1/rooms/{roomId}/stats', () => {
 
   it('writes nothing, not even an audit entry: it is a read', async () => {
     const { roomId } = await newRoom();
-    const audit = new DynamoAuditStore(stores.doc, process.env.CONTROL_TABLE_NAME!);
+    const audit = new DynamoAuditStore(stores.doc, stores.tables.control);
 
     await stats(roomId, operator);
 

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { ESLint } from 'eslint';
 import madge from 'madge';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +25,33 @@ describe('module boundaries', () => {
     expect(Object.keys(result.obj()).length).toBeGreaterThan(50);
     expect(result.warnings().skipped).toEqual([]);
     expect(result.circular()).toEqual([]);
+  });
+
+  it('keeps lambdas/ free of the local runtime: no import of local/, no LOCAL_* switch', async () => {
+    const result = await graph('lambdas');
+    const offenders = Object.entries(result.obj()).flatMap(([file, deps]) =>
+      deps.filter((dep) => dep.startsWith('local/')).map((dep) => `${file} → ${dep}`),
+    );
+    expect(offenders).toEqual([]);
+    expect(sourcesUnder('lambdas').filter(([, text]) => /\bLOCAL_[A-Z_]+/.test(text))).toEqual([]);
+  });
+
+  it('reads the environment only in the Lambda entries (lambdas/functions), once each', () => {
+    const readers = sourcesUnder('lambdas')
+      .filter(([, text]) => text.includes('process.env'))
+      .map(([file]) => file);
+    expect(readers.length).toBeGreaterThan(0);
+    expect(readers.filter((file) => !file.startsWith('lambdas/functions/'))).toEqual([]);
+  });
+
+  it('builds nothing in the handlers: no adapter is constructed there, no singleton kept', () => {
+    for (const [file, text] of sourcesUnder('lambdas/handlers')) {
+      expect(text, file).not.toMatch(
+        /\bnew [A-Z]\w*(Store|Client|Publisher|Invalidator|Metrics|Reader|Verifier|Controls|Invoker)\(/,
+      );
+      expect(text, file).not.toMatch(/\?\?=/);
+      expect(text, file).not.toMatch(/^let /m);
+    }
   });
 
   it('keeps lib/ away from the handlers', async () => {
@@ -64,3 +93,13 @@ describe('module boundaries', () => {
     });
   });
 });
+
+/** Every TypeScript source under `dir`, as [path from the project root, text]. */
+function sourcesUnder(dir: string): [string, string][] {
+  return readdirSync(join(projectRoot, dir), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return [relative(projectRoot, path), readFileSync(path, 'utf8')] as [string, string];
+    });
+}

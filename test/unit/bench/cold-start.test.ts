@@ -12,6 +12,7 @@ describe('cold-start bundling', () => {
       mainFields: ['module', 'main'],
       banner: { js: ESM_REQUIRE_SHIM },
       minify: true,
+      keepNames: true,
       sourcemap: true,
       sourcesContent: false,
     });

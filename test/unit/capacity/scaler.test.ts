@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../lambdas/domain/access/audit.js';
-import { planCapacity, targetAt } from '../../../lambdas/domain/capacity/plan.js';
+import { capacityPlanner } from '../../../lambdas/domain/capacity/planner.js';
 import type {
   ApiCall,
   CapacityChange,
@@ -77,11 +77,8 @@ const windowPlan: PlanCapacity = (rooms, nowMs) => {
   };
 };
 
-/** The real planner, as capacity-deps wires it. */
-const realPlan: PlanCapacity = (rooms, nowMs) => {
-  const plan = planCapacity(rooms, { leadTimeMs: LEAD, tailMs: TAIL });
-  return { target: targetAt(plan, nowMs), warnings: plan.warnings };
-};
+/** The real planner, as the scaler's entry wires it. */
+const realPlan: PlanCapacity = capacityPlanner({ leadTimeMs: LEAD, tailMs: TAIL });
 
 /** A fresh deployment: nothing provisioned, tables at their on-demand starting level, baseline throttle. */
 function baselineState(): CapacityState {

@@ -128,6 +128,23 @@ describe('AppSyncPublisher', () => {
     expect(again.headers.authorization).toBe(authorization);
   });
 
+  it('sends the request’s correlation id as x-correlation-id, signed, on every attempt', async () => {
+    const appsync = await fakeAppSync(status(503), ok);
+
+    await publisher(appsync.url, { correlationId: () => 'api-req-42' }).instance.publish(notice);
+
+    expect(appsync.received.map((r) => r.headers['x-correlation-id'])).toEqual(['api-req-42', 'api-req-42']);
+    expect(String(appsync.received[0]!.headers.authorization)).toMatch(/SignedHeaders=[^,]*x-correlation-id/);
+  });
+
+  it('sends no correlation header outside a request', async () => {
+    const appsync = await fakeAppSync(ok);
+
+    await publisher(appsync.url, { correlationId: () => undefined }).instance.publish(notice);
+
+    expect(appsync.received[0]!.headers).not.toHaveProperty('x-correlation-id');
+  });
+
   it('retries a 503 with jittered, growing backoff and then succeeds', async () => {
     const appsync = await fakeAppSync(status(503), status(503), ok);
     const { instance, delays, metrics } = publisher(appsync.url, { maxAttempts: 3, baseDelayMs: 100 });

@@ -27,7 +27,6 @@ describe('loadConfig: the scaler settings', () => {
     expect(config.SCALED_FUNCTION_NAMES).toBeUndefined();
     expect(config.CAPACITY_LEAD_MINUTES).toBeUndefined();
     expect(config.CAPACITY_TAIL_MINUTES).toBeUndefined();
-    expect(config.LOCAL_CONTROL_PLANE_URL).toBeUndefined();
   });
 
   it('reads them all', () => {
@@ -41,7 +40,6 @@ describe('loadConfig: the scaler settings', () => {
       SCHEDULE_GROUP_NAME: 'chat-capacity',
       CAPACITY_LEAD_MINUTES: '45',
       CAPACITY_TAIL_MINUTES: '0',
-      LOCAL_CONTROL_PLANE_URL: 'http://127.0.0.1:3000',
     });
 
     expect(config).toMatchObject({
@@ -51,7 +49,6 @@ describe('loadConfig: the scaler settings', () => {
       SCHEDULE_GROUP_NAME: 'chat-capacity',
       CAPACITY_LEAD_MINUTES: 45,
       CAPACITY_TAIL_MINUTES: 0,
-      LOCAL_CONTROL_PLANE_URL: 'http://127.0.0.1:3000',
     });
   });
 
@@ -79,11 +76,5 @@ describe('loadConfig: the scaler settings', () => {
 
   it('accepts a whole day of lead time, and no more', () => {
     expect(loadConfig({ ...required, CAPACITY_LEAD_MINUTES: '1440' }).CAPACITY_LEAD_MINUTES).toBe(1_440);
-  });
-
-  it('refuses a LOCAL_CONTROL_PLANE_URL that is not a URL', () => {
-    expect(failure({ ...required, LOCAL_CONTROL_PLANE_URL: 'localhost-ish' })).toContain(
-      'LOCAL_CONTROL_PLANE_URL',
-    );
   });
 });

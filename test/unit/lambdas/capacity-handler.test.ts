@@ -2,13 +2,23 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DynamoAuditStore } from '../../../lambdas/adapters/dynamodb/audit-store.js';
+import { createDynamoClient } from '../../../lambdas/adapters/dynamodb/client.js';
+import { DynamoRoomStore } from '../../../lambdas/adapters/dynamodb/room-store.js';
+import { createLogger } from '../../../lambdas/adapters/logger.js';
 import type { CapacityState } from '../../../lambdas/domain/capacity/ports.js';
+import { capacityPlanner } from '../../../lambdas/domain/capacity/planner.js';
+import { createScalerHandler, type ScalerHandler } from '../../../lambdas/handlers/scaler.js';
+import { LocalCapacityControls } from '../../../local/adapters/control-plane-client.js';
 
 /** The scaler function end to end over a stand-in local runtime, with DynamoDB mocked. */
 const doc = mockClient(DynamoDBDocumentClient);
 
 let server: Server;
+let handler: ScalerHandler;
+const logger = createLogger({ logLevel: 'INFO' });
+let logLines: string[] = [];
 let state: CapacityState;
 let refuseCalls = false;
 const posted: unknown[] = [];
@@ -29,17 +39,21 @@ beforeAll(async () => {
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    COMMENTS_TABLE_NAME: 'comments',
-    CONTROL_TABLE_NAME: 'control',
-    VIEWER_TOKEN_JWKS_URL: 'https://host.test/.well-known/jwks.json',
-    VIEWER_TOKEN_ISSUER: 'https://host.test/',
-    VIEWER_TOKEN_AUDIENCE: 'hybrid-live-chat',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    LOCAL_CONTROL_PLANE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dynamo = createDynamoClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const rooms = new DynamoRoomStore(dynamo, 'control');
+  handler = createScalerHandler({
+    scaler: {
+      rooms,
+      controls: new LocalCapacityControls(base, { comments: 'comments', control: 'control' }, rooms),
+      auditLog: new DynamoAuditStore(dynamo, 'control'),
+      plan: capacityPlanner({ leadTimeMs: 30 * 60_000, tailMs: 15 * 60_000 }),
+      clock: Date.now,
+    },
+    logger,
   });
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -51,6 +65,13 @@ beforeEach(() => {
   doc.on(PutCommand).resolves({});
   posted.length = 0;
   refuseCalls = false;
+  logLines = [];
+  const capture = (chunk: unknown) => {
+    logLines.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
   state = {
     provisionedConcurrency: { postComment: 5, getLive: 0, getSegment: 0 },
     warmThroughput: {
@@ -62,8 +83,7 @@ beforeEach(() => {
   };
 });
 
-const handler = async (event: unknown) =>
-  (await import('../../../lambdas/handlers/scaler.js')).handler(event);
+afterEach(() => vi.restoreAllMocks());
 
 describe('scaler handler', () => {
   it('plans, applies through the local control plane, audits, and returns the run', async () => {
@@ -107,5 +127,25 @@ describe('scaler handler', () => {
       function: 'postComment',
       from: 5,
     });
+  });
+
+  it('logs the run under the correlation id of the request that asked for it', async () => {
+    await handler({ reason: 'room-changed', roomId: 'gig', correlationId: 'admin-req-1' });
+
+    const logged = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({ message: 'capacity scaler run', correlation_id: 'admin-req-1' }),
+    );
+  });
+
+  it('logs a scheduled run under its own Lambda request id', async () => {
+    const context = { awsRequestId: 'lambda-req-7', functionName: 'scaler' } as never;
+
+    await handler({ reason: 'schedule', roomId: 'gig' }, context);
+
+    const logged = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({ message: 'capacity scaler run', correlation_id: 'lambda-req-7' }),
+    );
   });
 });

@@ -38,6 +38,21 @@ describe('LambdaScalerInvoker.runSoon', () => {
     expect(sentPayload()).toEqual({ reason: 'room-changed', roomId: 'gig' });
   });
 
+  it('adds the caller’s correlation id to the request, so the run logs under it', async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const correlated = new LambdaScalerInvoker(
+      ARN,
+      new LambdaClient({ region: 'ap-northeast-1' }),
+      () => 'api-req-7',
+    );
+
+    await correlated.runSoon({ reason: 'room-changed', roomId: 'gig' });
+    await correlated.runSoon({ reason: 'room-changed', roomId: 'gig', correlationId: 'given' });
+
+    expect(sentPayload(0)).toEqual({ reason: 'room-changed', roomId: 'gig', correlationId: 'api-req-7' });
+    expect(sentPayload(1).correlationId).toBe('given');
+  });
+
   it('fails when Lambda does not queue the run', async () => {
     lambda.on(InvokeCommand).resolves({ StatusCode: 200 });
 

@@ -10,10 +10,10 @@ describe('CloudFrontInvalidator', () => {
   it('creates one invalidation of exactly the given paths, with the reference as caller reference', async () => {
     cloudfront.on(CreateInvalidationCommand).resolves({});
 
-    await new CloudFrontInvalidator('E2EXAMPLE', new CloudFrontClient({ region: 'us-east-1' })).invalidate(
-      ['/v1/rooms/r1/segments/7'],
-      '01JTOMBSTONE',
-    );
+    await new CloudFrontInvalidator(
+      async () => 'E2EXAMPLE',
+      new CloudFrontClient({ region: 'us-east-1' }),
+    ).invalidate(['/v1/rooms/r1/segments/7'], '01JTOMBSTONE');
 
     const calls = cloudfront.commandCalls(CreateInvalidationCommand);
     expect(calls).toHaveLength(1);
@@ -26,14 +26,24 @@ describe('CloudFrontInvalidator', () => {
     });
   });
 
+  it('lets the caller see a failure to learn the distribution, and calls nothing', async () => {
+    const invalidator = new CloudFrontInvalidator(
+      () => Promise.reject(new Error('ParameterNotFound')),
+      new CloudFrontClient({ region: 'us-east-1' }),
+    );
+
+    await expect(invalidator.invalidate(['/x'], 'r')).rejects.toThrow('ParameterNotFound');
+    expect(cloudfront.commandCalls(CreateInvalidationCommand)).toHaveLength(0);
+  });
+
   it('lets the caller see a failure', async () => {
     cloudfront.on(CreateInvalidationCommand).rejects(new Error('TooManyInvalidationsInProgress'));
 
     await expect(
-      new CloudFrontInvalidator('E2EXAMPLE', new CloudFrontClient({ region: 'us-east-1' })).invalidate(
-        ['/x'],
-        'r',
-      ),
+      new CloudFrontInvalidator(
+        async () => 'E2EXAMPLE',
+        new CloudFrontClient({ region: 'us-east-1' }),
+      ).invalidate(['/x'], 'r'),
     ).rejects.toThrow('TooManyInvalidationsInProgress');
   });
 });

@@ -1,11 +1,8 @@
+import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-
-vi.hoisted(() => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-});
-
 import { z } from 'zod';
-import { logger } from '../../../lambdas/adapters/logger.js';
+import { currentCorrelationId } from '../../../lambdas/adapters/correlation.js';
+import { createLogger } from '../../../lambdas/adapters/logger.js';
 import { PostCommentBody } from '../../../lambdas/domain/feed/comment.js';
 import {
   BadRequestError,
@@ -32,6 +29,8 @@ import {
   type ApiEvent,
 } from '../../../lambdas/handlers/http.js';
 import { apiEvent } from '../../helpers/events.js';
+
+const logger = createLogger({ logLevel: 'SILENT' });
 
 const postWith = (
   body: string | null,
@@ -244,7 +243,7 @@ describe('errorResult', () => {
     ['UnprocessableError', 422, 'empty_text', false, new UnprocessableError('empty_text', 'empty')],
   ])('maps a %s to status %i, code %s, retryable %s', (_name, status, code, retryable, error) => {
     // Act
-    const result = errorResult(error, false);
+    const result = errorResult(error, false, logger);
 
     // Assess
     expect(result.statusCode).toBe(status);
@@ -253,7 +252,7 @@ describe('errorResult', () => {
   });
 
   it('carries retryAfterSec and a Retry-After header for 429', () => {
-    const result = errorResult(new RateLimitedError('slow_mode', 'wait', 7), false);
+    const result = errorResult(new RateLimitedError('slow_mode', 'wait', 7), false, logger);
 
     expect(result.statusCode).toBe(429);
     expect(parse(result)).toEqual({ code: 'slow_mode', message: 'wait', retryable: true, retryAfterSec: 7 });
@@ -263,7 +262,7 @@ describe('errorResult', () => {
   it('carries retryAfterSec and a Retry-After header for 503', () => {
     vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
 
-    const result = errorResult(new UnavailableError('try later', new Error('throttled')), false);
+    const result = errorResult(new UnavailableError('try later', new Error('throttled')), false, logger);
 
     expect(result.statusCode).toBe(503);
     expect(parse(result)).toEqual({
@@ -281,7 +280,7 @@ describe('errorResult', () => {
     const error = new Error('ResourceNotFoundException: table prod-comments-7f3a');
 
     // Act
-    const result = errorResult(error, true);
+    const result = errorResult(error, true, logger);
 
     // Assess
     expect(result.statusCode).toBe(500);
@@ -295,7 +294,7 @@ describe('errorResult', () => {
   it('answers a thrown non-Error with 500 too', () => {
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
 
-    const result = errorResult('a string', false);
+    const result = errorResult('a string', false, logger);
 
     expect(result.statusCode).toBe(500);
     expect(parse(result).code).toBe('internal_error');
@@ -310,17 +309,17 @@ describe('errorResult', () => {
   ])('lets the edge routes cache %s as %s', (_name, cacheControl, error) => {
     vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
 
-    expect(errorResult(error, true).headers?.['Cache-Control']).toBe(cacheControl);
+    expect(errorResult(error, true, logger).headers?.['Cache-Control']).toBe(cacheControl);
   });
 
   it('never lets a 4xx be cached off the edge routes', () => {
     expect(
-      errorResult(new NotFoundError('room_not_found', 'missing'), false).headers?.['Cache-Control'],
+      errorResult(new NotFoundError('room_not_found', 'missing'), false, logger).headers?.['Cache-Control'],
     ).toBe('no-store');
   });
 
   it('sends the JSON content type, CORS and nosniff headers', () => {
-    const result = errorResult(new NotFoundError('room_not_found', 'missing'), false);
+    const result = errorResult(new NotFoundError('room_not_found', 'missing'), false, logger);
 
     expect(result.headers).toMatchObject({
       'Content-Type': 'application/json; charset=utf-8',
@@ -342,7 +341,7 @@ describe('json', () => {
 
 describe('httpHandler', () => {
   it('passes a result through', async () => {
-    const handler = httpHandler(async () => json(200, { ok: true }), { cacheableErrors: false });
+    const handler = httpHandler(async () => json(200, { ok: true }), { cacheableErrors: false, logger });
 
     const result = await handler(apiEvent({ resource: '/x', pathParameters: {} }));
 
@@ -354,7 +353,7 @@ describe('httpHandler', () => {
       async () => {
         throw new NotFoundError('room_not_found', 'missing');
       },
-      { cacheableErrors: true },
+      { cacheableErrors: true, logger },
     );
 
     const result = await handler(apiEvent({ resource: '/x', pathParameters: {} }));
@@ -362,5 +361,97 @@ describe('httpHandler', () => {
     expect(result.statusCode).toBe(404);
     expect(JSON.parse(result.body).code).toBe('room_not_found');
     expect(result.headers?.['Cache-Control']).toBe('public, max-age=1');
+  });
+
+  describe('each invocation', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+      vi.unstubAllEnvs();
+    });
+
+    const context = (awsRequestId: string): Context => ({
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: 'chat-getLive',
+      functionVersion: '7',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:chat-getLive:live',
+      memoryLimitInMB: '512',
+      awsRequestId,
+      logGroupName: '/aws/lambda/chat-getLive',
+      logStreamName: 'stream',
+      getRemainingTimeInMillis: () => 5_000,
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    });
+    const withRequestId = (requestId: string): ApiEvent => {
+      const event = apiEvent({ resource: '/x', pathParameters: {} });
+      return { ...event, requestContext: { ...event.requestContext, requestId } };
+    };
+
+    it('logs with the Lambda context, the cold start and API Gateway’s request id as correlation id', async () => {
+      // Prepare: a fresh instance as Lambda starts it, its log lines captured.
+      vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+      const logged = createLogger({ logLevel: 'INFO' });
+      const lines: string[] = [];
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        lines.push(String(chunk));
+        return true;
+      });
+      const seen: (string | undefined)[] = [];
+      const handler = httpHandler(
+        async () => {
+          logged.info('handling');
+          seen.push(currentCorrelationId());
+          return json(200, {});
+        },
+        { cacheableErrors: false, logger: logged },
+      );
+
+      // Act
+      await handler(withRequestId('api-req-1'), context('lambda-req-1'));
+      await handler(apiEvent({ resource: '/x', pathParameters: {} }), context('lambda-req-2'));
+
+      // Assess
+      const [first, second] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(first).toMatchObject({
+        message: 'handling',
+        correlation_id: 'api-req-1',
+        function_request_id: 'lambda-req-1',
+        function_name: 'chat-getLive',
+        cold_start: true,
+        service: 'hybrid-live-chat',
+      });
+      // The next invocation starts clean: no id of the one before, and no longer a cold start.
+      expect(second).toMatchObject({ function_request_id: 'lambda-req-2', cold_start: false });
+      expect(second).not.toHaveProperty('correlation_id');
+      // The adapters that call out read the same id while the request is handled.
+      expect(seen).toEqual(['api-req-1', undefined]);
+    });
+
+    it('logs an unknown error under the request’s correlation id', async () => {
+      const logged = createLogger({ logLevel: 'ERROR' });
+      const lines: string[] = [];
+      // Powertools writes errors to stderr.
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+        lines.push(String(chunk));
+        return true;
+      });
+      const handler = httpHandler(
+        async () => {
+          throw new Error('boom');
+        },
+        { cacheableErrors: false, logger: logged },
+      );
+
+      const result = await handler(withRequestId('api-req-9'), context('lambda-req-9'));
+
+      expect(result.statusCode).toBe(500);
+      expect(JSON.parse(lines.join(''))).toMatchObject({
+        level: 'ERROR',
+        correlation_id: 'api-req-9',
+        function_request_id: 'lambda-req-9',
+        error: { name: 'Error', message: 'boom' },
+      });
+    });
   });
 });

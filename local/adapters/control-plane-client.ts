@@ -1,5 +1,6 @@
 /**
- * Local stand-ins for the scaler's AWS control plane (`npm start`; ADR 0015).
+ * Local stand-ins for the scaler's AWS control plane (`npm start`; ADR 0015), wired by the local
+ * composition root (local/composition.ts) and the room CLI's `--control-plane`; never in a bundle.
  * They talk HTTP to the local runtime, which records what AWS would have been
  * asked and keeps the resulting state. JSON bodies, `content-type:
  * application/json`; every call times out after 2 s (a run, 30 s); any other
@@ -41,11 +42,11 @@ import type {
   ScalerRequest,
   ScalerRun,
   ScheduleStore,
-} from '../../domain/capacity/ports.js';
-import { THROTTLED_ROUTES } from '../../domain/capacity/target.js';
-import { describeCapacityCall, type CapacityResources } from './aws-calls.js';
-import type { RoomShardGrower } from './aws-capacity-controls.js';
-import { asScalerRun } from './lambda-scaler-invoker.js';
+} from '../../lambdas/domain/capacity/ports.js';
+import { THROTTLED_ROUTES } from '../../lambdas/domain/capacity/target.js';
+import { describeCapacityCall, type CapacityResources } from '../../lambdas/adapters/capacity/aws-calls.js';
+import type { RoomShardGrower } from '../../lambdas/adapters/capacity/aws-capacity-controls.js';
+import { asScalerRun, correlated } from '../../lambdas/adapters/capacity/lambda-scaler-invoker.js';
 
 /** Local calls answer at once; two seconds means the runtime is not there. */
 export const LOCAL_CALL_TIMEOUT_MS = 2_000;
@@ -159,14 +160,17 @@ export class LocalScheduleStore implements ScheduleStore {
   }
 }
 
-/** Scaler runs by the local runtime. */
+/** Scaler runs by the local runtime; the request carries the caller's correlation id. */
 export class LocalScalerInvoker implements ScalerInvoker {
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly correlationId: () => string | undefined = () => undefined,
+  ) {}
 
   async runSoon(request: ScalerRequest): Promise<void> {
     await call(
       `${this.baseUrl}/local/scaler/invocations`,
-      { method: 'POST', body: { request, invocationType: 'Event' } },
+      { method: 'POST', body: { request: correlated(request, this.correlationId), invocationType: 'Event' } },
       [202],
     );
   }
@@ -176,7 +180,7 @@ export class LocalScalerInvoker implements ScalerInvoker {
       `${this.baseUrl}/local/scaler/invocations`,
       {
         method: 'POST',
-        body: { request, invocationType: 'RequestResponse' },
+        body: { request: correlated(request, this.correlationId), invocationType: 'RequestResponse' },
         timeoutMs: LOCAL_RUN_TIMEOUT_MS,
       },
       [200],

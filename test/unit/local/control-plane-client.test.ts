@@ -7,7 +7,7 @@ import {
   LocalCapacityControls,
   LocalScalerInvoker,
   LocalScheduleStore,
-} from '../../../lambdas/adapters/capacity/local-control-plane.js';
+} from '../../../local/adapters/control-plane-client.js';
 import type { CapacityChange, CapacityState, ScalerRun } from '../../../lambdas/domain/capacity/ports.js';
 import { BASELINE_TARGET } from '../../../lambdas/domain/capacity/target.js';
 import type { RoomShards } from '../../../lambdas/domain/feed/shards.js';
@@ -238,6 +238,17 @@ describe('LocalScalerInvoker', () => {
       method: 'POST',
       url: '/local/scaler/invocations',
       body: { request: { reason: 'room-changed', roomId: 'gig' }, invocationType: 'Event' },
+    });
+  });
+
+  it('carries the caller’s correlation id in the request', async () => {
+    answer = () => ({ status: 200, body: aRun });
+
+    await new LocalScalerInvoker(base, () => 'api-req-3').run({ reason: 'manual' });
+
+    expect(seen[0]!.body).toEqual({
+      request: { reason: 'manual', correlationId: 'api-req-3' },
+      invocationType: 'RequestResponse',
     });
   });
 

@@ -1,0 +1,18 @@
+/** The getSegment function in AWS: settings parsed once, adapters made once per instance. */
+import { createDynamoClient } from '../adapters/dynamodb/client.js';
+import { createLogger } from '../adapters/logger.js';
+import { viewerStores } from '../adapters/viewer-stores.js';
+import { dynamoSettings, parseConfig, ReadConfig, tableNames } from '../config.js';
+import { createGetSegmentHandler } from '../handlers/get-segment.js';
+
+const config = parseConfig(ReadConfig, process.env);
+const dynamo = createDynamoClient(dynamoSettings(config));
+
+export const handler = createGetSegmentHandler({
+  feed: {
+    ...viewerStores(dynamo, tableNames(config), config.ROOM_CACHE_TTL_MS),
+    clock: Date.now,
+    liveLimit: config.LIVE_COMMENT_LIMIT,
+  },
+  logger: createLogger(),
+});

@@ -1,0 +1,154 @@
+/**
+ * The local runtime's composition root: the same handler factories the Lambda
+ * entries use (lambdas/functions/), wired to local adapters — DynamoDB Local
+ * with fixed local credentials, the dev JWKS, the local AppSync endpoint, the
+ * local edge's invalidations and counters, and the stand-ins for the scaler's
+ * control plane, schedules and invocations. Everything is passed explicitly:
+ * nothing here reads or writes `process.env`.
+ */
+import type { z } from 'zod';
+import { adminStores } from '../lambdas/adapters/admin-stores.js';
+import { AppSyncPublisher } from '../lambdas/adapters/appsync-publisher.js';
+import { currentCorrelationId } from '../lambdas/adapters/correlation.js';
+import { createDynamoClient } from '../lambdas/adapters/dynamodb/client.js';
+import { createLogger, type LogLevel } from '../lambdas/adapters/logger.js';
+import { viewerStores, type TableNames } from '../lambdas/adapters/viewer-stores.js';
+import { ViewerTokenVerifier } from '../lambdas/adapters/viewer-tokens.js';
+import { capacityWindows, Config } from '../lambdas/config.js';
+import { capacityPlanner } from '../lambdas/domain/capacity/planner.js';
+import { createAdminHandler } from '../lambdas/handlers/admin.js';
+import { createGetLiveHandler } from '../lambdas/handlers/get-live.js';
+import { createGetRoomHandler } from '../lambdas/handlers/get-room.js';
+import { createGetSegmentHandler } from '../lambdas/handlers/get-segment.js';
+import type { HttpHandler } from '../lambdas/handlers/http.js';
+import { createPostCommentHandler } from '../lambdas/handlers/post-comment.js';
+import { createScalerHandler, type ScalerHandler } from '../lambdas/handlers/scaler.js';
+import type { FunctionName } from '../lambdas/routes.js';
+import {
+  LocalCapacityControls,
+  LocalScalerInvoker,
+  LocalScheduleStore,
+} from './adapters/control-plane-client.js';
+import { LocalEdgeInvalidator } from './adapters/edge-invalidator.js';
+import { LocalTrafficMetrics } from './adapters/traffic-metrics.js';
+import { LOCAL_CREDENTIALS } from './appsync/auth.js';
+
+/** The region the local clients sign for; nothing leaves this machine. */
+export const LOCAL_REGION = 'us-east-1';
+
+/** The functions' tunable settings, with the same bounds and defaults as in AWS (lambdas/config.ts). */
+export const LocalSettings = Config.pick({
+  ROOM_CACHE_TTL_MS: true,
+  LIVE_COMMENT_LIMIT: true,
+  COMMENT_RETENTION_DAYS: true,
+  CAPACITY_LEAD_MINUTES: true,
+  CAPACITY_TAIL_MINUTES: true,
+});
+
+export interface LocalFunctionsOptions {
+  /** DynamoDB Local's endpoint. */
+  readonly dynamodbEndpoint: string;
+  readonly tables: TableNames;
+  /** The keys the post function verifies viewer tokens with (the dev JWKS), and the claims it expects. */
+  readonly viewerTokens: { readonly jwksUrl: string; readonly issuer: string; readonly audience: string };
+  /** The local edge: the base URL players use, where invalidations go, whose counters statistics read. */
+  readonly edgeUrl: string;
+  /** The runtime that stands in for Lambda, DynamoDB and API Gateway's control plane, Scheduler and Invoke. */
+  readonly controlPlaneUrl: string;
+  readonly realtime: {
+    /** Where the admin function publishes: the local AppSync endpoint over plain HTTP. */
+    readonly publishUrl: string;
+    /** What connection info tells players; while any is missing it answers 503, as in AWS. */
+    readonly graphqlUrl?: string;
+    readonly realtimeUrl?: string;
+    readonly apiKey?: string;
+  };
+  /** Overrides of the functions' settings (e.g. no room cache in tests). */
+  readonly settings?: z.input<typeof LocalSettings>;
+  /** Default WARN. */
+  readonly logLevel?: LogLevel;
+}
+
+export interface LocalFunctions {
+  /** The functions' settings, as parsed (defaults filled in). */
+  readonly settings: z.infer<typeof LocalSettings>;
+  /** The route functions, for the local API gateway. */
+  readonly handlers: Readonly<Record<FunctionName, HttpHandler>>;
+  /** The scaler function, for the local control plane's invocations and schedules. */
+  readonly scaler: ScalerHandler;
+  /** Closes the DynamoDB client's sockets. */
+  close(): void;
+}
+
+/**
+ * Builds every function once for this process. Like one warm instance of
+ * each: the stores, the caches, the audit log and the publisher are made
+ * once and shared by every function that uses them.
+ */
+export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunctions {
+  const settings = LocalSettings.parse(options.settings ?? {});
+  const { edgeUrl, controlPlaneUrl, tables } = options;
+  const dynamo = createDynamoClient({
+    region: LOCAL_REGION,
+    endpoint: options.dynamodbEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const logger = createLogger({ logLevel: options.logLevel ?? 'WARN' });
+  const clock = Date.now;
+  const viewer = viewerStores(dynamo, tables, settings.ROOM_CACHE_TTL_MS);
+  const reads = { ...viewer, clock, liveLimit: settings.LIVE_COMMENT_LIMIT };
+  const admin = adminStores(dynamo, tables);
+  const windows = capacityWindows(settings);
+
+  const handlers = {
+    postComment: createPostCommentHandler({
+      feed: { ...viewer, clock, retentionDays: settings.COMMENT_RETENTION_DAYS },
+      viewerTokens: ViewerTokenVerifier.fromJwksUrl(
+        options.viewerTokens.jwksUrl,
+        options.viewerTokens.issuer,
+        options.viewerTokens.audience,
+      ),
+      logger,
+    }),
+    getLive: createGetLiveHandler({ feed: reads, logger }),
+    getSegment: createGetSegmentHandler({ feed: reads, logger }),
+    getRoom: createGetRoomHandler({ feed: reads, logger }),
+    admin: createAdminHandler({
+      ...admin,
+      // The same publisher and signing as in AWS, with the local credentials the endpoint accepts.
+      publisher: new AppSyncPublisher({
+        graphqlUrl: options.realtime.publishUrl,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        correlationId: currentCorrelationId,
+      }),
+      edge: new LocalEdgeInvalidator(edgeUrl),
+      edgeUrl: async () => edgeUrl,
+      realtimeClient: {
+        graphqlUrl: options.realtime.graphqlUrl,
+        realtimeUrl: options.realtime.realtimeUrl,
+        apiKey: options.realtime.apiKey,
+      },
+      traffic: new LocalTrafficMetrics(edgeUrl),
+      schedules: new LocalScheduleStore(controlPlaneUrl),
+      scaler: new LocalScalerInvoker(controlPlaneUrl, currentCorrelationId),
+      capacity: { ...windows, region: LOCAL_REGION },
+      retentionDays: settings.COMMENT_RETENTION_DAYS,
+      clock,
+      logger,
+    }),
+  } satisfies Record<FunctionName, HttpHandler>;
+
+  const scaler = createScalerHandler({
+    scaler: {
+      rooms: admin.rooms,
+      controls: new LocalCapacityControls(controlPlaneUrl, tables, admin.rooms),
+      auditLog: admin.auditLog,
+      plan: capacityPlanner(windows),
+      clock,
+    },
+    logger,
+  });
+
+  return { settings, handlers, scaler, close: () => dynamo.destroy() };
+}
