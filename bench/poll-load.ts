@@ -16,7 +16,10 @@ export interface PollLoadOptions {
   readonly durationMs: number;
   /** Sockets the viewers share (a CDN edge multiplexes them likewise); requests queue beyond it. */
   readonly maxSockets: number;
-  /** Poll by tick (ADR 0019): each request asks for `url/{floor(now ÷ tickMs)}`, as players do. */
+  /**
+   * Poll by tick (ADR 0019): each request asks for `url/{tick}`, the tick its due time falls in,
+   * as a player schedules "tick t + 1 at this moment" (a request sent a little late still asks for it).
+   */
   readonly tickMs?: number;
 }
 
@@ -70,6 +73,7 @@ function schedule(plan: PollPlan, target: URL, agent: Agent, tickMs?: number): P
   // By tick, the schedule starts on a tick's start, so its intervals are whole ticks.
   const aligned = tickMs ? tickMs - ((Date.now() + START_DELAY_MS) % tickMs) : 0;
   const start = performance.now() + START_DELAY_MS + aligned;
+  const startEpochMs = Date.now() + START_DELAY_MS + aligned;
 
   return new Promise((resolve) => {
     const finish = () => {
@@ -94,7 +98,8 @@ function schedule(plan: PollPlan, target: URL, agent: Agent, tickMs?: number): P
     const fire = (j: number, now: number) => {
       const due = start + dueAtMs(plan, j);
       lateness[j] = now - due;
-      const path = tickMs ? `${target.pathname}/${Math.floor(Date.now() / tickMs)}` : target.pathname;
+      const tick = tickMs && Math.floor((startEpochMs + dueAtMs(plan, j)) / tickMs);
+      const path = tickMs ? `${target.pathname}/${tick}` : target.pathname;
       const request = get({ host: target.hostname, port: target.port, path, agent }, (response) => {
         statuses[response.statusCode ?? 0] = (statuses[response.statusCode ?? 0] ?? 0) + 1;
         const outcome = String(response.headers['x-cache'] ?? 'none').split(' ')[0]!;
