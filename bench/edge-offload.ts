@@ -6,8 +6,9 @@ import type { PollLoadOptions, PollLoadResult } from './poll-load.js';
 import { ratio } from './stats.js';
 
 /**
- * Figure 1: N viewers poll one room's `live` through the local edge, once per
- * poll interval each, phases spread evenly (an open-loop schedule, not
+ * Figure 1: N viewers poll one room's `live/{tick}` through the local edge
+ * (ADR 0019: each asks for the tick of the moment it sends), once per poll
+ * interval each, phases spread evenly (an open-loop schedule, not
  * autocannon: autocannon's connections start together and send back to back,
  * which is neither a uniform load nor viewers). The edge may call the origin
  * at most once per cache lifetime — the interval — so the physical floor is
@@ -35,7 +36,7 @@ export interface EdgeOffloadResult {
 }
 
 const ROOM_ID = 'bench-edge';
-/** A small room (a 20-comment `live`, about 5 KB): the figure is about request counts, not bytes. */
+/** A small room (20 comments; they leave the window within seconds): the figure is about request counts, not bytes. */
 const EDGE_ROOM_COMMENTS = 20;
 const MAX_SOCKETS = 256;
 
@@ -65,6 +66,7 @@ export async function benchEdgeOffload(
     intervalMs: options.intervalSeconds * 1000,
     durationMs: options.durationSeconds * 1000,
     maxSockets: MAX_SOCKETS,
+    tickMs: options.intervalSeconds * 1000,
   });
   const after = stack.edge.stats();
   if (load.errors > 0 || load.responses !== load.requests || (load.statuses['200'] ?? 0) !== load.requests) {

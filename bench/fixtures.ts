@@ -4,7 +4,7 @@ import { createDynamoClient, type DynamoClientOptions } from '../lambdas/adapter
 import { DynamoCommentStore } from '../lambdas/adapters/dynamodb/comment-store.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
 import type { Comment } from '../lambdas/domain/feed/comment.js';
-import { newCommentId } from '../lambdas/domain/feed/ids.js';
+import { monotonicFactory } from 'ulid';
 import { createRoom, type Room, type RoomSettings } from '../lambdas/domain/rooms/room.js';
 import { functions, type FunctionName } from '../lambdas/routes.js';
 import { lambdaContext as localLambdaContext, localIdentity } from '../local/api-gateway.js';
@@ -44,9 +44,15 @@ export async function createBenchRoom(
   return room;
 }
 
+/**
+ * Ids for fixtures: ULIDs like the product's, from a generator of their own, so
+ * fills dated ahead (live-origin.ts) leave the product's monotonic ids alone.
+ */
+const benchId = monotonicFactory();
+
 /** A viewer's comment of typical size (about 40 characters), as the post path stores it. */
 export function benchComment(roomId: string, n: number, nowMs = Date.now()): Comment {
-  const id = newCommentId(nowMs);
+  const id = benchId(nowMs);
   return {
     id,
     roomId,
@@ -58,18 +64,22 @@ export function benchComment(roomId: string, n: number, nowMs = Date.now()): Com
   };
 }
 
-/** Writes `perShard` comments to every shard of the room through the store's own append. */
+/**
+ * Writes `perShard` comments to every shard of the room through the store's own append,
+ * dated `aheadMs` from now (default 0).
+ */
 export async function fillRoom(
   comments: DynamoCommentStore,
   room: Room,
   perShard: number,
   progress?: (line: string) => void,
+  aheadMs = 0,
 ): Promise<number> {
   const jobs: (() => Promise<void>)[] = [];
   let n = 0;
   for (let shard = 0; shard < room.shards.write; shard++) {
     for (let i = 0; i < perShard; i++) {
-      const comment = benchComment(room.roomId, n++);
+      const comment = benchComment(room.roomId, n++, Date.now() + aheadMs);
       jobs.push(() => comments.append(comment, shard, Math.ceil(Date.now() / 1000) + FILL_RETENTION_SEC));
     }
   }

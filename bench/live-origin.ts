@@ -3,7 +3,7 @@ import type { DynamoClient } from '../lambdas/adapters/dynamodb/client.js';
 import { commentPartition } from '../lambdas/adapters/dynamodb/keys.js';
 import { lowestIdAt } from '../lambdas/domain/feed/ids.js';
 import type { Room } from '../lambdas/domain/rooms/room.js';
-import { segmentBounds, segmentOf } from '../lambdas/domain/feed/segments.js';
+import { liveWindow, tickOf } from '../lambdas/domain/feed/ticks.js';
 import type { LocalStack } from '../local/stack.js';
 import { benchStores, createBenchRoom, fillRoom, lambdaContext, liveEvent } from './fixtures.js';
 import { summarize, summaryRatio, type Summary } from './stats.js';
@@ -18,8 +18,11 @@ import { summarize, summaryRatio, type Summary } from './stats.js';
  */
 export const LIVE_SHARD_COUNTS = [1, 4] as const;
 
-/** Segments of 5 minutes keep the fill inside the live window for the whole run. */
-const LIVE_ROOM_SEGMENT_SECONDS = 300;
+/**
+ * `live` covers a poll interval and a second and a half back (ADR 0019): the fill is dated an
+ * hour ahead, so it stays inside every window for the whole run however long that takes.
+ */
+const LIVE_FILL_AHEAD_MS = 3_600_000;
 /** Comments beyond the live limit on every shard: each shard's query returns a full page. */
 const FILL_BEYOND_LIMIT = 20;
 const WARMUP_CALLS = 10;
@@ -57,26 +60,29 @@ export async function prepareLiveRooms(
   const { rooms, comments } = benchStores(stack);
   const out: LiveRoom[] = [];
   for (const shards of LIVE_SHARD_COUNTS) {
-    const room = await createBenchRoom(rooms, `bench-live-${shards}`, shards, {
-      segmentSeconds: LIVE_ROOM_SEGMENT_SECONDS,
-    });
-    out.push({
+    const room = await createBenchRoom(rooms, `bench-live-${shards}`, shards, {});
+    const filled = await fillRoom(
+      comments,
       room,
-      comments: await fillRoom(comments, room, liveLimit(stack) + FILL_BEYOND_LIMIT, progress),
-    });
+      liveLimit(stack) + FILL_BEYOND_LIMIT,
+      progress,
+      LIVE_FILL_AHEAD_MS,
+    );
+    out.push({ room, comments: filled });
   }
   return out;
 }
 
-/** The key ranges `getLive` reads: each shard, newest first, from the previous segment's start. */
+/** The key ranges `getLive` reads: each shard, newest first, from the current tick's window start. */
 export function bareLiveQueries(
   db: DynamoClient,
   tableName: string,
   room: Room,
   limit: number,
 ): Promise<unknown[]> {
-  const { segmentSeconds } = room.settings;
-  const fromId = lowestIdAt(segmentBounds(segmentOf(Date.now(), segmentSeconds) - 1, segmentSeconds).startMs);
+  const pollMs = room.settings.pollIntervalSeconds * 1000;
+  const now = Date.now();
+  const fromId = lowestIdAt(liveWindow(tickOf(now, pollMs), pollMs, now).fromMs);
   return Promise.all(
     Array.from({ length: room.shards.read }, (_, shard) =>
       db.query({

@@ -16,6 +16,11 @@ export interface PollLoadOptions {
   readonly durationMs: number;
   /** Sockets the viewers share (a CDN edge multiplexes them likewise); requests queue beyond it. */
   readonly maxSockets: number;
+  /**
+   * Poll by tick (ADR 0019): each request asks for `url/{tick}`, the tick its due time falls in,
+   * as a player schedules "tick t + 1 at this moment" (a request sent a little late still asks for it).
+   */
+  readonly tickMs?: number;
 }
 
 export interface PollLoadResult {
@@ -44,7 +49,7 @@ export async function runPollLoad(options: PollLoadOptions): Promise<PollLoadRes
   const target = new URL(options.url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets });
   await Promise.all(Array.from({ length: options.maxSockets }, () => fetchOnce(target, WARMUP_PATH, agent)));
-  return schedule(plan, target, agent);
+  return schedule(plan, target, agent, options.tickMs);
 }
 
 function fetchOnce(target: URL, path: string, agent: Agent): Promise<void> {
@@ -56,7 +61,7 @@ function fetchOnce(target: URL, path: string, agent: Agent): Promise<void> {
   });
 }
 
-function schedule(plan: PollPlan, target: URL, agent: Agent): Promise<PollLoadResult> {
+function schedule(plan: PollPlan, target: URL, agent: Agent, tickMs?: number): Promise<PollLoadResult> {
   const lateness = new Float64Array(plan.requests);
   const responseMs: number[] = [];
   const statuses: Record<string, number> = {};
@@ -65,7 +70,10 @@ function schedule(plan: PollPlan, target: URL, agent: Agent): Promise<PollLoadRe
   let done = 0;
   let next = 0;
   let lastEnd = 0;
-  const start = performance.now() + START_DELAY_MS;
+  // By tick, the schedule starts on a tick's start, so its intervals are whole ticks.
+  const aligned = tickMs ? tickMs - ((Date.now() + START_DELAY_MS) % tickMs) : 0;
+  const start = performance.now() + START_DELAY_MS + aligned;
+  const startEpochMs = Date.now() + START_DELAY_MS + aligned;
 
   return new Promise((resolve) => {
     const finish = () => {
@@ -90,19 +98,18 @@ function schedule(plan: PollPlan, target: URL, agent: Agent): Promise<PollLoadRe
     const fire = (j: number, now: number) => {
       const due = start + dueAtMs(plan, j);
       lateness[j] = now - due;
-      const request = get(
-        { host: target.hostname, port: target.port, path: target.pathname, agent },
-        (response) => {
-          statuses[response.statusCode ?? 0] = (statuses[response.statusCode ?? 0] ?? 0) + 1;
-          const outcome = String(response.headers['x-cache'] ?? 'none').split(' ')[0]!;
-          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-          response.resume();
-          response.on('end', () => {
-            responseMs.push(performance.now() - due);
-            settle();
-          });
-        },
-      );
+      const tick = tickMs && Math.floor((startEpochMs + dueAtMs(plan, j)) / tickMs);
+      const path = tickMs ? `${target.pathname}/${tick}` : target.pathname;
+      const request = get({ host: target.hostname, port: target.port, path, agent }, (response) => {
+        statuses[response.statusCode ?? 0] = (statuses[response.statusCode ?? 0] ?? 0) + 1;
+        const outcome = String(response.headers['x-cache'] ?? 'none').split(' ')[0]!;
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        response.resume();
+        response.on('end', () => {
+          responseMs.push(performance.now() - due);
+          settle();
+        });
+      });
       request.on('error', () => {
         errors++;
         settle();

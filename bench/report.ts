@@ -3,6 +3,7 @@ import { ratio } from './stats.js';
 import type { CapacityUnitsResult } from './capacity-units.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { EdgeOffloadResult } from './edge-offload.js';
+import { CODECS, type LiveBytesResult, type Scenario } from './live-bytes.js';
 import type { LiveOriginResult } from './live-origin.js';
 import type { PartitionRateResult } from './partition-figure.js';
 import type { PostPathResult } from './post-path.js';
@@ -27,6 +28,12 @@ export interface Calibration {
   readonly liveHandlerP99Ms: number;
   /** Origin calls per cache lifetime under a viewer flood (figure 1); 1 is the floor. */
   readonly originCallsPerInterval: number;
+  /** Mean stored size of a comment item of the chat stream (figure 8). */
+  readonly commentItemBytes: number;
+  /** A `live` document's compressed bytes besides its items, brotli (figure 8, fitted). */
+  readonly liveDocumentOverheadBytes: number;
+  /** Compressed bytes each item adds to a `live` document, brotli (figure 8, fitted). */
+  readonly liveBytesPerComment: number;
 }
 
 export interface Machine {
@@ -45,6 +52,7 @@ export interface Figures {
   readonly partitionRate: PartitionRateResult;
   readonly coldStart: ColdStartResult;
   readonly realtime: RealtimeBenchResult;
+  readonly liveBytes: LiveBytesResult;
 }
 
 export interface BenchResult extends Figures {
@@ -56,9 +64,9 @@ export interface BenchResult extends Figures {
 }
 
 export function calibrationOf(
-  figures: Pick<Figures, 'edgeOffload' | 'postPath' | 'liveOrigin' | 'capacityUnits'>,
+  figures: Pick<Figures, 'edgeOffload' | 'postPath' | 'liveOrigin' | 'capacityUnits' | 'liveBytes'>,
 ): Calibration {
-  const { edgeOffload, postPath, liveOrigin, capacityUnits } = figures;
+  const { edgeOffload, postPath, liveOrigin, capacityUnits, liveBytes } = figures;
   if (liveOrigin.rows.length === 0 || capacityUnits.polls.length === 0) {
     throw new Error('Calibration needs at least one live room measured.');
   }
@@ -71,6 +79,9 @@ export function calibrationOf(
     liveHandlerP50Ms: Math.max(...liveOrigin.rows.map((r) => r.handler.p50)),
     liveHandlerP99Ms: Math.max(...liveOrigin.rows.map((r) => r.handler.p99)),
     originCallsPerInterval: edgeOffload.originCallsPerInterval,
+    commentItemBytes: liveBytes.commentItemBytes,
+    liveDocumentOverheadBytes: liveBytes.documentFit.overhead.brotli,
+    liveBytesPerComment: liveBytes.documentFit.perComment.brotli,
   };
 }
 
@@ -84,7 +95,7 @@ const x = (value: number) => bold(`${n(value)}×`);
 /** One Markdown table per figure; the ratio column is bold. */
 export function renderMarkdown(result: BenchResult): string {
   const { machine, edgeOffload: e, postPath: p, liveOrigin: l, capacityUnits: c } = result;
-  const { partitionRate: pr, coldStart: cs, realtime: rt } = result;
+  const { partitionRate: pr, coldStart: cs, realtime: rt, liveBytes: lb } = result;
   const lines: string[] = [];
   const table = (header: string[], rows: (string | number)[][]) => {
     lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
@@ -120,7 +131,7 @@ export function renderMarkdown(result: BenchResult): string {
   );
 
   lines.push(
-    `## 1. Edge offload: ${n(e.viewers)} viewers polling \`live\` every ${e.intervalSeconds} s`,
+    `## 1. Edge offload: ${n(e.viewers)} viewers polling \`live/{tick}\` every ${e.intervalSeconds} s`,
     '',
     `Open-loop poller in its own process, phases spread evenly, keep-alive sockets; ` +
       `${n(e.load.responses)} requests answered at ${n(e.load.achievedPerSecond)}/s over ${n(e.intervalsElapsed)} ` +
@@ -317,7 +328,79 @@ export function renderMarkdown(result: BenchResult): string {
       [bold('ratio'), x(rt.ratio.p50), x(rt.ratio.p99), '', ''],
     ],
   );
+  renderLiveBytes(lb, lines, table);
   return lines.join('\n');
+}
+
+const SCENARIO_LABELS: Record<Scenario, string> = {
+  'ticks-edge': '`live/{tick}`, busy edge location',
+  'ticks-lone': '`live/{tick}`, alone at its edge, random phase',
+  'plain-edge': 'naive: plain `live` every P after each answer, busy edge',
+  'plain-lone': 'naive: plain `live` every P after each answer, alone',
+};
+
+function renderLiveBytes(
+  lb: LiveBytesResult,
+  lines: string[],
+  table: (header: string[], rows: (string | number)[][]) => void,
+): void {
+  const viewers = lb.rates[0]?.rows.find((r) => r.scenario === 'ticks-edge')?.viewers ?? 0;
+  lines.push(
+    `## 8. Bytes per delivered comment: a room at ${lb.rates.map((r) => r.perSecond).join(' and ')} comments/s, ` +
+      `P = ${lb.pollSeconds} s, ${lb.simulatedSeconds} s simulated per rate`,
+    '',
+    `Comments written through the comment store into DynamoDB Local, the real \`getLive\`/\`getLiveTick\` ` +
+      `making every document on a simulated clock, one edge location modelled by the local edge cache (` +
+      `${n(viewers)} viewers at random phases: each tick's document is made at its first request). ` +
+      `Bytes: each document as sent, gzip level ${lb.levels.gzip} and brotli quality ${lb.levels.brotli}; baseline: ` +
+      `the same comments each sent once, per delivery a JSON array of those new to the viewer, compressed alike ` +
+      `(first delivery and headers left out of both). Window: P + ${n(lb.settleMs)} ms settle + ` +
+      `${n(lb.earlyMs)} ms early tolerance; commit latency below ${n(lb.maxCommitLatencyMs)} ms; limit ${n(lb.liveLimit)}.`,
+    '',
+  );
+  table(
+    [
+      'comments/s',
+      'poller',
+      'ratio gzip',
+      'ratio brotli',
+      'brotli B per comment',
+      'missed',
+      'gaps',
+      'requests per viewer per P',
+      'origin calls per edge per P',
+      'truncated',
+    ],
+    lb.rates.flatMap((rate) =>
+      rate.rows.map((r) => [
+        n(rate.perSecond),
+        SCENARIO_LABELS[r.scenario],
+        x(r.ratio.gzip),
+        x(r.ratio.brotli),
+        r.delivered > 0 ? n(Number((r.bytes.brotli / r.delivered).toPrecision(3))) : '—',
+        n(r.missed),
+        n(r.gaps),
+        n(r.requestsPerViewerPerTick),
+        n(r.originCallsPerEdgePerTick),
+        n(r.truncatedDocuments),
+      ]),
+    ),
+  );
+  const { overhead, perComment, documents } = lb.documentFit;
+  lines.push(
+    `Response size (calibration; least squares over ${n(documents)} busy-edge documents): ` +
+      CODECS.map((codec) => `${codec} ${n(overhead[codec])} B + ${n(perComment[codec])} B per item`).join(
+        '; ',
+      ) +
+      `. Stored comment item: ${n(lb.commentItemBytes)} B.`,
+    '',
+    `Conditional requests in a quiet room (no comments): the document is ` +
+      CODECS.map((codec) => `${n(lb.quietRoom.documentBytes[codec])} B ${codec}`).join(', ') +
+      `; a 304 would send an ETag header of about ${n(lb.quietRoom.notModifiedBytes)} B instead, saving ` +
+      `${n(Number((lb.quietRoom.savedShareOfPollCost * 100).toPrecision(2)))}% of a quiet poll's CloudFront cost ` +
+      '(Tokyo request + brotli body). Not adopted (ADR 0019).',
+    '',
+  );
 }
 
 /** The capacity plan's coefficient the benchmark key calibrates (lambdas/domain/capacity/assumptions.ts). */

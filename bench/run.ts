@@ -12,7 +12,9 @@ import { startLocalStack } from '../local/stack.js';
 import { benchCapacityUnits } from './capacity-units.js';
 import { benchColdStart } from './cold-start.js';
 import { benchEdgeOffload } from './edge-offload.js';
-import { benchLiveOrigin, prepareLiveRooms } from './live-origin.js';
+import { benchStores, createBenchRoom } from './fixtures.js';
+import { benchLiveBytes } from './live-bytes.js';
+import { benchLiveOrigin, liveLimit, prepareLiveRooms } from './live-origin.js';
 import { benchPartitionRate } from './partition-figure.js';
 import { benchPostPath } from './post-path.js';
 import { benchRealtime } from './realtime.js';
@@ -38,6 +40,7 @@ const SIZES = values.quick
       partitionSeconds: 60,
       coldRepeats: 3,
       realtimeRounds: 10,
+      bytesSeconds: 30,
     }
   : {
       viewers: 10_000,
@@ -48,6 +51,7 @@ const SIZES = values.quick
       partitionSeconds: 300,
       coldRepeats: 7,
       realtimeRounds: 100,
+      bytesSeconds: 300,
     };
 
 const started = Date.now();
@@ -79,12 +83,37 @@ try {
   });
   progress(`figure 6: cold start, ${SIZES.coldRepeats} rounds…`);
   const coldStart = await benchColdStart(stack, { repeats: SIZES.coldRepeats, progress });
-  figures = { capacityUnits, postPath, liveOrigin, edgeOffload, partitionRate, coldStart };
+  progress(`figure 8: bytes per delivered comment, ${SIZES.bytesSeconds} s simulated per rate…`);
+  const liveBytes = await benchLiveBytesOn(stack, SIZES.bytesSeconds);
+  figures = { capacityUnits, postPath, liveOrigin, edgeOffload, partitionRate, coldStart, liveBytes };
 } finally {
   await stack.stop();
 }
 progress(`realtime: ${SIZES.realtimeRounds} rounds…`);
 const realtime = await benchRealtime({ subscribers: 1000, rounds: SIZES.realtimeRounds, progress });
+
+/** Figure 8 over the stack's tables: rooms of P = 3 s, one shard, written through the comment store. */
+async function benchLiveBytesOn(local: typeof stack, simulatedSeconds: number) {
+  const { rooms, comments } = benchStores(local);
+  return benchLiveBytes(
+    { rooms, comments },
+    {
+      roomIdPrefix: 'bench-bytes',
+      rates: [5, 50],
+      pollSeconds: 3,
+      simulatedSeconds,
+      liveLimit: liveLimit(local),
+      edgeViewers: 200,
+      loneViewers: 4,
+      maxCommitLatencyMs: 100,
+      seed: 2026,
+      createRoom: async (roomId, pollIntervalSeconds) => {
+        await createBenchRoom(rooms, roomId, 1, { pollIntervalSeconds });
+      },
+      progress,
+    },
+  );
+}
 
 const date = new Date().toISOString();
 const result = {

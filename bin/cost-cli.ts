@@ -4,7 +4,6 @@ import { planCapacity, type CapacityPlan } from '../lambdas/domain/capacity/plan
 import { SCALED_FUNCTIONS } from '../lambdas/domain/capacity/target.js';
 import {
   DEFAULT_ARTIST_MESSAGES_PER_MINUTE,
-  DEFAULT_RESPONSE_KB,
   validateCostInput,
   type CostInputFields,
 } from '../lambdas/domain/cost/input.js';
@@ -30,7 +29,8 @@ Required
 
 Options
   --poll-seconds <s>                 the room's poll interval (default ${ROOM_DEFAULTS.pollIntervalSeconds})
-  --response-kb <kb>                 size of one live response as sent (default ${DEFAULT_RESPONSE_KB})
+  --response-kb <kb>                 size of one live response as sent (default: from the measured bytes
+                                     per document and per comment at this rate; ADR 0019)
   --artist-messages-per-minute <n>   pushed artist messages (default ${DEFAULT_ARTIST_MESSAGES_PER_MINUTE})
   --lead-minutes <m>                 capacity raised this long before the start (default ${DEFAULT_CAPACITY_LEAD_MINUTES})
   --tail-minutes <m>                 and kept this long after the end (default ${DEFAULT_CAPACITY_TAIL_MINUTES})
@@ -172,7 +172,7 @@ export function runCostCli(argv: string[]): string {
     commentsPerSecond: numberFlag(values, 'comments-per-second') as number,
     pollSeconds: numberFlag(values, 'poll-seconds') ?? ROOM_DEFAULTS.pollIntervalSeconds,
     region: values.region as CostInputFields['region'],
-    responseKb: numberFlag(values, 'response-kb') ?? DEFAULT_RESPONSE_KB,
+    responseKb: numberFlag(values, 'response-kb'),
     artistMessagesPerMinute:
       numberFlag(values, 'artist-messages-per-minute') ?? DEFAULT_ARTIST_MESSAGES_PER_MINUTE,
   };

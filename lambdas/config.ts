@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import './domain/zod-english.js';
+import { DEFAULT_LIVE_COMMENT_LIMIT } from './domain/feed/ticks.js';
 
 /** A lead or tail longer than a day is a unit mistake (hours for minutes), not a plan. */
 export const MINUTES_PER_DAY = 1_440;
@@ -46,8 +47,8 @@ export const Config = z.object({
   VIEWER_TOKEN_AUDIENCE: NonEmpty,
   /** How long a function trusts its in-memory copy of a room (settings take effect within this). */
   ROOM_CACHE_TTL_MS: z._default(envInt(0, 60_000), 1_000),
-  /** Most comments one `live` document carries. */
-  LIVE_COMMENT_LIMIT: z._default(envInt(1, 1_000), 200),
+  /** Most comments one `live` document carries (DEFAULT_LIVE_COMMENT_LIMIT says why 500). */
+  LIVE_COMMENT_LIMIT: z._default(envInt(1, 1_000), DEFAULT_LIVE_COMMENT_LIMIT),
   /** Days a comment is kept before the table's TTL removes it. */
   COMMENT_RETENTION_DAYS: z._default(envInt(1, 3_650), 30),
 

@@ -156,6 +156,7 @@ export const adminRoutes: readonly Route[] = [
 export const routes: readonly Route[] = [
   { method: 'POST', path: VIEWER_ROUTE_PATHS.comments, function: 'postComment', cache: 'none' },
   { method: 'GET', path: VIEWER_ROUTE_PATHS.live, function: 'getLive', cache: 'edge' },
+  { method: 'GET', path: VIEWER_ROUTE_PATHS.liveTick, function: 'getLive', cache: 'edge' },
   { method: 'GET', path: VIEWER_ROUTE_PATHS.segment, function: 'getSegment', cache: 'edge' },
   { method: 'GET', path: VIEWER_ROUTE_PATHS.room, function: 'getRoom', cache: 'edge' },
   ...adminRoutes,

@@ -94,7 +94,7 @@ export function formatEstimate(estimate: CostEstimate, afterDesign: readonly str
   const header =
     `${formatNumber(input.viewers)} viewers for ${formatNumber(input.hours)} h in ${input.region}: ` +
     `${formatNumber(input.commentsPerSecond)} comments/s, ${input.pollSeconds} s polls, ` +
-    `${formatNumber(input.responseKb)} KB responses, artist messages ${formatNumber(input.artistMessagesPerMinute)}/min. ` +
+    `${formatNumber(Number(input.responseKb.toPrecision(3)))} KB responses (${input.responseSize === 'measured' ? 'measured size at this rate' : 'as given'}), artist messages ${formatNumber(input.artistMessagesPerMinute)}/min. ` +
     `USD list prices gathered ${estimate.pricesDate}, before free tier.`;
   const alternativeRows = table(
     [

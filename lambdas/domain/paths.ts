@@ -24,6 +24,8 @@ export const ADMIN_API_PREFIX = '/admin/v1';
 export const VIEWER_ROUTE_PATHS = {
   comments: '/v1/rooms/{roomId}/comments',
   live: '/v1/rooms/{roomId}/live',
+  /** The same document, addressed by poll tick (ADR 0019): gap-free polling. */
+  liveTick: '/v1/rooms/{roomId}/live/{tick}',
   segment: '/v1/rooms/{roomId}/segments/{n}',
   room: '/v1/rooms/{roomId}',
 };
@@ -35,6 +37,11 @@ export function roomPath(roomId: string): string {
 
 export function livePath(roomId: string): string {
   return `${roomPath(roomId)}/live`;
+}
+
+/** Tick `tick` of a room's `live` (ADR 0019). */
+export function liveTickPath(roomId: string, tick: number): string {
+  return `${livePath(roomId)}/${tick}`;
 }
 
 export function segmentPath(roomId: string, n: number): string {

@@ -62,6 +62,7 @@ async function post(roomId: string, text: string, userId: string) {
 interface Live {
   comments: { id: string; roomId: string; kind: string; text: string; userId: string }[];
   tombstones: { commentId: string }[];
+  bans: { userId: string }[];
   pollAfterMs: number;
 }
 const live = async (roomId: string) =>
@@ -131,7 +132,12 @@ describe('the admin API on the local stack', () => {
     const refused = await post(room.roomId, 'after the ban', 'troll');
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ code: 'banned' });
-    const doc = await pollUntil(room.roomId, (d) => d.comments.every((c) => c.userId !== 'troll'));
+    // The ban itself, not only `live`'s short window, takes the comment out: the document lists it.
+    const doc = await pollUntil(
+      room.roomId,
+      (d) => d.bans.some((b) => b.userId === 'troll') && d.comments.every((c) => c.userId !== 'troll'),
+    );
+    expect(doc.bans.map((b) => b.userId)).toContain('troll');
     expect(doc.comments.filter((c) => c.userId === 'troll')).toEqual([]);
     sub.client.close();
   });

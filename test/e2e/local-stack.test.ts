@@ -70,6 +70,14 @@ async function getJson<T = Record<string, unknown>>(
   return { status: res.status, headers: res.headers, body: (await res.json()) as T };
 }
 
+/** Waits until `ready()` holds, checking every 50 ms (at most 15 s). */
+async function until(ready: () => boolean): Promise<void> {
+  for (let waited = 0; !ready(); waited += 50) {
+    if (waited > 15_000) throw new Error('condition not met within 15 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const edgeStats = async () =>
   (await getJson<{ originCalls: number; hits: number; collapsed: number }>('/local/edge')).body;
 
@@ -121,6 +129,67 @@ describe('local stack, end to end', () => {
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(new Set(responses.map((r) => r.body)).size).toBe(1);
     expect(after.originCalls - before.originCalls).toBe(1);
+  });
+
+  it('caches live/{tick} per tick: one origin call per tick asked, however many viewers ask', async () => {
+    // Prepare: a 15 s tick with at least 3 s of it left, so the current and previous ticks stay answered.
+    const roomId = await newRoom('--poll-seconds', '15');
+    await until(() => 15_000 - (Date.now() % 15_000) > 3_000);
+    const tick = Math.floor(Date.now() / 15_000);
+    const before = await edgeStats();
+
+    // Act: 200 concurrent viewers on the current tick, then 200 on the previous one.
+    const ask = (t: number) =>
+      Promise.all(
+        Array.from({ length: 200 }, () =>
+          fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/live/${t}`).then(async (r) => ({
+            status: r.status,
+            cacheControl: r.headers.get('cache-control'),
+            body: await r.text(),
+          })),
+        ),
+      );
+    const current = await ask(tick);
+    const previous = await ask(tick - 1);
+
+    // Assess: one document per tick, each made once.
+    const after = await edgeStats();
+    for (const [answers, t] of [
+      [current, tick],
+      [previous, tick - 1],
+    ] as const) {
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+      expect((JSON.parse(answers[0]!.body) as { window: { tick: number } }).window.tick).toBe(t);
+      expect(answers[0]!.cacheControl).toMatch(/^public, max-age=15, s-maxage=\d+$/);
+    }
+    expect(after.originCalls - before.originCalls).toBe(2);
+  });
+
+  it('refuses a tick that has not started at the origin every time, never from the cache', async () => {
+    const roomId = await newRoom('--poll-seconds', '15');
+    const future = Math.floor(Date.now() / 15_000) + 5;
+    const before = await edgeStats();
+
+    const answers = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/live/${future}`);
+      answers.push({
+        status: res.status,
+        cacheControl: res.headers.get('cache-control'),
+        body: await res.json(),
+      });
+    }
+
+    const after = await edgeStats();
+    for (const answer of answers) {
+      expect(answer).toMatchObject({
+        status: 404,
+        cacheControl: 'no-store',
+        body: { code: 'tick_not_started', retryable: false },
+      });
+    }
+    expect(after.originCalls - before.originCalls).toBe(5);
   });
 
   it('creates one comment from 20 concurrent retries of one clientMessageId', async () => {
@@ -247,13 +316,20 @@ describe('local stack, end to end', () => {
     const shardsUsed = new Set((await stores.commentItems(roomId, 4)).map((i) => i.pk));
     expect(shardsUsed.size).toBe(4);
 
-    const live = await getJson<{ comments: Comment[]; truncated: boolean; segment: { current: number } }>(
+    // `live` holds every post of its window (a poll interval and 1.5 s back from its tick), in id
+    // order, once each: the last batch at least, posted a moment ago.
+    const live = await getJson<{ comments: Comment[]; truncated: boolean; window: { from: string } }>(
       `/v1/rooms/${roomId}/live`,
     );
-    expect(live.body.truncated).toBe(true);
-    expect(live.body.comments.map((c) => c.id)).toEqual(expectedIds.slice(-200));
-
     const times = posted.map((c) => Date.parse((c as Comment & { createdAt: string }).createdAt));
+    const inWindow = posted
+      .filter((_, i) => times[i]! >= Date.parse(live.body.window.from))
+      .map((c) => c.id)
+      .sort();
+    expect(inWindow.length).toBeGreaterThanOrEqual(10);
+    expect(live.body.truncated).toBe(false);
+    expect(live.body.comments.map((c) => c.id)).toEqual(inWindow);
+
     const first = segmentOf(Math.min(...times), 10);
     const last = segmentOf(Math.max(...times), 10);
     const fromSegments: string[] = [];

@@ -48,6 +48,9 @@ export const postEvent = (roomId: string, body: unknown, headers: Record<string,
 export const liveEvent = (roomId: string) =>
   apiEvent({ resource: '/v1/rooms/{roomId}/live', pathParameters: { roomId } });
 
+export const liveTickEvent = (roomId: string, tick: string | number) =>
+  apiEvent({ resource: '/v1/rooms/{roomId}/live/{tick}', pathParameters: { roomId, tick: String(tick) } });
+
 export const segmentEvent = (roomId: string, n: string | number) =>
   apiEvent({ resource: '/v1/rooms/{roomId}/segments/{n}', pathParameters: { roomId, n: String(n) } });
 

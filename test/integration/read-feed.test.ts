@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { segmentBounds, segmentOf } from '../../lambdas/domain/feed/segments.js';
-import { liveEvent, roomEvent, segmentEvent } from '../helpers/events.js';
+import { liveWindow, SETTLE_MS, tickOf } from '../../lambdas/domain/feed/ticks.js';
+import { liveEvent, liveTickEvent, roomEvent, segmentEvent } from '../helpers/events.js';
 import { seedComment, testStores } from '../helpers/store.js';
 import { testFunctions } from '../helpers/functions.js';
 
@@ -10,12 +11,22 @@ const stores = testStores();
 const body = (result: { body: string }) => JSON.parse(result.body);
 const HOUR = 3_600_000;
 
+/** Waits until `ready()` holds, checking every 50 ms (at most 5 s). */
+async function until(ready: () => boolean): Promise<void> {
+  for (let waited = 0; !ready(); waited += 50) {
+    if (waited > 5_000) throw new Error('condition not met within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('GET /v1/rooms/{roomId}/live', () => {
   it('returns the window’s comments oldest first, merged across every shard', async () => {
     const room = await stores.room({ shards: 4 });
+    // Written at once, a moment back: `live` covers the last 4.5 to 7.5 s (ADR 0019).
     const now = Date.now();
-    const written = [];
-    for (let i = 0; i < 12; i++) written.push(await seedComment(stores, room, now - 1000 + i, i % 4));
+    const written = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => seedComment(stores, room, now - 100 + i, i % 4)),
+    );
 
     const result = await getLive(liveEvent(room.roomId));
 
@@ -23,8 +34,8 @@ describe('GET /v1/rooms/{roomId}/live', () => {
     const live = body(result);
     expect(live.comments.map((c: { id: string }) => c.id)).toEqual(written.map((c) => c.id));
     expect(live.truncated).toBe(false);
-    expect(live.segment.current).toBe(segmentOf(Date.now(), 10));
-    expect(live.segment.windowStart).toBe(live.segment.current - 1);
+    expect(live.segment).toEqual({ current: segmentOf(Date.parse(live.generatedAt), 10), lengthSeconds: 10 });
+    expect(live.window.tick).toBe(tickOf(Date.parse(live.generatedAt), 3000));
     expect(live.pollAfterMs).toBe(3000);
     expect(live.room).toEqual({
       roomId: room.roomId,
@@ -43,7 +54,7 @@ describe('GET /v1/rooms/{roomId}/live', () => {
     });
   });
 
-  it('leaves out comments older than the previous segment', async () => {
+  it('leaves out comments older than its window', async () => {
     const room = await stores.room({ createdAt: new Date(Date.now() - HOUR) });
     const old = await seedComment(stores, room, Date.now() - 5 * 60_000);
     const recent = await seedComment(stores, room, Date.now());
@@ -57,8 +68,9 @@ describe('GET /v1/rooms/{roomId}/live', () => {
   it('keeps the newest comments and says it is truncated when the window holds more than the limit', async () => {
     const room = await stores.room({ shards: 3 });
     const now = Date.now();
-    const written = [];
-    for (let i = 0; i < 60; i++) written.push(await seedComment(stores, room, now - 2000 + i * 10, i % 3));
+    const written = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => seedComment(stores, room, now - 300 + i * 5, i % 3)),
+    );
 
     const live = body(await getLive(liveEvent(room.roomId)));
 
@@ -85,6 +97,97 @@ describe('GET /v1/rooms/{roomId}/live', () => {
       retryable: false,
     });
     expect(result.headers?.['Cache-Control']).toBe('public, max-age=1');
+  });
+});
+
+describe('GET /v1/rooms/{roomId}/live/{tick}', () => {
+  const POLL_MS = 3_000;
+
+  it('answers the current tick: its window, its comments, cached at the CDN until the tick expires', async () => {
+    // Prepare
+    const room = await stores.room({ shards: 2 });
+    const tick = tickOf(Date.now(), POLL_MS);
+    const comment = await seedComment(stores, room, Date.now(), 1);
+
+    // Act
+    const result = await getLive(liveTickEvent(room.roomId, tick));
+
+    // Assess
+    expect(result.statusCode).toBe(200);
+    const live = body(result);
+    const madeAt = Date.parse(live.generatedAt);
+    expect(live.window).toEqual({
+      tick,
+      from: new Date(liveWindow(tick, POLL_MS, madeAt).fromMs).toISOString(),
+      settledUntil: new Date(madeAt - SETTLE_MS).toISOString(),
+    });
+    expect(live.comments.map((c: { id: string }) => c.id)).toEqual([comment.id]);
+    const cdnSeconds = Math.ceil(((tick + 2) * POLL_MS - madeAt) / 1000);
+    expect(result.headers?.['Cache-Control']).toBe(`public, max-age=3, s-maxage=${cdnSeconds}`);
+  });
+
+  it('answers the previous tick', async () => {
+    const room = await stores.room();
+    const tick = tickOf(Date.now(), POLL_MS) - 1;
+
+    const result = await getLive(liveTickEvent(room.roomId, tick));
+
+    expect(result.statusCode).toBe(200);
+    expect(body(result).window.tick).toBe(tick);
+  });
+
+  it('refuses the next tick well before it starts with a retryable 404 that is never cached', async () => {
+    // A 60 s tick, asked for with more than two seconds of the current one left.
+    const room = await stores.room({ settings: { pollIntervalSeconds: 60 } });
+    await until(() => 60_000 - (Date.now() % 60_000) > 2_000);
+    const next = tickOf(Date.now(), 60_000) + 1;
+
+    const result = await getLive(liveTickEvent(room.roomId, next));
+
+    expect(result.statusCode).toBe(404);
+    const error = body(result);
+    expect(error).toMatchObject({ code: 'tick_not_started', retryable: true });
+    expect(result.headers?.['Retry-After']).toBe(String(error.retryAfterSec));
+    expect(error.retryAfterSec).toBeGreaterThanOrEqual(2);
+    expect(error.retryAfterSec).toBeLessThanOrEqual(60);
+    expect(result.headers?.['Cache-Control']).toBe('no-store');
+  });
+
+  it('refuses a tick further ahead as not retryable, never cached', async () => {
+    const room = await stores.room();
+
+    const result = await getLive(liveTickEvent(room.roomId, tickOf(Date.now(), POLL_MS) + 5));
+
+    expect(result.statusCode).toBe(404);
+    expect(body(result)).toMatchObject({ code: 'tick_not_started', retryable: false });
+    expect(result.headers?.['Retry-After']).toBeUndefined();
+    expect(result.headers?.['Cache-Control']).toBe('no-store');
+  });
+
+  it('refuses an expired tick with 404 tick_expired, cacheable for one second', async () => {
+    const room = await stores.room();
+
+    const result = await getLive(liveTickEvent(room.roomId, tickOf(Date.now(), POLL_MS) - 3));
+
+    expect(result.statusCode).toBe(404);
+    expect(body(result)).toMatchObject({ code: 'tick_expired', retryable: false });
+    expect(result.headers?.['Cache-Control']).toBe('public, max-age=1');
+  });
+
+  it.each(['abc', '-1', '1.5', '1e3'])('refuses the tick "%s" with 400 invalid_tick', async (tick) => {
+    const room = await stores.room();
+
+    const result = await getLive(liveTickEvent(room.roomId, tick));
+
+    expect(result.statusCode).toBe(400);
+    expect(body(result).code).toBe('invalid_tick');
+  });
+
+  it('answers 404 room_not_found for an unknown room', async () => {
+    const result = await getLive(liveTickEvent('missing-room', tickOf(Date.now(), POLL_MS)));
+
+    expect(result.statusCode).toBe(404);
+    expect(body(result).code).toBe('room_not_found');
   });
 });
 

@@ -127,31 +127,47 @@ export const ASSUMPTIONS = {
     max: 1_600,
   },
   /**
-   * One `live` origin request queries each shard for up to LIVE_COMMENT_LIMIT + 1
-   * items (config.ts default 200; read-feed.ts getLive). Full window of
-   * 201 items × `commentItemBytes` 500 B ≈ 100 KB = 25 blocks of 4 KB ×
-   * 0.5 units (eventually consistent) = 12.5. Quiet rooms read less.
+   * Sizes every read of the feed: a `live` origin call reads the comments of
+   * one tick's window from each shard (live-reads.ts), a segment every
+   * comment of its slice. Measured on the benchmark's chat stream (short
+   * phrases in Japanese and English, with ids, names and keys); a room of
+   * long comments stores more (a 200-code-point comment in Japanese ≈ 800 B).
    */
-  readUnitsPerLivePollPerShard: {
-    value: 12.5,
-    unit: 'RCU / origin poll / shard',
-    description:
-      'Read units one live origin request costs per shard queried (the global feed counts as one).',
-    source: 'Derived: 201 items × 500 B, eventually consistent (0.5 RCU per 4 KB)',
-    status: 'assumption',
-    min: 0.5,
-    max: 10_000,
-    calibration: 'readUnitsPerLivePollPerShard',
-  },
-  /** Sizes segment reads (a segment reads every comment of its slice). */
   commentItemBytes: {
-    value: 500,
+    value: 210,
     unit: 'bytes',
     description: 'Mean stored size of one comment item (text, names, keys).',
-    source: 'Estimate: a 200-code-point comment with ids and display name',
-    status: 'assumption',
+    source: 'npm run bench, figure 8: mean DynamoDB item size of its chat stream, 208 B',
+    status: 'measured-by-bench',
     min: 100,
     max: 400_000,
+    calibration: 'commentItemBytes',
+  },
+  /**
+   * A `live` response as CloudFront sends it (brotli, which it picks for
+   * browsers) ≈ this + `liveBytesPerComment` × the items it carries. Fitted
+   * over the benchmark's documents at 5 and 50 comments/s (figure 8).
+   */
+  liveDocumentOverheadBytes: {
+    value: 650,
+    unit: 'bytes / response',
+    description: 'Compressed bytes of a `live` document besides its items (room, window, state).',
+    source: 'npm run bench, figure 8: least squares over its documents at 5 and 50 comments/s, brotli, 656 B',
+    status: 'measured-by-bench',
+    min: 100,
+    max: 100_000,
+    calibration: 'liveDocumentOverheadBytes',
+  },
+  liveBytesPerComment: {
+    value: 34,
+    unit: 'bytes / item',
+    description: 'Compressed bytes each item adds to a `live` document.',
+    source:
+      'npm run bench, figure 8: least squares over its documents at 5 and 50 comments/s, brotli, 33.8 B',
+    status: 'measured-by-bench',
+    min: 1,
+    max: 10_000,
+    calibration: 'liveBytesPerComment',
   },
   /**
    * CloudFront collapses concurrent misses on one cache key per cache

@@ -5,6 +5,7 @@
  */
 import { MAX_SHARDS } from '../feed/shards.js';
 import { LIMITS, READ_UNIT_BYTES, type AssumptionValues } from './assumptions.js';
+import { liveReadUnitsPerOriginCall } from './live-reads.js';
 import { round3, roundUp } from './rounding.js';
 import { SCALED_FUNCTIONS, type PlannedRoom, type ScaledFunction } from './target.js';
 
@@ -65,7 +66,9 @@ export function roomLoad(
   // shards reads more; the plan only knows the shards it plans.
   const queriesPerRead = writeShards + 1;
   const perBlock = LIMITS.eventuallyConsistentReadUnitsPer4Kb.value;
-  const liveReadUnits = liveOriginPerSecond * queriesPerRead * a.readUnitsPerLivePollPerShard;
+  const liveReadUnits =
+    liveOriginPerSecond *
+    liveReadUnitsPerOriginCall({ itemsPerSecond: postsPerSecond, pollSeconds: poll, shards: writeShards }, a);
   // A closed segment holds every comment of its slice, posted at up to the peak rate;
   // each query rounds up to a whole block, hence one block per query on top.
   const segmentBytes = postsPerSecond * segment * a.commentItemBytes;

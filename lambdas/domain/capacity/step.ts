@@ -73,6 +73,7 @@ export function buildStep(
     routeThrottling: {
       'POST /v1/rooms/{roomId}/comments': throttleFor(figures.postsPerSecond, a),
       'GET /v1/rooms/{roomId}/live': throttleFor(figures.liveOriginPerSecond, a),
+      'GET /v1/rooms/{roomId}/live/{tick}': throttleFor(figures.liveOriginPerSecond, a),
       'GET /v1/rooms/{roomId}/segments/{n}': throttleFor(figures.segmentOriginPerSecond, a),
     },
     roomShards: Object.fromEntries(loads.map((l) => [l.room.roomId, l.writeShards])),

@@ -12,10 +12,15 @@ export type ScaledFunction = (typeof SCALED_FUNCTIONS)[number];
 export const CAPACITY_TABLES = ['comments', 'control'] as const;
 export type CapacityTable = (typeof CAPACITY_TABLES)[number];
 
-/** The routes that get their own API Gateway throttle during an event (route keys of `lambdas/routes.ts`). */
+/**
+ * The routes that get their own API Gateway throttle during an event (route keys of `lambdas/routes.ts`).
+ * Both `live` routes get the whole `live` origin rate: players poll by tick, first loads and simple
+ * clients without, and either may carry all of it.
+ */
 export const THROTTLED_ROUTES = [
   'POST /v1/rooms/{roomId}/comments',
   'GET /v1/rooms/{roomId}/live',
+  'GET /v1/rooms/{roomId}/live/{tick}',
   'GET /v1/rooms/{roomId}/segments/{n}',
 ] as const;
 export type ThrottledRoute = (typeof THROTTLED_ROUTES)[number];

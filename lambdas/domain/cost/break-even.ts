@@ -5,13 +5,14 @@
  * polling is. Both sides use the first price band (a single room's volume).
  * The AppSync connection is left out: the hybrid keeps one per viewer too.
  */
-import { BYTES_PER_GB, BYTES_PER_KB } from './coefficients.js';
+import { BYTES_PER_GB } from './coefficients.js';
+import type { LiveResponseSize } from './live-response.js';
 import type { Price, PriceTable, TieredPrice } from './prices.js';
 
 export interface BreakEven {
   /** Messages per second per room at which pushing each one costs what polling costs. */
   readonly messagesPerSecond: number;
-  /** CloudFront request + response bytes per poll, divided by the poll interval. */
+  /** CloudFront request + response bytes per poll (at the break-even rate), divided by the poll interval. */
   readonly pollCostPerViewerSecondUsd: number;
   /** One AppSync real-time update + its bytes out. */
   readonly pushCostPerDeliveryUsd: number;
@@ -28,21 +29,32 @@ function firstBand(price: TieredPrice): { readonly perGb: number; readonly verif
   return { perGb: band.usd / price.per, verified: band.verified };
 }
 
+/**
+ * The response grows with the room's rate (live-response.ts), so the poll side
+ * is linear in it: per viewer-second (request + (fixed + perItem × r) × byte
+ * price) / P, against r × the push cost. Solved for r; with a fixed response
+ * size (`responseKb` given) it is the plain ratio.
+ */
 export function breakEven(
   prices: PriceTable,
-  inputs: { readonly pollSeconds: number; readonly responseKb: number; readonly pushedMessageBytes: number },
+  inputs: {
+    readonly pollSeconds: number;
+    readonly response: LiveResponseSize;
+    readonly pushedMessageBytes: number;
+  },
 ): BreakEven {
   const cdnBytes = firstBand(prices.cloudFront.dataOut);
   const pushBytes = firstBand(prices.internetDataOut);
-  const perPoll =
-    each(prices.cloudFront.httpsRequests) +
-    ((inputs.responseKb * BYTES_PER_KB) / BYTES_PER_GB) * cdnBytes.perGb;
-  const pollCostPerViewerSecondUsd = perPoll / inputs.pollSeconds;
+  const perByte = cdnBytes.perGb / BYTES_PER_GB;
   const pushCostPerDeliveryUsd =
     each(prices.appSync.realtimeUpdates) + (inputs.pushedMessageBytes / BYTES_PER_GB) * pushBytes.perGb;
+  const fixedPerViewerSecond =
+    (each(prices.cloudFront.httpsRequests) + inputs.response.fixedBytes * perByte) / inputs.pollSeconds;
+  const perMessagePerViewerSecond = (inputs.response.bytesPerItemPerSecond * perByte) / inputs.pollSeconds;
+  const messagesPerSecond = fixedPerViewerSecond / (pushCostPerDeliveryUsd - perMessagePerViewerSecond);
   return {
-    messagesPerSecond: pollCostPerViewerSecondUsd / pushCostPerDeliveryUsd,
-    pollCostPerViewerSecondUsd,
+    messagesPerSecond,
+    pollCostPerViewerSecondUsd: fixedPerViewerSecond + perMessagePerViewerSecond * messagesPerSecond,
     pushCostPerDeliveryUsd,
     verified:
       prices.cloudFront.httpsRequests.verified &&

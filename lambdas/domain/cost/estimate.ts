@@ -10,6 +10,7 @@ import { hybridEstimate } from './hybrid.js';
 import { validateCostInput, type CostInputFields, type ValidCostInput } from './input.js';
 import { PRICES, PRICES_DATE, type PriceTable } from './prices.js';
 import { eventVolumes, type EventVolumes } from './volumes.js';
+import { responseModel } from './live-response.js';
 
 export interface CostEstimate {
   /** The input with defaults filled in (and the capacity-plan assumptions used). */
@@ -43,6 +44,16 @@ export function estimateCost(
       webSocketEstimate(input, volumes, table),
       ivsChatEstimate(input, volumes, table),
     ],
-    breakEven: breakEven(table, input),
+    breakEven: breakEven(table, {
+      pollSeconds: input.pollSeconds,
+      pushedMessageBytes: input.pushedMessageBytes,
+      response: responseModel(
+        {
+          pollSeconds: input.pollSeconds,
+          ...(input.responseSize === 'given' ? { responseKb: input.responseKb } : {}),
+        },
+        input.assumptions,
+      ),
+    }),
   };
 }

@@ -14,7 +14,8 @@ import {
 } from '../capacity/target.js';
 import { UnprocessableError } from '../errors.js';
 import { MAX_SHARDS } from '../feed/shards.js';
-import { PUSHED_MESSAGE_BYTES } from './coefficients.js';
+import { BYTES_PER_KB, PUSHED_MESSAGE_BYTES } from './coefficients.js';
+import { itemsPerSecond, liveResponseBytes, responseModel } from './live-response.js';
 import { REGIONS } from './prices.js';
 
 export const INVALID_COST_INPUT = 'invalid_cost_input';
@@ -34,8 +35,8 @@ export const MAX_RESPONSE_KB = 1_024;
 /** Pushed events are the rare ones (ARCHITECTURE §1): above one a second they are comments. */
 export const MAX_ARTIST_MESSAGES_PER_MINUTE = 60;
 
-/** A default the worked example in ANCHORS uses (4 KB `live` responses). */
-export const DEFAULT_RESPONSE_KB = 4;
+/** What the worked example in ANCHORS assumed for a `live` response: 4 KB (the measured size replaces it). */
+export const ANCHORS_RESPONSE_KB = 4;
 
 /** A default the worked example in ANCHORS uses (one artist message a minute). */
 export const DEFAULT_ARTIST_MESSAGES_PER_MINUTE = 1;
@@ -94,8 +95,11 @@ export const CostInput = z.strictObject({
   /** The room's poll interval, the `live` CDN lifetime (RoomSettings bounds: 1–60). */
   pollSeconds: wholeBetween(1, 60, 'seconds'),
   region: z.enum(REGIONS, { error: `must be one of ${REGIONS.join(', ')}` }),
-  /** Size of one `live` response as sent (compressed). */
-  responseKb: positiveUpTo(MAX_RESPONSE_KB, 'KB').default(DEFAULT_RESPONSE_KB),
+  /**
+   * Size of one `live` response as sent (compressed). Unset: from the measured bytes per
+   * document and per item and the room's rate (live-response.ts).
+   */
+  responseKb: positiveUpTo(MAX_RESPONSE_KB, 'KB').optional(),
   artistMessagesPerMinute: between(0, MAX_ARTIST_MESSAGES_PER_MINUTE, 'per minute').default(
     DEFAULT_ARTIST_MESSAGES_PER_MINUTE,
   ),
@@ -110,8 +114,12 @@ export const CostInput = z.strictObject({
 
 export type CostInputFields = z.input<typeof CostInput>;
 
-export type ValidCostInput = Omit<z.output<typeof CostInput>, 'assumptions'> & {
+export type ValidCostInput = Omit<z.output<typeof CostInput>, 'assumptions' | 'responseKb'> & {
   readonly assumptions: AssumptionValues;
+  /** As given, or from the measured sizes at the event's rate. */
+  readonly responseKb: number;
+  /** Where `responseKb` came from: the input, or the measured sizes (live-response.ts). */
+  readonly responseSize: 'given' | 'measured';
 };
 
 /** Checks the input, fills defaults and merges assumption overrides into the plan's defaults. */
@@ -127,5 +135,13 @@ export function validateCostInput(input: CostInputFields): ValidCostInput {
   const overrides = Object.fromEntries(
     Object.entries(parsed.data.assumptions ?? {}).filter(([, value]) => value !== undefined),
   );
-  return { ...parsed.data, assumptions: { ...DEFAULT_ASSUMPTIONS, ...overrides } };
+  const assumptions: AssumptionValues = { ...DEFAULT_ASSUMPTIONS, ...overrides };
+  const { responseKb, ...rest } = parsed.data;
+  const model = responseModel({ ...rest, responseKb }, assumptions);
+  return {
+    ...rest,
+    assumptions,
+    responseKb: liveResponseBytes(model, itemsPerSecond(rest)) / BYTES_PER_KB,
+    responseSize: responseKb === undefined ? 'measured' : 'given',
+  };
 }

@@ -4,6 +4,8 @@
  */
 import { BYTES_PER_GB, BYTES_PER_KB, FUNCTION_MEMORY_MB } from './coefficients.js';
 import type { ValidCostInput } from './input.js';
+import { liveReadUnitsPerOriginCall } from '../capacity/live-reads.js';
+import { itemsPerSecond } from './live-response.js';
 
 export interface EventVolumes {
   readonly seconds: number;
@@ -53,8 +55,11 @@ export function eventVolumes(input: ValidCostInput): EventVolumes {
     postSeconds,
     liveSeconds,
     writeUnitsPerPost: a.commentsWriteUnitsPerPost + a.controlWriteUnitsPerPost,
-    // Each origin poll queries every write shard plus the global feed.
-    readUnitsPerOriginPoll: (input.writeShards + 1) * a.readUnitsPerLivePollPerShard,
+    // Each origin poll reads its window from every write shard, plus the global feed.
+    readUnitsPerOriginPoll: liveReadUnitsPerOriginCall(
+      { itemsPerSecond: itemsPerSecond(input), pollSeconds: input.pollSeconds, shards: input.writeShards },
+      a,
+    ),
     meanConcurrency: {
       postComment: input.commentsPerSecond * postSeconds,
       getLive: (originPolls / seconds) * liveSeconds,

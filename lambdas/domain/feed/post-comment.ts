@@ -59,6 +59,8 @@ export async function postComment(
     throw refusal;
   }
 
+  // The id (its time) is taken here, after every read, right before the one write: `live` shows an
+  // item only if it commits within SETTLE_MS of its id time (feed/ticks.ts, ADR 0019).
   const nowMs = deps.clock();
   const id = newCommentId(nowMs);
   const comment: Comment = {

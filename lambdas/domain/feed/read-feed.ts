@@ -6,7 +6,7 @@ import {
   type FeedRecord,
   type Tombstone,
 } from './comment.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError, type ChatError } from '../errors.js';
 import { highestIdAt, lowestIdAt } from './ids.js';
 import { ascendingBy, descendingBy, mergeSorted } from './merge.js';
 import {
@@ -24,6 +24,7 @@ import type { RoomReader } from '../rooms/ports.js';
 import { GLOBAL_ROOM_ID } from '../paths.js';
 import { publicRoom, type PublicRoom, type Room } from '../rooms/room.js';
 import { segmentBounds, segmentOf, segmentState, type SegmentState } from './segments.js';
+import { liveWindow, parseTick, tickExpiresAtMs, tickOf, tickRefusal } from './ticks.js';
 
 export interface ReadFeedDeps {
   readonly rooms: RoomReader;
@@ -37,18 +38,29 @@ export interface ReadFeedDeps {
 
 export interface LiveDocument {
   readonly room: PublicRoom;
+  /**
+   * What this document covers (ADR 0019): every item with id time from `from`
+   * up to `settledUntil` (unless `truncated`), and possibly some later ones.
+   * Documents of consecutive ticks overlap, so a viewer that polls every tick
+   * misses nothing; when `from` of the next is after `settledUntil` of the
+   * last one received, the segments hold the gap.
+   */
+  readonly window: {
+    /** This document's tick: floor(server time ms ÷ pollAfterMs) when it was asked for. */
+    readonly tick: number;
+    readonly from: string;
+    readonly settledUntil: string;
+  };
   readonly segment: {
-    /** The segment being written now. */
+    /** The segment being written now (backfill reads segments). */
     readonly current: number;
-    /** `comments` covers every comment since this segment's start, unless `truncated`. */
-    readonly windowStart: number;
     readonly lengthSeconds: number;
   };
   /** Oldest first: comments, artist messages and notices (this room's and every room's), not deleted. */
   readonly comments: Comment[];
   /** Deletions in the window: clients remove these ids from what they show. */
   readonly tombstones: TombstoneView[];
-  /** True when the window held more than the limit: fetch segments for the rest. */
+  /** True when the window held more than the limit: the oldest were left out; read segments for them. */
   readonly truncated: boolean;
   /**
    * Users banned now, from the room (`scope: room`) or from its channel
@@ -58,9 +70,21 @@ export interface LiveDocument {
   readonly bans: ViewerBan[];
   /** Purged users: clients drop each one's comments created at or before `before`. */
   readonly purges: PurgeView[];
+  /** The poll interval P: tick t + 1 starts at (t + 1) × pollAfterMs, server time. */
   readonly pollAfterMs: number;
   readonly generatedAt: string;
 }
+
+/** A tick's document, or why the origin does not answer that tick yet. */
+export type LiveTickResult =
+  | {
+      readonly state: 'ready';
+      readonly document: LiveDocument;
+      /** When the tick expires: a cache may keep the document until then. */
+      readonly expiresAtMs: number;
+    }
+  /** 404 `tick_not_started`: asked again in a moment, so never cached. */
+  | { readonly state: 'not-started'; readonly error: ChatError };
 
 export interface SegmentDocument {
   readonly roomId: string;
@@ -120,34 +144,73 @@ export async function getRoom(deps: Pick<ReadFeedDeps, 'rooms' | 'clock'>, roomI
   return { room: publicRoom(room), currentSegment: segmentOf(deps.clock(), room.settings.segmentSeconds) };
 }
 
-/**
- * The live edge: the newest comments of the current and previous segment,
- * merged newest-first across shards and cut at the limit.
- */
+/** `live`: the current tick's document (ADR 0019), for first loads and simple clients. */
 export async function getLive(deps: ReadFeedDeps, roomId: string): Promise<LiveDocument> {
   const room = await findRoom(deps.rooms, roomId);
   const nowMs = deps.clock();
-  const { segmentSeconds, pollIntervalSeconds } = room.settings;
-  const current = segmentOf(nowMs, segmentSeconds);
-  const windowStart = current - 1;
-  const fromId = lowestIdAt(segmentBounds(windowStart, segmentSeconds).startMs);
+  return liveDocument(deps, room, tickOf(nowMs, pollMsOf(room)), nowMs);
+}
 
+/**
+ * `live/{tick}`: the document of one tick (ADR 0019), what players poll.
+ * Ticks the origin does not answer are refused before any comment is read.
+ */
+export async function getLiveTick(
+  deps: ReadFeedDeps,
+  roomId: string,
+  rawTick: string,
+): Promise<LiveTickResult> {
+  const tick = parseTick(rawTick);
+  const room = await findRoom(deps.rooms, roomId);
+  const nowMs = deps.clock();
+  const pollMs = pollMsOf(room);
+  const refusal = tickRefusal(tick, nowMs, pollMs);
+  if (refusal?.code === 'tick_not_started') return { state: 'not-started', error: refusal };
+  if (refusal) throw refusal;
+  return {
+    state: 'ready',
+    document: await liveDocument(deps, room, tick, nowMs),
+    expiresAtMs: tickExpiresAtMs(tick, pollMs),
+  };
+}
+
+const pollMsOf = (room: Room) => room.settings.pollIntervalSeconds * 1000;
+
+/**
+ * The newest items of a tick's window, merged newest-first across shards and
+ * the global feed, cut at the limit, presented oldest first.
+ */
+async function liveDocument(
+  deps: ReadFeedDeps,
+  room: Room,
+  tick: number,
+  nowMs: number,
+): Promise<LiveDocument> {
+  const { segmentSeconds } = room.settings;
+  const pollMs = pollMsOf(room);
+  const window = liveWindow(tick, pollMs, nowMs);
+  const fromId = lowestIdAt(window.fromMs);
   // One more than the limit from each shard tells whether the window was cut.
   // The global feed (notices to every room) merges in like one more shard.
   const [perShard, global, channel] = await Promise.all([
-    deps.comments.newest(roomId, room.shards.read, fromId, deps.liveLimit + 1),
+    deps.comments.newest(room.roomId, room.shards.read, fromId, deps.liveLimit + 1),
     deps.comments.newest(GLOBAL_ROOM_ID, 1, fromId, deps.liveLimit + 1),
     channelOf(deps, room),
   ]);
   const newest = mergeSorted([...perShard, ...global], byIdDescending, deps.liveLimit + 1);
   return {
     room: publicRoom(room),
-    segment: { current, windowStart, lengthSeconds: segmentSeconds },
+    window: {
+      tick,
+      from: new Date(window.fromMs).toISOString(),
+      settledUntil: new Date(window.settledUntilMs).toISOString(),
+    },
+    segment: { current: segmentOf(nowMs, segmentSeconds), lengthSeconds: segmentSeconds },
     ...present(newest.slice(0, deps.liveLimit).reverse(), room, channel, nowMs),
     truncated: newest.length > deps.liveLimit,
     bans: viewerBans(room, channel, nowMs),
     purges: purgeViews(room),
-    pollAfterMs: pollIntervalSeconds * 1000,
+    pollAfterMs: pollMs,
     generatedAt: new Date(nowMs).toISOString(),
   };
 }

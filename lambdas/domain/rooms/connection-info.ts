@@ -27,8 +27,10 @@ export interface ConnectionInfo {
   readonly segmentSeconds: number;
   /** GET: public room info. */
   readonly roomUrl: string;
-  /** GET every `pollAfterMs`: the newest comments. */
+  /** GET: the current tick's document (first load, simple clients). */
   readonly pollUrl: string;
+  /** GET with `{tick}` replaced by each tick in turn: gap-free polling (ADR 0019). */
+  readonly pollTickUrlTemplate: string;
   /** GET with `{n}` replaced by a segment number: one closed time slice. */
   readonly segmentUrlTemplate: string;
   /** POST `{text, clientMessageId}` with the viewer's bearer token. */
@@ -40,7 +42,7 @@ export interface ConnectionInfo {
     readonly room: { readonly query: string; readonly variables: { readonly roomId: string } };
     readonly global: { readonly query: string; readonly variables: Record<string, never> };
   };
-  /** HTML + JS that polls `live` and posts with the viewer's token. */
+  /** HTML + JS that polls `live` by tick and posts with the viewer's token. */
   readonly snippet: string;
 }
 
@@ -60,6 +62,7 @@ export function connectionInfo(room: Room, endpoints: PlayerEndpoints): Connecti
   const urls = {
     roomUrl: base,
     pollUrl: `${base}/live`,
+    pollTickUrlTemplate: `${base}/live/{tick}`,
     segmentUrlTemplate: `${base}/segments/{n}`,
     postUrl: `${base}/comments`,
   };
@@ -80,6 +83,7 @@ export function connectionInfo(room: Room, endpoints: PlayerEndpoints): Connecti
     snippet: playerSnippet({
       roomId: room.roomId,
       pollUrl: urls.pollUrl,
+      segmentUrlTemplate: urls.segmentUrlTemplate,
       postUrl: urls.postUrl,
       pollMs: room.settings.pollIntervalSeconds * 1000,
       maxLength: room.settings.maxCommentLength,
@@ -88,14 +92,20 @@ export function connectionInfo(room: Room, endpoints: PlayerEndpoints): Connecti
 }
 
 /**
- * A minimal player: polls `live` at the interval it names, shows each item
- * once (as text, never as HTML), removes deleted ones, and posts with the
- * viewer's token, which the host page provides. Realtime events are left out:
- * everything pushed is also on the poll path.
+ * A minimal player: polls `live` by tick (ADR 0019) at a moment of each tick
+ * of its own (so viewers spread over the interval), shows each item once (as
+ * text, never as HTML), removes deleted ones, reads the segments for a short
+ * gap, and posts with the viewer's token, which the host page provides.
+ * Realtime events are left out: everything pushed is also on the poll path.
+ *
+ * Its clock: server time − local time, the largest lower bound the documents'
+ * `generatedAt` gave, so it never asks for a tick before it starts; at worst
+ * it asks a little late, which misses nothing.
  */
 export function playerSnippet(options: {
   roomId: string;
   pollUrl: string;
+  segmentUrlTemplate: string;
   postUrl: string;
   pollMs: number;
   maxLength: number;
@@ -105,6 +115,7 @@ export function playerSnippet(options: {
   const chat = JSON.stringify({
     element: elementId,
     live: options.pollUrl,
+    segments: options.segmentUrlTemplate,
     comments: options.postUrl,
     pollMs: options.pollMs,
   }).replace(/</g, '\\u003c');
@@ -122,27 +133,54 @@ export function playerSnippet(options: {
   const root = document.getElementById(chat.element);
   const list = root.querySelector('[data-hlc="comments"]');
   const shown = new Map();
+  const phase = Math.random() * chat.pollMs;
+  let offset = -Infinity;
+  let tick;
+  let settled;
+  function show(doc) {
+    for (const t of doc.tombstones) shown.get(t.commentId)?.remove();
+    for (const c of doc.comments) {
+      if (shown.has(c.id)) continue;
+      const item = document.createElement('li');
+      item.textContent = c.displayName ? c.displayName + ': ' + c.text : c.text;
+      shown.set(c.id, item);
+      list.append(item);
+    }
+    while (list.childElementCount > 200) list.firstElementChild.remove();
+  }
+  async function backfill(fromMs, toMs, lengthMs) {
+    // A short gap (a late or missed tick) from the segments; a long absence starts afresh.
+    if (toMs - fromMs > 6 * lengthMs) return;
+    for (let n = Math.floor(fromMs / lengthMs); n * lengthMs < toMs; n++) {
+      const res = await fetch(chat.segments.replace('{n}', n));
+      if (res.ok) show(await res.json());
+    }
+  }
   async function poll() {
     let wait = chat.pollMs;
     try {
-      const res = await fetch(chat.live);
+      const res = await fetch(tick === undefined ? chat.live : chat.live + '/' + tick);
+      const live = await res.json();
       if (res.ok) {
-        const live = await res.json();
-        for (const t of live.tombstones) shown.get(t.commentId)?.remove();
-        for (const c of live.comments) {
-          if (shown.has(c.id)) continue;
-          const item = document.createElement('li');
-          item.textContent = c.displayName ? c.displayName + ': ' + c.text : c.text;
-          shown.set(c.id, item);
-          list.append(item);
+        offset = Math.max(offset, Date.parse(live.generatedAt) - Date.now());
+        const from = Date.parse(live.window.from);
+        if (settled !== undefined && from > settled) {
+          await backfill(settled, from, live.segment.lengthSeconds * 1000);
         }
-        while (list.childElementCount > 200) list.firstElementChild.remove();
-        wait = live.pollAfterMs;
+        show(live);
+        settled = Date.parse(live.window.settledUntil);
+        tick = live.window.tick + 1;
+        wait = tick * live.pollAfterMs + phase - (Date.now() + offset);
+      } else if (live.retryable) {
+        wait = (live.retryAfterSec ?? 1) * 1000;
+      } else {
+        // Expired (the page slept) or the interval changed: start again from the current tick.
+        tick = undefined;
       }
     } catch (error) {
       console.warn('chat: poll failed', error);
     }
-    setTimeout(poll, wait);
+    setTimeout(poll, Math.max(0, wait));
   }
   poll();
   root.querySelector('[data-hlc="form"]').addEventListener('submit', async (event) => {

@@ -748,6 +748,7 @@ describe('GET /admin/v1/rooms/{roomId}/connection', () => {
       segmentSeconds: 15,
       roomUrl: base,
       pollUrl: `${base}/live`,
+      pollTickUrlTemplate: `${base}/live/{tick}`,
       segmentUrlTemplate: `${base}/segments/{n}`,
       postUrl: `${base}/comments`,
       graphqlUrl: 'https://appsync.test/graphql',
@@ -760,6 +761,7 @@ describe('GET /admin/v1/rooms/{roomId}/connection', () => {
       snippet: expect.stringContaining(`${base}/live`),
     });
     expect(res.body.snippet).toContain(`${base}/comments`);
+    expect(res.body.snippet).toContain(`${base}/segments/{n}`);
     expect(await auditEntries(room.roomId)).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import {
   EVENT_ROOM_ID_PATTERN,
   GLOBAL_ROOM_ID,
   livePath,
+  liveTickPath,
   ROOM_ID_PATTERN,
   roomPath,
   segmentPath,
@@ -42,6 +43,10 @@ describe('ids and paths', () => {
     };
     expect(at('GET', roomPath('demo'))).toEqual({ function: 'getRoom', params: { roomId: 'demo' } });
     expect(at('GET', livePath('demo'))).toEqual({ function: 'getLive', params: { roomId: 'demo' } });
+    expect(at('GET', liveTickPath('demo', 631152000))).toEqual({
+      function: 'getLive',
+      params: { roomId: 'demo', tick: '631152000' },
+    });
     expect(at('GET', segmentPath('demo', 42))).toEqual({
       function: 'getSegment',
       params: { roomId: 'demo', n: '42' },

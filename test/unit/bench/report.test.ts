@@ -152,6 +152,45 @@ const figures = {
     bareWs: summary(46.8, 203),
     ratio: { p50: 1.88, p99: 0.98 },
   },
+  liveBytes: {
+    pollSeconds: 3,
+    simulatedSeconds: 30,
+    settleMs: 1000,
+    earlyMs: 500,
+    liveLimit: 500,
+    maxCommitLatencyMs: 100,
+    levels: { gzip: 6, brotli: 5 },
+    rates: [5, 50].map((perSecond) => ({
+      perSecond,
+      comments: perSecond * 35,
+      rows: (['ticks-edge', 'ticks-lone', 'plain-edge', 'plain-lone'] as const).map((scenario, i) => ({
+        scenario,
+        viewers: scenario.endsWith('edge') ? 200 : 2,
+        edges: scenario.endsWith('edge') ? 1 : 2,
+        deliveries: 9,
+        delivered: perSecond * 27,
+        bytes: { gzip: 30_000 + i * 1000, brotli: 28_000 + i * 1000 },
+        baseline: { gzip: 18_000, brotli: 16_700 },
+        ratio: { gzip: 1.69 + i / 10, brotli: 1.68 + i / 10 },
+        missed: scenario === 'plain-edge' ? 218 : 0,
+        gaps: scenario === 'plain-edge' ? 32 : 0,
+        requestsPerViewerPerTick: scenario.startsWith('plain') ? 0.976 : 1,
+        originCallsPerEdgePerTick: 1,
+        truncatedDocuments: 0,
+      })),
+    })),
+    documentFit: {
+      overhead: { gzip: 734, brotli: 647 },
+      perComment: { gzip: 35.5, brotli: 33.8 },
+      documents: 20,
+    },
+    commentItemBytes: 190,
+    quietRoom: {
+      documentBytes: { gzip: 343, brotli: 311 },
+      notModifiedBytes: 37,
+      savedShareOfPollCost: 0.0236,
+    },
+  },
 } satisfies Omit<BenchResult, 'date' | 'mode' | 'machine' | 'elapsedSeconds' | 'calibration'>;
 
 const result: BenchResult = {
@@ -176,6 +215,10 @@ describe('calibrationOf', () => {
       liveHandlerP50Ms: 39.8,
       liveHandlerP99Ms: 129,
       originCallsPerInterval: 0.98,
+      // Figure 8: the stored item, and the brotli fit the cost model's response size uses.
+      commentItemBytes: 190,
+      liveDocumentOverheadBytes: 647,
+      liveBytesPerComment: 33.8,
     });
   });
 
@@ -199,6 +242,7 @@ describe('renderMarkdown', () => {
       '## 5. Busiest comment partition',
       '## 6. Cold start',
       '## 7. Realtime',
+      '## 8. Bytes per delivered comment',
     ]) {
       expect(markdown).toContain(heading);
     }
@@ -243,6 +287,19 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('Skipped: scaler (does not exist yet).');
     expect(markdown).toContain('| `originCallsPerInterval` | 0.98 |');
     expect(markdown).not.toContain('Note: the poller fell behind');
+  });
+
+  it('shows bytes per delivered comment per rate and poller, with misses, requests and origin calls', () => {
+    expect(markdown).toContain(
+      '| 5 | `live/{tick}`, busy edge location | **1.69×** | **1.68×** | 207 | 0 | 0 | 1 | 1 | 0 |',
+    );
+    expect(markdown).toContain(
+      '| 50 | naive: plain `live` every P after each answer, busy edge | **1.89×** | **1.88×** | 22.2 | 218 | 32 | 0.976 | 1 | 0 |',
+    );
+    expect(markdown).toContain('gzip level 6 and brotli quality 5');
+    expect(markdown).toContain('brotli 647 B + 33.8 B per item');
+    expect(markdown).toContain('saving 2.4% of a quiet poll');
+    expect(markdown).toContain('| `liveBytesPerComment` | 33.8 | `liveBytesPerComment` | 34 |');
   });
 
   it('says so when the poller could not keep its schedule', () => {

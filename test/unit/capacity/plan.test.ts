@@ -5,7 +5,8 @@ import { BASELINE_TARGET, type PlannedRoom } from '../../../lambdas/domain/capac
 /*
  * Worked examples with the default assumptions (assumptions.ts):
  * 0.03 comments/viewer/min, burst ×4, handlers post 50 ms / live 50 ms / segment 100 ms,
- * 2 WCU per post on comments and 4 on control, 12.5 RCU per live poll per shard, 500-byte items,
+ * 2 WCU per post on comments and 4 on control, 210-byte items (a live origin call reads P + 1.5 s of
+ * them per shard, at most 501, and the global feed's block; ADR 0019),
  * 50 cache locations, 1 origin fetch per location per interval, 50% of viewers connecting in 60 s,
  * headroom ×1.5 (concurrency, throttles) and ×1.25 (warm throughput), partitions planned to 80%,
  * 1.5 control RCU per instance per second, quotas planned to 80%.
@@ -55,9 +56,9 @@ describe('planCapacity: one two-hour event', () => {
       // 20 posts × 2 WCU; control 20 × 4
       writeUnitsPerSecond: 40,
       controlWriteUnitsPerSecond: 80,
-      // live: 16.667 × (1 shard + global) × 12.5 = 416.667;
-      // segments: 5/s × (2 queries × 0.5 + 20 × 10 × 500 B / 4,096 × 0.5 = 13.207) = 66.035
-      readUnitsPerSecond: 482.702,
+      // live: 20 posts/s × 4.5 s = 90 items × 210 B = 18,900 B → 5 blocks, + the global feed's 1 → 3 RCU
+      // per call × 16.667 = 50; segments: 5/s × (2 queries × 0.5 + 20 × 10 × 210 B / 4,096 × 0.5) = 30.635
+      readUnitsPerSecond: 80.635,
       // ceil(40 / (1,000 × 0.8)) = 1
       shardsNeeded: 1,
       writeShards: 1,
@@ -75,17 +76,19 @@ describe('planCapacity: one two-hour event', () => {
     expect(step).toMatchObject({ fromMs: START - LEAD, toMs: START + 2 * HOUR + TAIL, roomIds: ['concert'] });
     expect(step?.target).toEqual({
       provisionedConcurrency: { postComment: 2, getLive: 2, getSegment: 1 },
-      // comments 40 × 1.25 = 50 W, 603 R; control 100 W, 13.5 R: all under 4,000 W / 12,000 R → no requirement
+      // comments 40 × 1.25 = 50 W, 101 R; control 100 W, 13.5 R: all under 4,000 W / 12,000 R → no requirement
       warmThroughput: {
         comments: { readUnitsPerSecond: 0, writeUnitsPerSecond: 0 },
         control: { readUnitsPerSecond: 0, writeUnitsPerSecond: 0 },
       },
       // ceil(58.333 × 1.5 = 87.5) = 88 < the baseline 1,000 / 500
       stageThrottling: { rateLimit: 1_000, burstLimit: 500 },
-      // posts 30, live 25, segments 8: each below the baseline
+      // posts 30, live 25 (each live route: players poll by tick, first loads without), segments 8:
+      // each below the baseline
       routeThrottling: {
         'POST /v1/rooms/{roomId}/comments': { rateLimit: 1_000, burstLimit: 500 },
         'GET /v1/rooms/{roomId}/live': { rateLimit: 1_000, burstLimit: 500 },
+        'GET /v1/rooms/{roomId}/live/{tick}': { rateLimit: 1_000, burstLimit: 500 },
         'GET /v1/rooms/{roomId}/segments/{n}': { rateLimit: 1_000, burstLimit: 500 },
       },
       roomShards: { concert: 1 },
@@ -99,7 +102,7 @@ describe('planCapacity: one two-hour event', () => {
       apiRequestsPerSecond: 58.333,
       postsPerSecond: 20,
       commentsWriteUnitsPerSecond: 40,
-      commentsReadUnitsPerSecond: 482.702,
+      commentsReadUnitsPerSecond: 80.635,
       controlWriteUnitsPerSecond: 80,
       // 6 instances × 1.5
       controlReadUnitsPerSecond: 9,
@@ -123,8 +126,9 @@ describe('planCapacity: one two-hour event', () => {
       apiRequestsPerSecond: 238.333,
       writeUnitsPerSecond: 400,
       controlWriteUnitsPerSecond: 800,
-      // live 416.667 + segments 5 × (1 + 200 × 10 × 500 / 4,096 × 0.5 = 123.070) = 615.352
-      readUnitsPerSecond: 1032.018,
+      // live: 200 × 4.5 = 900 items, cut at the limit's 501 × 210 B → 26 blocks + 1 → 13.5 RCU × 16.667 =
+      // 225; segments 5 × (1 + 200 × 10 × 210 / 4,096 × 0.5 = 51.270) = 261.348
+      readUnitsPerSecond: 486.348,
       // ceil(400 / 800) = 1
       writeShards: 1,
       realtimeConnectsPerSecond: 833.333,
@@ -134,7 +138,7 @@ describe('planCapacity: one two-hour event', () => {
     });
     const target = plan.peak;
     expect(target.provisionedConcurrency).toEqual({ postComment: 15, getLive: 2, getSegment: 1 });
-    // comments 500 W / 1,290 R; control 1,000 W / 35.6 R: no warm throughput needed
+    // comments 500 W / 608 R; control 1,000 W / 35.6 R: no warm throughput needed
     expect(target.warmThroughput.comments).toEqual({ readUnitsPerSecond: 0, writeUnitsPerSecond: 0 });
     expect(target.warmThroughput.control).toEqual({ readUnitsPerSecond: 0, writeUnitsPerSecond: 0 });
     // ceil(238.333 × 1.5 = 357.5) = 358 < 1,000; posts ceil(300) < 1,000
@@ -175,9 +179,10 @@ describe('planCapacity: one two-hour event', () => {
       // ceil(4,000 / 800) = 5
       shardsNeeded: 5,
       writeShards: 5,
-      // live 16.667 × (5 + 1) × 12.5 = 1,250;
-      // segments 5 × (6 × 0.5 + 2,000 × 10 × 500 / 4,096 × 0.5 = 1,223.703) = 6,118.516
-      readUnitsPerSecond: 7368.516,
+      // live: 2,000 × 4.5 / 5 shards = 1,800 items, cut at 501 × 210 B → 26 blocks per shard;
+      // (5 × 26 + 1) × 0.5 = 65.5 RCU × 16.667 = 1,091.667;
+      // segments 5 × (6 × 0.5 + 2,000 × 10 × 210 / 4,096 × 0.5 = 515.695) = 2,578.476
+      readUnitsPerSecond: 3670.143,
       realtimeConnectsPerSecond: 8333.333,
       // posts count at CloudFront too. Budget 250,000 × 0.8 = 200,000:
       // 3 s → 335,333; 4 s → 252,000; 5 s → 202,000; 6 s → 168,667 ✓
@@ -188,7 +193,7 @@ describe('planCapacity: one two-hour event', () => {
     expect(plan.peak).toEqual({
       provisionedConcurrency: { postComment: 150, getLive: 2, getSegment: 1 },
       warmThroughput: {
-        // writes 4,000 × 1.25 = 5,000 > 4,000; reads ceil(7,368.5 × 1.25) = 9,211 ≤ 12,000 → 0
+        // writes 4,000 × 1.25 = 5,000 > 4,000; reads ceil(3,670.1 × 1.25) = 4,588 ≤ 12,000 → 0
         comments: { readUnitsPerSecond: 0, writeUnitsPerSecond: 5_000 },
         // writes 8,000 × 1.25 = 10,000; reads 154 instances × 1.5 × 1.25 = 288.75 → 0
         control: { readUnitsPerSecond: 0, writeUnitsPerSecond: 10_000 },
@@ -199,6 +204,7 @@ describe('planCapacity: one two-hour event', () => {
         // 2,000 × 1.5 = 3,000, burst 1,500
         'POST /v1/rooms/{roomId}/comments': { rateLimit: 3_000, burstLimit: 1_500 },
         'GET /v1/rooms/{roomId}/live': { rateLimit: 1_000, burstLimit: 500 },
+        'GET /v1/rooms/{roomId}/live/{tick}': { rateLimit: 1_000, burstLimit: 500 },
         'GET /v1/rooms/{roomId}/segments/{n}': { rateLimit: 1_000, burstLimit: 500 },
       },
       roomShards: { concert: 5 },
@@ -427,8 +433,9 @@ describe('planCapacity: write shards', () => {
     const plan = planCapacity([room({ expectedViewers: 10_000, writeShards: 8 })], options);
     expect(plan.rooms[0]).toMatchObject({ shardsNeeded: 1, currentWriteShards: 8, writeShards: 8 });
     expect(plan.peak.roomShards).toEqual({ concert: 8 });
-    // Reads query every shard and the global feed: 16.667 × 9 × 12.5 = 1,875, + segments 5 × (9 × 0.5 + 12.207)
-    expect(plan.rooms[0]?.readUnitsPerSecond).toBe(1958.535);
+    // Reads query every shard and the global feed: 20 × 4.5 / 8 = 11.25 items per shard, one block
+    // each: (8 + 1) × 0.5 × 16.667 = 75, + segments 5 × (9 × 0.5 + 5.127) = 48.135
+    expect(plan.rooms[0]?.readUnitsPerSecond).toBe(123.135);
   });
 
   it('grows to what the peak writes need', () => {

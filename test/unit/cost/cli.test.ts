@@ -32,7 +32,9 @@ describe('runCostCli', () => {
     const header = lines.find((l) => l.trimStart().startsWith('item'));
     expect(header).toMatch(/item\s+quantity\s+unit\s+unit price\s+cost\s+share/);
     const polls = lines.find((l) => l.includes('CloudFront requests (live polls)'));
-    expect(polls).toMatch(/240,000,000\s+requests\s+\$0\.012 \/ 10,000\s+\$288\.00\s+68\.\d%/);
+    expect(polls).toMatch(/240,000,000\s+requests\s+\$0\.012 \/ 10,000\s+\$288\.00\s+5\d\.\d%/);
+    // No --response-kb: the measured size at 50 comments/s (ADR 0019).
+    expect(lines[0]).toContain('8.11 KB responses (measured size at this rate)');
     // Columns line up: every row of the table ends its share column at the same place.
     const tableRows = lines.slice(
       lines.indexOf(header as string),
@@ -43,7 +45,7 @@ describe('runCostCli', () => {
       /every comment pushed over AppSync\s+\$73,8\d\d\.\d\d\*.*AppSync outbound messages: 5,001,667 > 1,000,000/,
     );
     expect(text).toMatch(/IVS Chat\s+\$288,\d{3}\.\d\d\*.*IVS Chat connections: 100,000 > 50,000/);
-    expect(text).toContain('Push beats 3-second polling below 0.27 messages/s per room');
+    expect(text).toContain('Push beats 3-second polling below 0.21 messages/s per room');
     expect(text).toMatch(/^\* rests on a price not verified against AWS for ap-northeast-1/m);
     expect(text).toMatch(/AppSync connects.*: ANCHORS gives one \(US\) price; reused for this region/);
   });
@@ -85,7 +87,7 @@ describe('runCostCli', () => {
       ['apigw-websocket', true],
       ['ivs-chat', true],
     ]);
-    expect(json.estimate.breakEven.messagesPerSecond).toBeCloseTo(0.27, 1);
+    expect(json.estimate.breakEven.messagesPerSecond).toBeCloseTo(0.21, 2);
     expect(json.plan.leadMinutes).toBe(30);
     expect(json.plan.peak.provisionedConcurrency.postComment).toBeGreaterThan(0);
   });

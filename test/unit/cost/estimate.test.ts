@@ -15,6 +15,9 @@ const TOKYO: CostInputFields = {
   region: 'ap-northeast-1',
 };
 
+/** ANCHORS' fixed 4 KB response, where a test is about prices rather than sizes. */
+const TOKYO_4KB: CostInputFields = { ...TOKYO, responseKb: 4 };
+
 function line(design: DesignEstimate, item: string): CostLine {
   const found = design.lines.find((l) => l.item === item);
   if (!found) throw new Error(`no line "${item}" in ${design.design}`);
@@ -28,8 +31,8 @@ function byItem(design: DesignEstimate): Map<string, number> {
 describe('estimateCost: regions', () => {
   it('prices us-east-1 and Tokyo as the table says', () => {
     // Act
-    const tokyo = estimateCost(TOKYO).hybrid;
-    const us = estimateCost({ ...TOKYO, region: 'us-east-1' }).hybrid;
+    const tokyo = estimateCost(TOKYO_4KB).hybrid;
+    const us = estimateCost({ ...TOKYO_4KB, region: 'us-east-1' }).hybrid;
 
     // Assess: 240M polls at $0.010 vs $0.012 per 10k; 915.5 GB at $0.085 vs $0.114; writes $0.625 vs $0.715 per M.
     expect(line(us, 'CloudFront requests (live polls)').costUsd).toBeCloseTo(240, 6);
@@ -73,22 +76,82 @@ describe('estimateCost: how the hybrid scales', () => {
     }
   });
 
-  it('grows with comments/s only on the post path', () => {
+  it('grows with comments/s only on the post path and the origin’s reads when the response size is fixed', () => {
     // Act
-    const calm = estimateCost(TOKYO).hybrid;
-    const busy = estimateCost({ ...TOKYO, commentsPerSecond: 500 }).hybrid;
+    const calm = estimateCost(TOKYO_4KB).hybrid;
+    const busy = estimateCost({ ...TOKYO_4KB, commentsPerSecond: 500 }).hybrid;
 
-    // Assess: every line off the post path is unchanged; post lines grow tenfold.
+    // Assess: post lines grow tenfold; the origin reads a fuller window; nothing else moves.
     const calmCosts = byItem(calm);
     for (const l of busy.lines) {
       const before = calmCosts.get(l.item) ?? Number.NaN;
       if (l.path === 'post') expect(l.costUsd).toBeCloseTo(10 * before, 9);
+      else if (l.item === 'DynamoDB reads (origin polls)') expect(l.costUsd).toBeGreaterThan(before);
       else expect(l.costUsd).toBe(before);
     }
     const postCost = (d: DesignEstimate) =>
       d.lines.filter((l) => l.path === 'post').reduce((sum, l) => sum + l.costUsd, 0);
-    expect(busy.totalUsd - calm.totalUsd).toBeCloseTo(postCost(busy) - postCost(calm), 9);
     expect(postCost(busy) / busy.totalUsd).toBeLessThan(0.1);
+  });
+
+  it('grows on the receive path only by the bytes each comment adds, and the reads of the window', () => {
+    // Act: twice the comments, still under the live document's limit (100/s × 4.5 s = 450 < 500).
+    const calm = estimateCost(TOKYO);
+    const busy = estimateCost({ ...TOKYO, commentsPerSecond: 100 });
+
+    // Assess: requests, invocations and connections stay; data out follows the response size.
+    const { liveDocumentOverheadBytes: fixed, liveBytesPerComment: perItem } = DEFAULT_ASSUMPTIONS;
+    const items = 100 + 1 / 60; // comments and one artist message a minute
+    const bytes = fixed + perItem * items * 4.5; // P + 1.5 s of items
+    expect(busy.input).toMatchObject({ responseSize: 'measured' });
+    expect(busy.input.responseKb).toBeCloseTo(bytes / 1024, 9);
+    expect(line(busy.hybrid, 'CloudFront data out (live polls)').quantity).toBeCloseTo(
+      (240_000_000 * bytes) / 2 ** 30,
+      6,
+    );
+    const calmCosts = byItem(calm.hybrid);
+    const grows = new Set(['CloudFront data out (live polls)', 'DynamoDB reads (origin polls)']);
+    for (const l of busy.hybrid.lines) {
+      const before = calmCosts.get(l.item) ?? Number.NaN;
+      if (l.path === 'post') expect(l.costUsd).toBeCloseTo(2 * before, 9);
+      else if (grows.has(l.item)) expect(l.costUsd).toBeGreaterThan(before);
+      else expect(l.costUsd).toBe(before);
+    }
+  });
+
+  it('sizes a response from the measured bytes, the room’s rate and the poll interval', () => {
+    const { liveDocumentOverheadBytes: fixed, liveBytesPerComment: perItem } = DEFAULT_ASSUMPTIONS;
+    const kb = (fields: Partial<CostInputFields>) => estimateCost({ ...TOKYO, ...fields }).input.responseKb;
+
+    // 5 comments/s and no artist messages at P = 3 s: 4.5 s of items.
+    expect(kb({ commentsPerSecond: 5, artistMessagesPerMinute: 0 }) * 1024).toBeCloseTo(
+      fixed + perItem * 5 * 4.5,
+      9,
+    );
+    // P = 10 s: 11.5 s of items.
+    expect(kb({ commentsPerSecond: 5, artistMessagesPerMinute: 0, pollSeconds: 10 }) * 1024).toBeCloseTo(
+      fixed + perItem * 5 * 11.5,
+      9,
+    );
+    // Past the limit the document is cut at 500 items, whatever the rate.
+    expect(kb({ commentsPerSecond: 1_000 })).toBeCloseTo(kb({ commentsPerSecond: 10_000 }), 9);
+    expect(kb({ commentsPerSecond: 1_000 }) * 1024).toBeCloseTo(fixed + perItem * 500, 9);
+    // A size given wins.
+    expect(estimateCost({ ...TOKYO, responseKb: 4 }).input).toMatchObject({
+      responseKb: 4,
+      responseSize: 'given',
+    });
+  });
+
+  it('finds the break-even where a viewer-second of polls costs what pushing that many messages costs', () => {
+    const { breakEven } = estimateCost(TOKYO);
+
+    // The response at the break-even rate is mostly the fixed part: polling is cheaper than with 4 KB.
+    expect(breakEven.pollCostPerViewerSecondUsd).toBeCloseTo(
+      breakEven.messagesPerSecond * breakEven.pushCostPerDeliveryUsd,
+      15,
+    );
+    expect(breakEven.messagesPerSecond).toBeLessThan(estimateCost(TOKYO_4KB).breakEven.messagesPerSecond);
   });
 
   it('bills the alternatives per delivery: ten times the comments cost about ten times as much', () => {
@@ -124,7 +187,7 @@ describe('estimateCost: how the hybrid scales', () => {
   it('bills the data out tiered once the month passes 10 TB, and flags the later bands unverified', () => {
     // 1M viewers × 24 h / 3 s = 28.8B polls × 4 KB = 109,863.3 GB: 10,240 GB at $0.114,
     // 40,960 GB at $0.089, the remaining 58,663.3 GB at $0.086.
-    const big = estimateCost({ ...TOKYO, viewers: 1_000_000, hours: 24 }).hybrid;
+    const big = estimateCost({ ...TOKYO_4KB, viewers: 1_000_000, hours: 24 }).hybrid;
     const dataOut = line(big, 'CloudFront data out (live polls)');
     const gb = (28_800_000_000 * 4_096) / 2 ** 30;
     expect(dataOut.quantity).toBeCloseTo(gb, 6);
@@ -151,9 +214,10 @@ describe('estimateCost: how the hybrid scales', () => {
       2 * line(base, 'Lambda duration (posts)').costUsd,
       9,
     );
-    // 50 locations × 2,400 intervals; each poll queries 1 shard + the global feed at 12.5 units.
+    // 50 locations × 2,400 intervals; each poll reads 50.02 items/s × 4.5 s = 225 items × 210 B =
+    // 47,266 B from the one shard (12 blocks) and the global feed (1 block), half a unit each: 6.5 units.
     expect(line(base, 'API Gateway REST (origin polls)').quantity).toBe(120_000);
-    expect(line(base, 'DynamoDB reads (origin polls)').quantity).toBe(120_000 * 2 * 12.5);
+    expect(line(base, 'DynamoDB reads (origin polls)').quantity).toBe(120_000 * 6.5);
   });
 });
 

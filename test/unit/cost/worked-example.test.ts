@@ -6,6 +6,8 @@ import { estimateCost } from '../../../lambdas/domain/cost/estimate.js';
  * ANCHORS.md "One event, worked": Tokyo, 100,000 viewers, 2 h, 50 comments/s,
  * 1 artist message/min, 3 s polls, 4 KB responses. Each tolerance is the
  * tightest our line items reach; ADR 0014 says where each remaining gap comes from.
+ * The last tests price the same event with the response size the benchmark
+ * measures instead of ANCHORS' 4 KB (ADR 0019).
  */
 const EVENT = {
   viewers: 100_000,
@@ -49,7 +51,9 @@ describe('the ANCHORS worked example', () => {
 
   it('puts the hybrid within 5% of ≈ $441, its CloudFront part within 0.5% of the 89% ANCHORS gives', () => {
     const hybrid = design('hybrid');
-    // Ours: $422.5. The CloudFront part matches; ANCHORS' non-CloudFront remainder is $18 larger (ADR 0014).
+    // Ours: $422.2. The CloudFront part matches; ANCHORS' non-CloudFront remainder is $18 larger (ADR 0014).
+    // (Before ADR 0019, $422.5: an origin poll was assumed to read 2 × 12.5 units; it reads its window,
+    // 225 items × 210 B from one shard and the global feed's block, 6.5 units: −$0.32.)
     expectWithin(hybrid.totalUsd, 441, 0.05);
     const cloudFront = hybrid.lines
       .filter((l) => l.item.startsWith('CloudFront'))
@@ -101,5 +105,33 @@ describe('the ANCHORS worked example', () => {
   it('ranks the designs as ANCHORS does: hybrid, WebSocket, all-AppSync, IVS Chat', () => {
     const ranked = [...designs.values()].sort((a, b) => a.totalUsd - b.totalUsd).map((d) => d.design);
     expect(ranked).toEqual(['hybrid', 'apigw-websocket', 'all-appsync', 'ivs-chat']);
+  });
+});
+
+describe('the same event with the measured response size (ADR 0019)', () => {
+  // No responseKb: 650 B per document + 34 B per item (liveDocumentOverheadBytes and
+  // liveBytesPerComment, brotli, from the benchmark) × 50.02 items/s × 4.5 s (P + 1.5 s) = 8,302.6 B.
+  const { responseKb: _anchorsSize, ...event } = EVENT;
+  const measured = estimateCost(event);
+  const hybrid = measured.hybrid;
+
+  it('sizes a response at 8.11 KB, twice ANCHORS’ 4 KB', () => {
+    expect(measured.input).toMatchObject({ responseSize: 'measured' });
+    expect(measured.input.responseKb * 1024).toBeCloseTo(650 + 34 * (50 + 1 / 60) * 4.5, 6);
+    expect(measured.input.responseKb).toBeCloseTo(8.108, 3);
+  });
+
+  it('doubles the data out, leaves the requests, and puts the hybrid at $529.4, still the cheapest by far', () => {
+    // 240,000,000 × 8,302.6 B / 2^30 = 1,855.8 GB × $0.114 = $211.56 (ANCHORS: 915.5 GB, $104.37).
+    expect(cost(hybrid, 'CloudFront data out (live polls)')).toBeCloseTo(211.56, 2);
+    expect(cost(hybrid, 'CloudFront requests (live polls)')).toBeCloseTo(288, 6);
+    expect(hybrid.totalUsd).toBeCloseTo(529.39, 2);
+    const ranked = [hybrid, ...measured.alternatives].sort((a, b) => a.totalUsd - b.totalUsd);
+    expect(ranked[0]?.design).toBe('hybrid');
+    expect((ranked[1]?.totalUsd ?? 0) / hybrid.totalUsd).toBeGreaterThan(50);
+  });
+
+  it('moves the push/poll break-even to 0.21 messages/s: a quiet room’s document is smaller than 4 KB', () => {
+    expect(measured.breakEven.messagesPerSecond).toBeCloseTo(0.2064, 4);
   });
 });

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...required })).toEqual({
       ...required,
       ROOM_CACHE_TTL_MS: 1_000,
-      LIVE_COMMENT_LIMIT: 200,
+      LIVE_COMMENT_LIMIT: 500,
       COMMENT_RETENTION_DAYS: 30,
     });
   });
@@ -94,6 +94,6 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...required, ROOM_CACHE_TTL_MS: '', LIVE_COMMENT_LIMIT: '' });
 
     expect(config.ROOM_CACHE_TTL_MS).toBe(1_000);
-    expect(config.LIVE_COMMENT_LIMIT).toBe(200);
+    expect(config.LIVE_COMMENT_LIMIT).toBe(500);
   });
 });

@@ -45,7 +45,7 @@ describe('each kind of function parses only its own settings', () => {
     expect(parseConfig(ReadConfig, base)).toEqual({
       ...base,
       ROOM_CACHE_TTL_MS: 1_000,
-      LIVE_COMMENT_LIMIT: 200,
+      LIVE_COMMENT_LIMIT: 500,
     });
   });
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   getLive,
+  getLiveTick,
   getRoom,
   getSegment,
   type ReadFeedDeps,
 } from '../../../../lambdas/domain/feed/read-feed.js';
+import { liveWindow, SETTLE_MS, TICK_EARLY_MS, tickOf } from '../../../../lambdas/domain/feed/ticks.js';
 import { GLOBAL_ROOM_ID } from '../../../../lambdas/domain/paths.js';
 import { publicRoom, type Room } from '../../../../lambdas/domain/rooms/room.js';
 import {
@@ -13,6 +15,7 @@ import {
   segmentOf,
 } from '../../../../lambdas/domain/feed/segments.js';
 import { emptyChannel } from '../../../../lambdas/domain/moderation/moderation.js';
+import type { CommentReader } from '../../../../lambdas/domain/feed/ports.js';
 import {
   aComment,
   aRoom,
@@ -75,12 +78,16 @@ describe('getRoom', () => {
 });
 
 describe('getLive', () => {
-  it('returns the previous and the current segment, oldest first', async () => {
+  // P = 2 s; NOW is the first millisecond of its tick.
+  const POLL_MS = 2_000;
+  const TICK = tickOf(NOW, POLL_MS);
+  const FROM = liveWindow(TICK, POLL_MS, NOW).fromMs;
+
+  it('returns the current tick’s window, oldest first: a poll interval and 1.5 s back from the tick’s start', async () => {
     // Prepare
     const { room, deps, seed } = setup();
-    const previousStart = bounds(CURRENT - 1).startMs;
-    seed(previousStart - 1); // the segment before: outside the window
-    const inWindow = [seed(previousStart), seed(previousStart + 5_000), seed(NOW - 10), seed(NOW)];
+    seed(FROM - 1); // just before the window
+    const inWindow = [seed(FROM), seed(FROM + 1_000), seed(NOW - 10), seed(NOW)];
 
     // Act
     const live = await getLive(deps, room.roomId);
@@ -88,11 +95,13 @@ describe('getLive', () => {
     // Assess
     expect(ids(live.comments)).toEqual(ids(inWindow));
     expect(live.truncated).toBe(false);
-    expect(live.segment).toEqual({
-      current: CURRENT,
-      windowStart: CURRENT - 1,
-      lengthSeconds: SEGMENT_SECONDS,
+    expect(FROM).toBe(NOW - POLL_MS - SETTLE_MS - TICK_EARLY_MS);
+    expect(live.window).toEqual({
+      tick: TICK,
+      from: new Date(FROM).toISOString(),
+      settledUntil: new Date(NOW - SETTLE_MS).toISOString(),
     });
+    expect(live.segment).toEqual({ current: CURRENT, lengthSeconds: SEGMENT_SECONDS });
   });
 
   it('describes the room, the poll interval and the generation time', async () => {
@@ -112,16 +121,15 @@ describe('getLive', () => {
     const base = aRoom({
       createdAt: new Date(CREATED),
       shards: 3,
-      settings: { segmentSeconds: SEGMENT_SECONDS },
+      settings: { segmentSeconds: SEGMENT_SECONDS, pollIntervalSeconds: 2 },
     });
     const { room, comments, deps, seed } = setup({ room: { ...base, shards: { write: 1, read: 3 } } });
-    const start = bounds(CURRENT - 1).startMs;
     const seeded = [
-      seed(start + 1, 2),
-      seed(start + 2, 0),
-      seed(start + 3, 1),
-      seed(start + 4, 2),
-      seed(start + 5, 0),
+      seed(FROM + 1, 2),
+      seed(FROM + 2, 0),
+      seed(FROM + 3, 1),
+      seed(FROM + 4, 2),
+      seed(FROM + 5, 0),
     ];
 
     // Act
@@ -162,7 +170,7 @@ describe('getLive', () => {
     const base = aRoom({
       createdAt: new Date(CREATED),
       shards: 2,
-      settings: { segmentSeconds: SEGMENT_SECONDS },
+      settings: { segmentSeconds: SEGMENT_SECONDS, pollIntervalSeconds: 2 },
     });
     const { room, deps, seed } = setup({ room: base, liveLimit: 3 });
     const seeded = [seed(NOW - 6, 0), seed(NOW - 5, 1), seed(NOW - 4, 0), seed(NOW - 3, 1), seed(NOW - 2, 0)];
@@ -175,8 +183,8 @@ describe('getLive', () => {
 
   it('does not count comments outside the window towards the limit', async () => {
     const { room, deps, seed } = setup({ liveLimit: 2 });
-    seed(bounds(CURRENT - 2).startMs);
-    seed(bounds(CURRENT - 2).endMs - 1);
+    seed(FROM - 5_000);
+    seed(FROM - 1);
     const seeded = [seed(NOW - 2), seed(NOW - 1)];
 
     const live = await getLive(deps, room.roomId);
@@ -192,6 +200,177 @@ describe('getLive', () => {
 
     expect(error).toMatchObject({ status: 404, code: 'room_not_found' });
     expect(comments.queries).toEqual([]);
+  });
+});
+
+describe('getLiveTick', () => {
+  const POLL_MS = 2_000;
+  const TICK = tickOf(NOW, POLL_MS);
+
+  async function ready(deps: ReadFeedDeps, roomId: string, tick: number) {
+    const result = await getLiveTick(deps, roomId, String(tick));
+    if (result.state !== 'ready') throw new Error(`tick ${tick}: ${result.error.message}`);
+    return result;
+  }
+
+  it('answers the current tick with its window, and says when the tick expires', async () => {
+    // Prepare: 700 ms into the tick.
+    const { room, deps, seed } = setup({ nowMs: NOW + 700 });
+    const window = liveWindow(TICK, POLL_MS, NOW + 700);
+    seed(window.fromMs - 1);
+    const inWindow = [seed(window.fromMs), seed(NOW + 650)];
+
+    // Act
+    const result = await ready(deps, room.roomId, TICK);
+
+    // Assess
+    expect(ids(result.document.comments)).toEqual(ids(inWindow));
+    expect(result.document.window).toEqual({
+      tick: TICK,
+      from: new Date(window.fromMs).toISOString(),
+      settledUntil: new Date(NOW + 700 - SETTLE_MS).toISOString(),
+    });
+    expect(result.expiresAtMs).toBe(NOW + 2 * POLL_MS);
+  });
+
+  it('answers the previous tick with its own window, made now', async () => {
+    const { room, deps } = setup({ nowMs: NOW + 100 });
+
+    const result = await ready(deps, room.roomId, TICK - 1);
+
+    expect(result.document.window.tick).toBe(TICK - 1);
+    expect(result.document.window.from).toBe(
+      new Date(liveWindow(TICK - 1, POLL_MS, NOW).fromMs).toISOString(),
+    );
+    expect(result.document.generatedAt).toBe(new Date(NOW + 100).toISOString());
+    expect(result.expiresAtMs).toBe(NOW + POLL_MS);
+  });
+
+  it('answers the next tick within the early tolerance of its start', async () => {
+    const { room, deps } = setup({ nowMs: NOW + POLL_MS - TICK_EARLY_MS });
+
+    const result = await ready(deps, room.roomId, TICK + 1);
+
+    expect(result.document.window.tick).toBe(TICK + 1);
+  });
+
+  it('refuses the next tick before that with a retryable 404, without reading comments', async () => {
+    const { room, comments, deps } = setup({ nowMs: NOW + 100 });
+
+    const result = await getLiveTick(deps, room.roomId, String(TICK + 1));
+
+    expect(result.state).toBe('not-started');
+    if (result.state === 'not-started') {
+      expect(result.error).toMatchObject({ status: 404, code: 'tick_not_started', retryable: true });
+    }
+    expect(comments.queries).toEqual([]);
+  });
+
+  it('refuses an expired tick with 404 tick_expired, without reading comments', async () => {
+    const { room, comments, deps } = setup();
+
+    const error = await rejection(getLiveTick(deps, room.roomId, String(TICK - 2)));
+
+    expect(error).toMatchObject({ status: 404, code: 'tick_expired', retryable: false });
+    expect(comments.queries).toEqual([]);
+  });
+
+  it('refuses a malformed tick with 400 before reading the room', async () => {
+    const { rooms, deps } = setup();
+
+    const error = await rejection(getLiveTick(deps, 'missing', '12a'));
+
+    expect(error).toMatchObject({ status: 400, code: 'invalid_tick' });
+    expect(rooms.reads).toEqual([]);
+  });
+
+  it('returns 404 room_not_found for an unknown room', async () => {
+    const { deps } = setup();
+
+    const error = await rejection(getLiveTick(deps, 'missing', String(TICK)));
+
+    expect(error).toMatchObject({ status: 404, code: 'room_not_found' });
+  });
+
+  it('shows a poller that skipped a tick where its windows do not join', async () => {
+    const { room, clock, deps } = setup();
+    const first = await ready(deps, room.roomId, TICK);
+    clock.set(NOW + 2 * POLL_MS);
+
+    const third = await ready(deps, room.roomId, TICK + 2);
+
+    expect(Date.parse(third.document.window.from)).toBeGreaterThan(
+      Date.parse(first.document.window.settledUntil),
+    );
+  });
+
+  /**
+   * The guarantee, swept over phases instead of sampled at random: comments
+   * arrive every 37 ms and become readable up to SETTLE_MS after their id time;
+   * a viewer asks for every tick at its phase (anywhere the tick is answered,
+   * early tolerance included), and gets a copy an edge made at or before its
+   * request (at the earliest moment allowed, halfway, or its own request).
+   * It misses nothing up to its last document's `settledUntil`.
+   */
+  it('lets a viewer that asks for every tick, at any phase and from any cached copy, miss nothing', async () => {
+    // Prepare: the comment stream, each comment readable 0 … SETTLE_MS after its id time (spread
+    // deterministically), and a feed that shows only what is readable at the clock's moment.
+    const pollMs = 3_000;
+    const first = tickOf(NOW, pollMs) + 1;
+    const ticks = 6;
+    const room = aRoom({ createdAt: new Date(CREATED), settings: { pollIntervalSeconds: 3 } });
+    const stream = Array.from({ length: Math.floor((ticks * pollMs + 8_000) / 37) }, (_, i) => {
+      const comment = aComment(room.roomId, first * pollMs - 6_000 + i * 37);
+      return { comment, readableAtMs: Date.parse(comment.createdAt) + ((i * 7_919) % (SETTLE_MS + 1)) };
+    });
+    const clock = manualClock(NOW);
+    const readable: CommentReader = {
+      newest: async (roomId, _shards, fromId, limit) => [
+        stream
+          .filter((s) => roomId === room.roomId && s.readableAtMs <= clock() && s.comment.id >= fromId)
+          .map((s) => s.comment)
+          .sort((a, b) => (a.id < b.id ? 1 : -1))
+          .slice(0, limit),
+      ],
+      range: async () => [[]],
+    };
+    const deps: ReadFeedDeps = {
+      rooms: new InMemoryRooms(room),
+      comments: readable,
+      clock,
+      liveLimit: 1_000,
+    };
+
+    // Act and assess, for every phase the tick is answered at (every 173 ms) and three moments the
+    // copy the viewer gets may have been made: the earliest allowed, halfway, and its own request.
+    let runs = 0;
+    for (let phase = -TICK_EARLY_MS; phase < 2 * pollMs; phase += 173) {
+      for (const madeAt of new Set([-TICK_EARLY_MS, Math.floor((phase - TICK_EARLY_MS) / 2), phase])) {
+        const received = new Set<string>();
+        let fromMs = Infinity;
+        let settledMs = -Infinity;
+        for (let tick = first; tick < first + ticks; tick++) {
+          clock.set(tick * pollMs + madeAt);
+          const { document } = await ready(deps, room.roomId, tick);
+          for (const c of document.comments) received.add(c.id);
+          fromMs = Math.min(fromMs, Date.parse(document.window.from));
+          settledMs = Date.parse(document.window.settledUntil);
+        }
+        const missed = stream
+          .map((s) => s.comment)
+          .filter((c) => {
+            const atMs = Date.parse(c.createdAt);
+            return atMs >= fromMs && atMs < settledMs && !received.has(c.id);
+          });
+        expect(
+          missed.map((c) => c.createdAt),
+          `phase ${phase} ms, made at ${madeAt} ms`,
+        ).toEqual([]);
+        expect(settledMs - fromMs).toBeGreaterThan((ticks - 1) * pollMs);
+        runs++;
+      }
+    }
+    expect(runs).toBeGreaterThan(80);
   });
 });
 
