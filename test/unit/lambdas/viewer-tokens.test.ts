@@ -1,0 +1,99 @@
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { ViewerTokenVerifier } from '../../../lambdas/adapters/viewer-tokens.js';
+import { UnauthorizedError } from '../../../lambdas/domain/errors.js';
+import { manualClock } from '../fakes.js';
+
+/** Real keys and signatures; a key set that counts how often a signature had to be checked. */
+const issuer = 'https://host.test/';
+const audience = 'hybrid-live-chat';
+const { publicKey, privateKey } = await generateKeyPair('ES256');
+const localKeys = createLocalJWKSet({
+  keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }],
+});
+const START_MS = Date.UTC(2030, 0, 1);
+
+function setUp(cacheSize?: number) {
+  const clock = manualClock(START_MS);
+  let lookups = 0;
+  const keys: JWTVerifyGetKey = (header, token) => {
+    lookups++;
+    return localKeys(header, token);
+  };
+  const verifier = new ViewerTokenVerifier({
+    issuer,
+    audience,
+    keys,
+    clock,
+    ...(cacheSize !== undefined ? { cacheSize } : {}),
+  });
+  return { verifier, clock, lookups: () => lookups };
+}
+
+const sign = (sub: string, expiresInSec = 3_600) =>
+  new SignJWT({ sub, name: `Viewer ${sub}` })
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setIssuedAt(START_MS / 1000)
+    .setExpirationTime(START_MS / 1000 + expiresInSec)
+    .sign(privateKey);
+
+describe('ViewerTokenVerifier, verified tokens remembered', () => {
+  it('checks a token’s signature once and answers its later posts from memory', async () => {
+    const { verifier, lookups } = setUp();
+    const token = await sign('u-1');
+
+    const first = await verifier.verify(`Bearer ${token}`);
+    const again = await verifier.verify(`Bearer ${token}`);
+
+    expect(first).toEqual({ userId: 'u-1', displayName: 'Viewer u-1' });
+    expect(again).toEqual(first);
+    expect(lookups()).toBe(1);
+  });
+
+  it('refuses a remembered token once it has expired', async () => {
+    const { verifier, clock } = setUp();
+    const token = await sign('u-1', 60);
+    await verifier.verify(`Bearer ${token}`);
+
+    clock.advance(66_000);
+
+    await expect(verifier.verify(`Bearer ${token}`)).rejects.toThrow(/expired/);
+  });
+
+  it('checks the signature again after ten minutes, however long the token lives', async () => {
+    const { verifier, clock, lookups } = setUp();
+    const token = await sign('u-1');
+    await verifier.verify(`Bearer ${token}`);
+
+    clock.advance(600_000);
+    await verifier.verify(`Bearer ${token}`);
+
+    expect(lookups()).toBe(2);
+  });
+
+  it('verifies a token that differs from a remembered one only in its signature, and refuses it', async () => {
+    const { verifier } = setUp();
+    const token = await sign('u-1');
+    await verifier.verify(`Bearer ${token}`);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const forged = `${header}.${payload}.${signature.slice(0, -4)}AAAA`;
+
+    const failure = verifier.verify(`Bearer ${forged}`);
+
+    await expect(failure).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(failure).rejects.toThrow(/not valid/);
+  });
+
+  it('remembers at most cacheSize tokens, forgetting the oldest first', async () => {
+    const { verifier, lookups } = setUp(2);
+    const tokens = await Promise.all(['a', 'b', 'c'].map((sub) => sign(sub)));
+    for (const token of tokens) await verifier.verify(`Bearer ${token}`);
+
+    await verifier.verify(`Bearer ${tokens[2]}`); // still remembered
+    await verifier.verify(`Bearer ${tokens[0]}`); // forgotten: checked again
+
+    expect(lookups()).toBe(4);
+  });
+});
