@@ -36,6 +36,8 @@ const figures = {
     bareTransaction: summary(9.1, 70.2),
     ratio: { p50: 2.94, p99: 3.84 },
     transactionRatio: { p50: 1.14, p99: 1.25 },
+    firstPost: summary(11.2, 80.1),
+    firstPostTransactionRatio: { p50: 1.23, p99: 1.14 },
   },
   liveOrigin: {
     invokedWith: 'directly',
@@ -252,6 +254,7 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('| bare TransactWriteItems, same items (baseline) | 9.1 | 70.2 |');
     expect(markdown).toContain('| **handler ÷ TransactWriteItems** | **1.14×** | **1.25×** |');
     expect(markdown).toContain('| **handler ÷ PutItem** | **2.94×** | **3.84×** |');
+    expect(markdown).toContain('| **first posts ÷ TransactWriteItems** | **1.23×** | **1.14×** |');
   });
 
   it('bolds every value in a ratio column', () => {

@@ -134,3 +134,14 @@ describe('lowestIdAt and highestIdAt', () => {
     }
   });
 });
+
+describe('newCommentId randomness', () => {
+  it('gives ids of different milliseconds different random parts, past the pool’s refills', () => {
+    const start = Date.UTC(2030, 0, 1);
+    // 1,000 ids use 16,000 random bytes: the 4 KB pool is refilled several times.
+    const randomParts = Array.from({ length: 1_000 }, (_, i) => newCommentId(start + i * 1_000).slice(10));
+
+    expect(new Set(randomParts).size).toBe(randomParts.length);
+    expect(new Set(randomParts.map((part) => part[0])).size).toBeGreaterThan(20);
+  });
+});
