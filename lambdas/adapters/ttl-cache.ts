@@ -3,21 +3,24 @@ import type { Clock } from '../domain/clock.js';
 interface Entry<V> {
   readonly value: Promise<V>;
   readonly expiresAt: number;
-  /** The read resolved: the value may be served stale while a newer one is read. */
+  /** The read resolved: a newer value may be read while this one is still served. */
   loaded: boolean;
   refreshing: boolean;
 }
+
+/** In the last fifth of a value's lifetime, a request starts reading its successor. */
+const REFRESH_AHEAD_FRACTION = 0.2;
 
 /**
  * Values by key for `ttlMs`, per function instance: absent values are cached
  * too (unknown keys cannot hammer the table), concurrent misses share one
  * read, a failed read is not remembered, and the oldest entry goes when full.
  *
- * Stale while revalidating: for one more `ttlMs` after a value expires, it is
- * still served while one read in the background replaces it, so a request
- * never waits on the hot key's periodic re-read. A value is never served more
- * than twice `ttlMs` after it was read; a failed refresh leaves the stale
- * value to age out.
+ * Refresh ahead: a request in the last fifth of a value's lifetime still gets
+ * that value, and starts one background read of the next, so under steady
+ * traffic no request waits on the hot key's periodic re-read — and no value is
+ * ever served past `ttlMs` after it was read. A failed refresh changes nothing:
+ * the value expires as it would have.
  */
 export class TtlCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
@@ -31,9 +34,10 @@ export class TtlCache<V> {
   get(key: string, load: () => Promise<V>): Promise<V> {
     const now = this.clock();
     const hit = this.entries.get(key);
-    if (hit && hit.expiresAt > now) return hit.value;
-    if (hit && hit.loaded && hit.expiresAt + this.ttlMs > now) {
-      if (!hit.refreshing) this.refresh(key, hit, load);
+    if (hit && hit.expiresAt > now) {
+      if (hit.loaded && !hit.refreshing && now >= hit.expiresAt - this.ttlMs * REFRESH_AHEAD_FRACTION) {
+        this.refresh(key, hit, load);
+      }
       return hit.value;
     }
     return this.fill(key, load(), now);
@@ -56,14 +60,16 @@ export class TtlCache<V> {
     return value;
   }
 
-  private refresh(key: string, stale: Entry<V>, load: () => Promise<V>): void {
-    stale.refreshing = true;
+  private refresh(key: string, current: Entry<V>, load: () => Promise<V>): void {
+    current.refreshing = true;
+    // The new value's lifetime counts from when its read started: it can be no newer than that.
+    const startedAt = this.clock();
     const next = load();
     next.then(
       () => {
-        if (this.entries.get(key) === stale) this.fill(key, next, this.clock());
+        if (this.entries.get(key) === current) this.fill(key, next, startedAt);
       },
-      () => (stale.refreshing = false),
+      () => (current.refreshing = false),
     );
   }
 }

@@ -52,12 +52,9 @@ describe('CachedModerationReader', () => {
     clock.advance(TTL_MS - 1);
     const cached = await reader.channel('ch');
     clock.advance(1);
-    const stale = await reader.channel('ch'); // served while the re-read runs
-    await new Promise((resolve) => setImmediate(resolve));
     const fresh = await reader.channel('ch');
 
     expect(cached?.blocks).toEqual({});
-    expect(stale?.blocks).toEqual({});
     expect(Object.keys(fresh!.blocks)).toEqual(['u']);
     expect(reads).toEqual(['channel:ch', 'channel:ch']);
   });
@@ -100,8 +97,6 @@ describe('CachedModerationReader', () => {
 
     const cached = await reader.ngWords();
     clock.advance(TTL_MS);
-    await reader.ngWords(); // stale, while the re-read runs
-    await new Promise((resolve) => setImmediate(resolve));
     const fresh = await reader.ngWords();
 
     expect(cached.version).toBe(0);

@@ -24,11 +24,11 @@ describe('CachedRoomReader', () => {
     expect(inner.reads).toEqual(['a']);
   });
 
-  it('serves a hit within the ttl without calling the inner reader', async () => {
+  it('serves a hit without calling the inner reader until the last fifth of the ttl', async () => {
     // Prepare
     const { inner, clock, reader } = setup();
     const first = await reader.get('a');
-    clock.advance(TTL_MS - 1);
+    clock.advance(TTL_MS * 0.8 - 1);
 
     // Act
     const second = await reader.get('a');
@@ -38,7 +38,7 @@ describe('CachedRoomReader', () => {
     expect(inner.reads).toEqual(['a']);
   });
 
-  it('reads again once the ttl has passed, serving the old room until the new one is in', async () => {
+  it('reads again once the ttl has passed', async () => {
     // Prepare
     const { inner, clock, reader } = setup();
     await reader.get('a');
@@ -46,13 +46,10 @@ describe('CachedRoomReader', () => {
     clock.advance(TTL_MS);
 
     // Act
-    const during = await reader.get('a');
-    await new Promise((resolve) => setImmediate(resolve));
-    const after = await reader.get('a');
+    const room = await reader.get('a');
 
     // Assess
-    expect(during?.title).not.toBe('Renamed');
-    expect(after?.title).toBe('Renamed');
+    expect(room?.title).toBe('Renamed');
     expect(inner.reads).toEqual(['a', 'a']);
   });
 
@@ -61,7 +58,7 @@ describe('CachedRoomReader', () => {
     await reader.get('a');
     clock.advance(TTL_MS);
     await reader.get('a');
-    clock.advance(TTL_MS - 1);
+    clock.advance(TTL_MS * 0.8 - 1);
 
     await reader.get('a');
 
@@ -72,7 +69,7 @@ describe('CachedRoomReader', () => {
     // Prepare
     const { inner, clock, reader } = setup();
     await reader.get('missing');
-    clock.advance(TTL_MS - 1);
+    clock.advance(TTL_MS * 0.8 - 1);
 
     // Act
     const again = await reader.get('missing');

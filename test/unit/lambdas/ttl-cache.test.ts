@@ -18,13 +18,23 @@ function setup() {
   return { clock, cache, load, reads: () => reads, answer: (next: () => Promise<string>) => (answer = next) };
 }
 
-describe('TtlCache, stale while revalidating', () => {
-  it('serves an expired value at once and replaces it with one read in the background', async () => {
+describe('TtlCache, refreshing ahead', () => {
+  it('reads nothing again in the first four fifths of a value’s lifetime', async () => {
+    const { clock, cache, load, reads } = setup();
+    await cache.get('k', load);
+
+    clock.advance(TTL_MS * 0.8 - 1);
+    await cache.get('k', load);
+
+    expect(reads()).toBe(1);
+  });
+
+  it('serves the current value in its last fifth and reads its successor once, in the background', async () => {
     const { clock, cache, load, reads, answer } = setup();
     await cache.get('k', load);
     const pending = deferred<string>();
     answer(() => pending.promise);
-    clock.advance(TTL_MS);
+    clock.advance(TTL_MS * 0.8);
 
     const first = await cache.get('k', load);
     const second = await cache.get('k', load); // the refresh is still running: no second read
@@ -36,32 +46,48 @@ describe('TtlCache, stale while revalidating', () => {
     expect(reads()).toBe(2);
   });
 
-  it('waits for a fresh read once a value is more than twice the ttl old', async () => {
+  it('never serves a value past its lifetime: once expired, a request waits for a new read', async () => {
     const { clock, cache, load, reads, answer } = setup();
     await cache.get('k', load);
     answer(async () => 'v2');
-    clock.advance(2 * TTL_MS);
+    clock.advance(TTL_MS);
 
     expect(await cache.get('k', load)).toBe('v2');
     expect(reads()).toBe(2);
   });
 
-  it('keeps serving the stale value when a refresh fails, until it ages out', async () => {
+  it('counts a refreshed value’s lifetime from when its read started', async () => {
+    const { clock, cache, load, answer } = setup();
+    await cache.get('k', load);
+    const pending = deferred<string>();
+    answer(() => pending.promise);
+    clock.advance(TTL_MS * 0.9); // the refresh starts here
+    await cache.get('k', load);
+    clock.advance(TTL_MS * 0.5);
+    pending.resolve('v2');
+    await settle();
+    answer(async () => 'v3');
+
+    clock.advance(TTL_MS * 0.5); // a full lifetime after the refresh started
+    expect(await cache.get('k', load)).toBe('v3');
+  });
+
+  it('keeps the current value when a refresh fails, and lets it expire as it would have', async () => {
     const { clock, cache, load, answer } = setup();
     await cache.get('k', load);
     answer(async () => {
       throw new Error('throttled');
     });
-    clock.advance(TTL_MS);
+    clock.advance(TTL_MS * 0.9);
 
     expect(await cache.get('k', load)).toBe('v1');
     await settle();
     expect(await cache.get('k', load)).toBe('v1');
-    clock.advance(TTL_MS);
+    clock.advance(TTL_MS * 0.1);
     await expect(cache.get('k', load)).rejects.toThrow('throttled');
   });
 
-  it('never serves stale values when the ttl is zero', async () => {
+  it('reads every time when the ttl is zero', async () => {
     const clock = manualClock(0);
     const cache = new TtlCache<number>(0, clock);
     let n = 0;
