@@ -38,7 +38,7 @@ const SIZES = values.quick
       postCalls: 300,
       liveCalls: 100,
       partitionSeconds: 60,
-      coldRepeats: 3,
+      coldRepeats: 5,
       realtimeRounds: 10,
       bytesSeconds: 30,
     }

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PostCommentBody, type Viewer } from '../domain/feed/comment.js';
-import { postComment, type PostCommentDeps } from '../domain/feed/post-comment.js';
+import { postComment, startPostReads, type PostCommentDeps } from '../domain/feed/post-comment.js';
 import { RoomId } from '../domain/rooms/room.js';
 import { header, httpHandler, json, jsonBody, pathParam, type HttpHandler } from './http.js';
 
@@ -15,6 +15,9 @@ export interface PostCommentHandlerDeps {
 export function createPostCommentHandler(deps: PostCommentHandlerDeps): HttpHandler {
   return httpHandler(
     async (event) => {
+      // The token is checked first (401 before anything else), while the room's reads already run.
+      const requested = RoomId.safeParse(event.pathParameters?.roomId);
+      if (requested.success) startPostReads(deps.feed, requested.data);
       const viewer = await deps.viewerTokens.verify(header(event, 'authorization'));
       const roomId = pathParam(event, 'roomId', RoomId);
       const body = jsonBody(event, PostCommentBody);

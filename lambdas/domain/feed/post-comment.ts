@@ -26,6 +26,21 @@ export interface PostCommentResult {
 }
 
 /**
+ * Starts the reads a post of `roomId` makes — the room, its channel, the
+ * global NG words — without waiting for them. They depend on nothing the
+ * caller has yet to check (the viewer's token), and the readers cache the
+ * reads in flight, so `postComment` then finds them done or under way: a
+ * post's first request pays for the token check and the reads at once, not
+ * one after the other. A failed read is not kept; `postComment` reads again
+ * and reports it.
+ */
+export function startPostReads(deps: Pick<PostCommentDeps, 'rooms' | 'moderation'>, roomId: string): void {
+  void Promise.all([deps.rooms.get(roomId), deps.moderation.ngWords()])
+    .then(([room]) => room && deps.moderation.channel(room.channelId))
+    .catch(() => undefined);
+}
+
+/**
  * A viewer posts a comment. Primary course: the room exists and is open to
  * this user (chat on, posting open, not banned or blocked in the room or its
  * channel), the text passes the room's rules and the NG words (the room's and
