@@ -1,5 +1,4 @@
-import { get as httpGet, type IncomingMessage } from 'node:http';
-import { get as httpsGet } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 
 /**
@@ -57,8 +56,9 @@ export function remoteJwks(url: URL, options: JwksOptions = {}): JWTVerifyGetKey
   };
 }
 
-function getJson(url: URL, timeoutMs: number): Promise<unknown> {
-  const get = url.protocol === 'https:' ? httpsGet : httpGet;
+async function getJson(url: URL, timeoutMs: number): Promise<unknown> {
+  // Loaded on first use, and only the one needed: `https` brings TLS with it.
+  const { get } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
     const fail = (message: string, cause?: unknown) =>
       reject(new JwksUnavailableError(`JWKS ${url.href}: ${message}`, { cause }));
