@@ -27,6 +27,8 @@ export interface PollLoadResult {
   readonly requests: number;
   readonly responses: number;
   readonly errors: number;
+  /** Failed requests by error code. */
+  readonly errorCodes: Record<string, number>;
   readonly statuses: Record<string, number>;
   /** By the edge's `x-cache` outcome: Hit, Miss, Collapsed. */
   readonly outcomes: Record<string, number>;
@@ -67,6 +69,7 @@ function schedule(plan: PollPlan, target: URL, agent: Agent, tickMs?: number): P
   const statuses: Record<string, number> = {};
   const outcomes: Record<string, number> = {};
   let errors = 0;
+  const errorCodes: Record<string, number> = {};
   let done = 0;
   let next = 0;
   let lastEnd = 0;
@@ -83,6 +86,7 @@ function schedule(plan: PollPlan, target: URL, agent: Agent, tickMs?: number): P
         requests: plan.requests,
         responses: responseMs.length,
         errors,
+        errorCodes,
         statuses,
         outcomes,
         sendLateness: summarize(Array.from(lateness)),
@@ -110,8 +114,9 @@ function schedule(plan: PollPlan, target: URL, agent: Agent, tickMs?: number): P
           settle();
         });
       });
-      request.on('error', () => {
+      request.on('error', (error: NodeJS.ErrnoException) => {
         errors++;
+        errorCodes[error.code ?? error.message] = (errorCodes[error.code ?? error.message] ?? 0) + 1;
         settle();
       });
     };

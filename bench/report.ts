@@ -136,7 +136,10 @@ export function renderMarkdown(result: BenchResult): string {
     `Open-loop poller in its own process, phases spread evenly, keep-alive sockets; ` +
       `${n(e.load.responses)} requests answered at ${n(e.load.achievedPerSecond)}/s over ${n(e.intervalsElapsed)} ` +
       `intervals; send lateness p50 ${ms(e.load.sendLateness.p50)} ms, p99 ${ms(e.load.sendLateness.p99)} ms; ` +
-      `edge outcomes ${JSON.stringify(e.load.outcomes)}; ${n(e.requestsPerOriginCall)} viewer requests per origin call.`,
+      `edge outcomes ${JSON.stringify(e.load.outcomes)}; ${n(e.requestsPerOriginCall)} viewer requests per origin call` +
+      (e.load.errors > 0
+        ? `; ${n(e.load.errors)} requests failed in transport ${JSON.stringify(e.load.errorCodes)}, left out.`
+        : '.'),
     ...(e.load.achievedPerSecond < e.plannedPerSecond * 0.9
       ? [
           '',

@@ -13,6 +13,7 @@ const figures = {
       requests: 20000,
       responses: 20000,
       errors: 0,
+      errorCodes: {},
       statuses: { '200': 20000 },
       outcomes: { Hit: 19500, Miss: 10, Collapsed: 490 },
       sendLateness: summary(1, 20),
@@ -248,6 +249,14 @@ describe('renderMarkdown', () => {
     ]) {
       expect(markdown).toContain(heading);
     }
+  });
+
+  it('says how many polls failed in transport, and why, when some did', () => {
+    const load = { ...result.edgeOffload.load, responses: 19_996, errors: 4, errorCodes: { ECONNRESET: 4 } };
+    const text = renderMarkdown({ ...result, edgeOffload: { ...result.edgeOffload, load } });
+
+    expect(text).toContain('4 requests failed in transport {"ECONNRESET":4}, left out.');
+    expect(markdown).not.toContain('failed in transport');
   });
 
   it('shows the post handler against both baselines', () => {
