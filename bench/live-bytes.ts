@@ -299,8 +299,6 @@ async function simulate(
       cacheControl = pollCacheControl(options.pollSeconds);
     } else {
       const result = await getLiveTick(deps, roomId, String(tick));
-      if (result.state !== 'ready')
-        throw new Error(`Tick ${tick} refused at ${now}: ${result.error.message}`);
       document = result.document;
       cacheControl = tickCacheControl(options.pollSeconds, now, result.expiresAtMs);
     }

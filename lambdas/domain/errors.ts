@@ -8,18 +8,24 @@ export class ChatError extends Error {
   readonly code: string;
   readonly retryable: boolean;
   readonly retryAfterSec?: number;
+  /**
+   * Whether an edge may keep this answer for its second (edge routes only):
+   * false for a refusal that stops holding within that second.
+   */
+  readonly cacheable: boolean;
 
   constructor(
     status: number,
     code: string,
     message: string,
-    options: { retryable?: boolean; retryAfterSec?: number; cause?: unknown } = {},
+    options: { retryable?: boolean; retryAfterSec?: number; cacheable?: boolean; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.status = status;
     this.code = code;
     this.retryable = options.retryable ?? false;
+    this.cacheable = options.cacheable ?? true;
     if (options.retryAfterSec !== undefined) this.retryAfterSec = options.retryAfterSec;
   }
 }

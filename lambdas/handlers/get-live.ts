@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { getLive, getLiveTick, type ReadFeedDeps } from '../domain/feed/read-feed.js';
 import { RoomId } from '../domain/rooms/room.js';
 import { pollCacheControl, tickCacheControl } from '../cache-control.js';
-import { errorResult, httpHandler, json, pathParam, type HttpHandler } from './http.js';
+import { httpHandler, json, pathParam, type HttpHandler } from './http.js';
 
 export interface ReadHandlerDeps {
   readonly feed: ReadFeedDeps;
@@ -19,10 +19,7 @@ export function createGetLiveHandler(deps: ReadHandlerDeps): HttpHandler {
         const live = await getLive(deps.feed, roomId);
         return json(200, live, { 'Cache-Control': pollCacheControl(live.room.settings.pollIntervalSeconds) });
       }
-      const result = await getLiveTick(deps.feed, roomId, tick);
-      // A tick that has not started is asked for again in a moment: never cached.
-      if (result.state === 'not-started') return errorResult(result.error, false, deps.logger);
-      const { document, expiresAtMs } = result;
+      const { document, expiresAtMs } = await getLiveTick(deps.feed, roomId, tick);
       const generatedAtMs = Date.parse(document.generatedAt);
       return json(200, document, {
         'Cache-Control': tickCacheControl(

@@ -51,7 +51,8 @@ export function errorResult(
     retryable: known ? error.retryable : true,
     ...(known && error.retryAfterSec !== undefined ? { retryAfterSec: error.retryAfterSec } : {}),
   };
-  const cacheControl = cacheable && status < 500 && status !== 429 ? 'public, max-age=1' : 'no-store';
+  const keep = cacheable && status < 500 && status !== 429 && (!known || error.cacheable);
+  const cacheControl = keep ? 'public, max-age=1' : 'no-store';
   return json(status, body, {
     'Cache-Control': cacheControl,
     ...(body.retryAfterSec !== undefined ? { 'Retry-After': String(body.retryAfterSec) } : {}),

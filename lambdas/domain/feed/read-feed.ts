@@ -6,7 +6,7 @@ import {
   type FeedRecord,
   type Tombstone,
 } from './comment.js';
-import { BadRequestError, NotFoundError, type ChatError } from '../errors.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
 import { highestIdAt, lowestIdAt } from './ids.js';
 import { ascendingBy, descendingBy, mergeSorted } from './merge.js';
 import {
@@ -75,16 +75,12 @@ export interface LiveDocument {
   readonly generatedAt: string;
 }
 
-/** A tick's document, or why the origin does not answer that tick yet. */
-export type LiveTickResult =
-  | {
-      readonly state: 'ready';
-      readonly document: LiveDocument;
-      /** When the tick expires: a cache may keep the document until then. */
-      readonly expiresAtMs: number;
-    }
-  /** 404 `tick_not_started`: asked again in a moment, so never cached. */
-  | { readonly state: 'not-started'; readonly error: ChatError };
+/** A tick's document. */
+export interface LiveTick {
+  readonly document: LiveDocument;
+  /** When the tick expires: a cache may keep the document until then. */
+  readonly expiresAtMs: number;
+}
 
 export interface SegmentDocument {
   readonly roomId: string;
@@ -155,20 +151,14 @@ export async function getLive(deps: ReadFeedDeps, roomId: string): Promise<LiveD
  * `live/{tick}`: the document of one tick (ADR 0019), what players poll.
  * Ticks the origin does not answer are refused before any comment is read.
  */
-export async function getLiveTick(
-  deps: ReadFeedDeps,
-  roomId: string,
-  rawTick: string,
-): Promise<LiveTickResult> {
+export async function getLiveTick(deps: ReadFeedDeps, roomId: string, rawTick: string): Promise<LiveTick> {
   const tick = parseTick(rawTick);
   const room = await findRoom(deps.rooms, roomId);
   const nowMs = deps.clock();
   const pollMs = pollMsOf(room);
   const refusal = tickRefusal(tick, nowMs, pollMs);
-  if (refusal?.code === 'tick_not_started') return { state: 'not-started', error: refusal };
   if (refusal) throw refusal;
   return {
-    state: 'ready',
     document: await liveDocument(deps, room, tick, nowMs),
     expiresAtMs: tickExpiresAtMs(tick, pollMs),
   };

@@ -125,6 +125,7 @@ export function tickRefusal(tick: number, nowMs: number, pollMs: number): ChatEr
   }
   if (state !== 'not-started') return undefined;
   // The next tick is worth waiting for; one further ahead means a wrong clock or a changed interval.
+  // Either way the answer changes as the tick comes: never kept at an edge.
   const answeredInMs = tickStartMs(tick, pollMs) - TICK_EARLY_MS - nowMs;
   const next = tick === tickOf(nowMs, pollMs) + 1;
   return new ChatError(
@@ -133,6 +134,8 @@ export function tickRefusal(tick: number, nowMs: number, pollMs: number): ChatEr
     next
       ? `Tick ${tick} has not started yet; retry after ${Math.ceil(answeredInMs / 1000)} s.`
       : `Tick ${tick} starts more than a poll interval from now: check the clock against generatedAt, or poll GET …/live for the current tick (the poll interval may have changed).`,
-    next ? { retryable: true, retryAfterSec: Math.max(1, Math.ceil(answeredInMs / 1000)) } : {},
+    next
+      ? { retryable: true, retryAfterSec: Math.max(1, Math.ceil(answeredInMs / 1000)), cacheable: false }
+      : { cacheable: false },
   );
 }

@@ -306,6 +306,11 @@ describe('errorResult', () => {
     ['a 429', 'no-store', new RateLimitedError('throttled', 'slow down', 1)],
     ['a 503', 'no-store', new UnavailableError('down')],
     ['a 502', 'no-store', new ChatError(502, 'bad_gateway', 'upstream')],
+    [
+      'a 404 that stops holding within the second',
+      'no-store',
+      new ChatError(404, 'tick_not_started', 'soon', { cacheable: false }),
+    ],
   ])('lets the edge routes cache %s as %s', (_name, cacheControl, error) => {
     vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
 

@@ -207,11 +207,7 @@ describe('getLiveTick', () => {
   const POLL_MS = 2_000;
   const TICK = tickOf(NOW, POLL_MS);
 
-  async function ready(deps: ReadFeedDeps, roomId: string, tick: number) {
-    const result = await getLiveTick(deps, roomId, String(tick));
-    if (result.state !== 'ready') throw new Error(`tick ${tick}: ${result.error.message}`);
-    return result;
-  }
+  const ready = (deps: ReadFeedDeps, roomId: string, tick: number) => getLiveTick(deps, roomId, String(tick));
 
   it('answers the current tick with its window, and says when the tick expires', async () => {
     // Prepare: 700 ms into the tick.
@@ -257,12 +253,9 @@ describe('getLiveTick', () => {
   it('refuses the next tick before that with a retryable 404, without reading comments', async () => {
     const { room, comments, deps } = setup({ nowMs: NOW + 100 });
 
-    const result = await getLiveTick(deps, room.roomId, String(TICK + 1));
+    const error = await rejection(getLiveTick(deps, room.roomId, String(TICK + 1)));
 
-    expect(result.state).toBe('not-started');
-    if (result.state === 'not-started') {
-      expect(result.error).toMatchObject({ status: 404, code: 'tick_not_started', retryable: true });
-    }
+    expect(error).toMatchObject({ status: 404, code: 'tick_not_started', retryable: true, cacheable: false });
     expect(comments.queries).toEqual([]);
   });
 
