@@ -23,7 +23,7 @@ import type { ModerationReader } from '../moderation/ports.js';
 import type { RoomReader } from '../rooms/ports.js';
 import { GLOBAL_ROOM_ID } from '../paths.js';
 import { publicRoom, type PublicRoom, type Room } from '../rooms/room.js';
-import { segmentBounds, segmentOf, segmentState, type SegmentState } from './segments.js';
+import { PATH_NUMBER, segmentBounds, segmentOf, segmentState, type SegmentState } from './segments.js';
 import { liveWindow, parseTick, tickExpiresAtMs, tickOf, tickRefusal } from './ticks.js';
 
 export interface ReadFeedDeps {
@@ -215,7 +215,7 @@ export type SegmentResult =
 
 /** Every comment of segment `n`, in id order across all shards. Future segments are refused without a read. */
 export async function getSegment(deps: ReadFeedDeps, roomId: string, rawN: string): Promise<SegmentResult> {
-  if (!/^\d{1,15}$/.test(rawN)) {
+  if (!PATH_NUMBER.test(rawN)) {
     throw new BadRequestError('invalid_segment', 'A segment number is a non-negative integer.');
   }
   const n = Number(rawN);

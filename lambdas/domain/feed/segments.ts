@@ -22,6 +22,9 @@ export const SEGMENT_CLOSE_GRACE_MS = MAX_POST_DURATION_MS + CLOCK_SKEW_MS;
 
 export type SegmentState = 'future' | 'open' | 'closed';
 
+/** A segment or tick number in a path: digits only, at most 15 (safe as a JavaScript number). */
+export const PATH_NUMBER = /^\d{1,15}$/;
+
 export interface SegmentBounds {
   readonly startMs: number;
   /** Exclusive. */

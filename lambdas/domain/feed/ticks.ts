@@ -12,6 +12,7 @@
  * whichever cached copy it gets.
  */
 import { BadRequestError, ChatError } from '../errors.js';
+import { PATH_NUMBER } from './segments.js';
 
 /**
  * How late an item may become readable after its id time: the write's own
@@ -41,9 +42,6 @@ export const TICK_EARLY_MS = 500;
  * the document says `truncated` and players read segments for the rest.
  */
 export const DEFAULT_LIVE_COMMENT_LIMIT = 500;
-
-/** A tick number: digits only, as in segment numbers. */
-const TICK_PATTERN = /^\d{1,15}$/;
 
 export function tickOf(timeMs: number, pollMs: number): number {
   return Math.floor(timeMs / pollMs);
@@ -104,7 +102,7 @@ export function liveSpanMs(pollMs: number): number {
 
 /** A tick from the path: 400 `invalid_tick` unless digits only. */
 export function parseTick(raw: string): number {
-  if (!TICK_PATTERN.test(raw)) {
+  if (!PATH_NUMBER.test(raw)) {
     throw new BadRequestError(
       'invalid_tick',
       'A tick is a non-negative integer: the server time in ms divided by pollAfterMs, rounded down.',
