@@ -6,8 +6,7 @@
  * control plane, schedules and invocations. Everything is passed explicitly:
  * nothing here reads or writes `process.env`.
  */
-import { pick } from 'zod/mini';
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { adminStores } from '../lambdas/adapters/admin-stores.js';
 import { AppSyncPublisher } from '../lambdas/adapters/appsync-publisher.js';
 import { currentCorrelationId } from '../lambdas/adapters/correlation.js';
@@ -38,7 +37,7 @@ import { LOCAL_CREDENTIALS } from './appsync/auth.js';
 export const LOCAL_REGION = 'us-east-1';
 
 /** The functions' tunable settings, with the same bounds and defaults as in AWS (lambdas/config.ts). */
-export const LocalSettings = pick(Config, {
+export const LocalSettings = z.pick(Config, {
   ROOM_CACHE_TTL_MS: true,
   LIVE_COMMENT_LIMIT: true,
   COMMENT_RETENTION_DAYS: true,
