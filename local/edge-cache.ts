@@ -7,7 +7,7 @@
 export interface EdgeResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
-  readonly body: string;
+  readonly body: string | Uint8Array;
 }
 
 export interface EdgeStats {

@@ -9,6 +9,7 @@ import { RoomId } from '../lambdas/domain/rooms/room.js';
 import type { LocalStats } from './adapters/traffic-metrics.js';
 import type { EdgeCache, EdgeResponse } from './edge-cache.js';
 import type { LocalCapacity } from './capacity.js';
+import type { LocalWebApps } from './web-apps.js';
 import { CallsRequest, LocalControlPlaneError } from './control-plane.js';
 
 /** API Gateway's own payload limit. */
@@ -24,6 +25,8 @@ export interface LocalServices {
   realtime?: LocalRealtimeCounters;
   /** The scaler's control plane, schedules and runs; set once the functions' environment is. */
   capacity?: LocalCapacity;
+  /** The web apps (`/player/`); set once built. */
+  web?: LocalWebApps;
 }
 
 export interface LocalRealtimeCounters {
@@ -40,6 +43,10 @@ export function createEdgeServer(services: LocalServices): Server {
   return createServer((req, res) => {
     void handle(req, res, async (request) => {
       if (request.path.startsWith('/local/')) return localEndpoint(services, request);
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        const file = services.web?.serve(request.path);
+        if (file) return file;
+      }
       const gateway = services.gateway;
       if (!gateway) return notReady();
       const match = matchRoute(request.method === 'HEAD' ? 'GET' : request.method, request.path);

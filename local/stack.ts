@@ -18,7 +18,8 @@ import { DevUserPool } from './dev-user-pool.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { EdgeCache } from './edge-cache.js';
 import { close, listen } from './ports.js';
-import { seedDemoRoom } from './seed.js';
+import { DEMO_ROOM_ID, seedDemoRoom } from './seed.js';
+import { buildLocalWebApps } from './web-apps.js';
 import { createEdgeServer, createOriginServer, type LocalServices } from './server.js';
 import { createTables, tableNames, type TableNames } from './tables.js';
 
@@ -129,6 +130,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         : {}),
     });
     services.realtime = appsync;
+    const realtimeForPlayers = appsync;
+    services.web = await buildLocalWebApps(() => ({
+      // Browsers would refuse the TLS port's self-signed certificate: players use the plain port.
+      realtime: {
+        graphqlUrl: realtimeForPlayers.httpGraphqlUrl,
+        realtimeUrl: realtimeForPlayers.httpRealtimeUrl,
+        apiKey: realtimeForPlayers.apiKey,
+      },
+      devTokensUrl: '/local/tokens',
+      defaultRoomId: DEMO_ROOM_ID,
+    }));
 
     const functions = composeLocalFunctions({
       dynamodbEndpoint: dynamodb.endpoint,

@@ -1,0 +1,103 @@
+/** The player's words, in English and Japanese. Server refusals are shown by code, in the viewer's language. */
+export const STRINGS = {
+  en: {
+    comments: 'Comments',
+    placeholder: 'Say something…',
+    send: 'Send',
+    sending: 'Sending…',
+    counter: (n: number, max: number) => `${n} / ${max}`,
+    tooLong: (max: number) => `At most ${max} characters.`,
+    artist: 'Artist',
+    notice: 'Notice',
+    dismiss: 'Dismiss',
+    newComments: (n: number) => `${n} new ↓`,
+    empty: 'No comments yet. Be the first!',
+    live: 'Live',
+    polling: (s: number) => `Updates every ${s} s`,
+    reconnecting: 'Reconnecting…',
+    connecting: 'Connecting…',
+    degraded: 'Connection problem — retrying',
+    signedOut: 'Sign in to comment.',
+    roomClosed: 'This room is closed to new comments.',
+    chatDisabled: 'Chat is turned off.',
+    postingClosed: 'Posting is paused for now; you can still read.',
+    banned: 'You cannot comment in this room.',
+    bannedUntil: (time: string, left: string) => `You cannot comment until ${time} (${left}).`,
+    slowMode: (left: string) => `Slow mode: you can comment again in ${left}.`,
+    slowModeOn: (s: number) => `Slow mode: one comment every ${s} s`,
+    announceArtist: (name: string, text: string) => `${name}: ${text}`,
+    announceNotice: (text: string) => `Notice: ${text}`,
+    errors: {
+      network: 'Could not reach the chat. Check your connection and try again.',
+      text_too_long: 'Your comment is too long.',
+      empty_text: 'Write something first.',
+      ng_word: 'Your comment contains a word that is not allowed.',
+      invalid_characters: 'Your comment contains characters that cannot be posted.',
+      unauthorized: 'Your sign-in has expired. Reload the page to sign in again.',
+      blocked: 'The broadcaster has blocked you from commenting.',
+      banned: 'You cannot comment in this room.',
+      room_closed: 'This room is closed to new comments.',
+      chat_disabled: 'Chat is turned off.',
+      posting_closed: 'Posting is paused for now; you can still read.',
+    } as Record<string, string>,
+  },
+  ja: {
+    comments: 'コメント',
+    placeholder: 'コメントする…',
+    send: '送信',
+    sending: '送信中…',
+    counter: (n: number, max: number) => `${n} / ${max}`,
+    tooLong: (max: number) => `${max}文字までです。`,
+    artist: 'アーティスト',
+    notice: 'お知らせ',
+    dismiss: '閉じる',
+    newComments: (n: number) => `新着 ${n} 件 ↓`,
+    empty: 'まだコメントはありません。最初のコメントをどうぞ！',
+    live: 'ライブ',
+    polling: (s: number) => `${s}秒ごとに更新`,
+    reconnecting: '再接続中…',
+    connecting: '接続中…',
+    degraded: '接続に問題があります。再試行しています',
+    signedOut: 'コメントするにはログインしてください。',
+    roomClosed: 'このルームは新しいコメントを受け付けていません。',
+    chatDisabled: 'チャットはオフになっています。',
+    postingClosed: '現在コメントは停止中です。閲覧はできます。',
+    banned: 'このルームではコメントできません。',
+    bannedUntil: (time: string, left: string) => `${time}までコメントできません（残り${left}）。`,
+    slowMode: (left: string) => `低速モード：あと${left}でコメントできます。`,
+    slowModeOn: (s: number) => `低速モード：${s}秒に1回`,
+    announceArtist: (name: string, text: string) => `${name}：${text}`,
+    announceNotice: (text: string) => `お知らせ：${text}`,
+    errors: {
+      network: 'チャットに接続できませんでした。通信環境を確認して、もう一度お試しください。',
+      text_too_long: 'コメントが長すぎます。',
+      empty_text: 'コメントを入力してください。',
+      ng_word: '使用できない言葉が含まれています。',
+      invalid_characters: '送信できない文字が含まれています。',
+      unauthorized: 'ログインの有効期限が切れました。ページを再読み込みしてください。',
+      blocked: '配信者によってコメントがブロックされています。',
+      banned: 'このルームではコメントできません。',
+      room_closed: 'このルームは新しいコメントを受け付けていません。',
+      chat_disabled: 'チャットはオフになっています。',
+      posting_closed: '現在コメントは停止中です。閲覧はできます。',
+    } as Record<string, string>,
+  },
+};
+
+export type Lang = keyof typeof STRINGS;
+export type Strings = (typeof STRINGS)[Lang];
+
+/** `ja` for Japanese, English otherwise. */
+export function pickLang(requested: string | null | undefined): Lang {
+  return (requested ?? '').toLowerCase().startsWith('ja') ? 'ja' : 'en';
+}
+
+/** "1:05" or "45 s" / "45秒". */
+export function formatLeft(ms: number, lang: Lang): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  if (s < 60) return lang === 'ja' ? `${s}秒` : `${s} s`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
+}
