@@ -105,6 +105,7 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
         options.viewerTokens.jwksUrl,
         options.viewerTokens.issuer,
         options.viewerTokens.audience,
+        logger,
       ),
       logger,
     }),

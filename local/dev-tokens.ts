@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
+import { COMMENT_STYLE_CLAIM } from '../lambdas/adapters/viewer-tokens.js';
 
 export const DEV_TOKEN_ISSUER = 'https://hybrid-live-chat.local/dev-identity';
 export const DEV_TOKEN_AUDIENCE = 'hybrid-live-chat';
@@ -9,6 +10,11 @@ export interface DevViewer {
   readonly displayName: string;
   /** Default one hour. */
   readonly ttlSeconds?: number;
+  /**
+   * The comment decoration to entitle the viewer to (the `comment_style` claim, ADR 0024). Not
+   * checked here, as a host's would not be: an id the palette lacks posts plain, with a warning.
+   */
+  readonly style?: string;
 }
 
 /**
@@ -35,7 +41,11 @@ export class DevTokenIssuer {
   async issue(viewer: DevViewer): Promise<{ token: string; expiresAt: string }> {
     const nowSec = Math.floor(Date.now() / 1000);
     const exp = nowSec + (viewer.ttlSeconds ?? 3600);
-    const token = await new SignJWT({ name: viewer.displayName })
+    const claims = {
+      name: viewer.displayName,
+      ...(viewer.style ? { [COMMENT_STYLE_CLAIM]: viewer.style } : {}),
+    };
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', kid: this.publicJwk.kid! })
       .setSubject(viewer.userId)
       .setIssuer(DEV_TOKEN_ISSUER)

@@ -153,6 +153,8 @@ const TokenRequest = z.strictObject({
   userId: z.string().min(1).max(128),
   displayName: z.string().min(1).max(64),
   ttlSeconds: z.number().int().min(-3600).max(86_400).optional(),
+  /** A comment decoration (palette id); like a host's claim, not checked against the palette. */
+  style: z.string().min(1).max(64).optional(),
 });
 const AdminTokenRequest = z.strictObject({
   roles: z.array(z.enum(ROLES)).max(3),

@@ -1,7 +1,9 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import * as z from 'zod/mini';
 import '../domain/zod-english.js';
 import type { Viewer } from '../domain/feed/comment.js';
+import { isCommentStyleId, type CommentStyleId } from '../domain/feed/comment-styles.js';
 import { UnauthorizedError, UnavailableError } from '../domain/errors.js';
 import { JwksUnavailableError, remoteJwks } from './jwks.js';
 
@@ -13,7 +15,15 @@ export interface ViewerTokenOptions {
   /** Tokens remembered as verified, per function instance. Default 10,000. */
   readonly cacheSize?: number;
   readonly clock?: () => number;
+  /** Told, once per value and instance, of a `comment_style` claim that names no palette style. */
+  readonly logger?: Pick<Logger, 'warn'>;
 }
+
+/** The claim that entitles a viewer to a comment decoration (ADR 0024): one palette id. */
+export const COMMENT_STYLE_CLAIM = 'comment_style';
+/** Distinct ignored claim values warned about per instance; later ones pass silently. */
+const MAX_STYLE_WARNINGS = 100;
+const IGNORED_STYLE_WARNING = `Ignored a viewer token's ${COMMENT_STYLE_CLAIM} claim: no palette style has that id`;
 
 /** Seconds of clock difference allowed on `exp` (and `nbf`), as jose checks them. */
 const CLOCK_TOLERANCE_SEC = 5;
@@ -46,6 +56,7 @@ const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
  */
 export class ViewerTokenVerifier {
   private readonly verified = new Map<string, { readonly viewer: Viewer; readonly untilMs: number }>();
+  private readonly styleWarnings = new Set<string>();
   private readonly cacheSize: number;
   private readonly clock: () => number;
 
@@ -54,9 +65,14 @@ export class ViewerTokenVerifier {
     this.clock = options.clock ?? Date.now;
   }
 
-  static fromJwksUrl(jwksUrl: string, issuer: string, audience: string): ViewerTokenVerifier {
+  static fromJwksUrl(
+    jwksUrl: string,
+    issuer: string,
+    audience: string,
+    logger?: Pick<Logger, 'warn'>,
+  ): ViewerTokenVerifier {
     const keys = remoteJwks(new URL(jwksUrl), { timeoutMs: 2_000, cooldownMs: 30_000 });
-    return new ViewerTokenVerifier({ issuer, audience, keys });
+    return new ViewerTokenVerifier({ issuer, audience, keys, ...(logger ? { logger } : {}) });
   }
 
   async verify(authorization: string | undefined): Promise<Viewer> {
@@ -108,9 +124,34 @@ export class ViewerTokenVerifier {
         'The viewer token must carry "sub" (user id) and "name" (display name) claims.',
       );
     }
+    const style = this.entitledStyle(payload[COMMENT_STYLE_CLAIM]);
     return {
-      viewer: { userId: claims.data.sub, displayName: claims.data.name.normalize('NFC') },
+      viewer: {
+        userId: claims.data.sub,
+        displayName: claims.data.name.normalize('NFC'),
+        ...(style ? { style } : {}),
+      },
       expiresAtSec: payload.exp!,
     };
+  }
+
+  /**
+   * The palette id the claim names. Anything else — an id this palette does not have (a host's
+   * bug, a style retired since the token was issued), or not a string — is dropped, not refused:
+   * the viewer did nothing wrong and posts plain. The host should hear of it: a warning, once
+   * per value per instance.
+   */
+  private entitledStyle(claim: unknown): CommentStyleId | undefined {
+    if (claim === undefined || isCommentStyleId(claim)) return claim;
+    this.warnOnce(
+      typeof claim === 'string' ? claim.slice(0, 64) : `(${claim === null ? 'null' : typeof claim})`,
+    );
+    return undefined;
+  }
+
+  private warnOnce(claim: string): void {
+    if (this.styleWarnings.has(claim) || this.styleWarnings.size >= MAX_STYLE_WARNINGS) return;
+    this.styleWarnings.add(claim);
+    this.options.logger?.warn(IGNORED_STYLE_WARNING, { claim });
   }
 }

@@ -11,6 +11,7 @@ import { createPostCommentHandler } from '../handlers/post-comment.js';
 
 const config = parseConfig(PostConfig, process.env);
 const dynamo = createDynamoClient(dynamoSettings(config));
+const logger = createLogger();
 
 export const handler = createPostCommentHandler({
   feed: {
@@ -22,6 +23,7 @@ export const handler = createPostCommentHandler({
     config.VIEWER_TOKEN_JWKS_URL,
     config.VIEWER_TOKEN_ISSUER,
     config.VIEWER_TOKEN_AUDIENCE,
+    logger,
   ),
-  logger: createLogger(),
+  logger,
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../lambdas/domain/access/roles.js';
+import { segmentOf } from '../../lambdas/domain/feed/segments.js';
 import { adminRoutes } from '../../lambdas/routes.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { GLOBAL_EVENT, ROOM_EVENT, subscriber, useRealtime } from '../helpers/appsync.js';
@@ -50,8 +51,14 @@ async function createRoom(operatorToken: string, channelId: string, settings: Re
   return res.body.room as { roomId: string; version: number };
 }
 
-async function post(roomId: string, text: string, userId: string) {
-  const { token: viewerToken } = await stack.tokens.issue({ userId, displayName: `Viewer ${userId}` });
+/** Posts as the viewer, with a dev token from the local token endpoint (`style`: the comment_style claim). */
+async function post(roomId: string, text: string, userId: string, style?: string) {
+  const issued = await fetch(`${stack.edgeUrl}/local/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId, displayName: `Viewer ${userId}`, ...(style ? { style } : {}) }),
+  });
+  const { token: viewerToken } = (await issued.json()) as { token: string };
   return fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, {
     method: 'POST',
     headers: { authorization: `Bearer ${viewerToken}`, 'content-type': 'application/json' },
@@ -60,7 +67,7 @@ async function post(roomId: string, text: string, userId: string) {
 }
 
 interface Live {
-  comments: { id: string; roomId: string; kind: string; text: string; userId: string }[];
+  comments: { id: string; roomId: string; kind: string; text: string; userId: string; style?: string }[];
   tombstones: { commentId: string }[];
   bans: { userId: string }[];
   pollAfterMs: number;
@@ -115,6 +122,47 @@ describe('the admin API on the local stack', () => {
     expect(second.status).toBe(429);
     expect(await second.json()).toMatchObject({ code: 'slow_mode', retryable: true });
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('operator narrows a room’s comment styles: an entitled viewer’s style shows until the room leaves it out', async () => {
+    const op = await token(['operator']);
+    const room = await createRoom(op, 'ch-styles');
+    const styleOf = (doc: Live, id: string) => doc.comments.find((c) => c.id === id)?.style;
+
+    const decorated = (await (await post(room.roomId, 'in gold', 'patron', 'gold')).json()) as {
+      comment: { id: string; createdAt: string };
+    };
+    const shown = await pollUntil(room.roomId, (d) => styleOf(d, decorated.comment.id) !== undefined);
+    const segment = segmentOf(Date.parse(decorated.comment.createdAt), 10);
+    const segmentDoc = (await (
+      await fetch(`${stack.edgeUrl}/v1/rooms/${room.roomId}/segments/${segment}`)
+    ).json()) as Live;
+    expect(styleOf(shown, decorated.comment.id)).toBe('gold');
+    expect(styleOf(segmentDoc, decorated.comment.id)).toBe('gold');
+
+    const unknown = await admin('PATCH', `/rooms/${room.roomId}`, op, {
+      version: room.version,
+      settings: { commentStyles: ['gold', 'neon'] },
+    });
+    const narrowed = await admin('PATCH', `/rooms/${room.roomId}`, op, {
+      version: room.version,
+      settings: { commentStyles: ['sakura'] },
+    });
+    await afterRoomCache();
+    const plain = await post(room.roomId, 'no longer gold', 'patron', 'gold');
+    const { comment } = (await plain.json()) as { comment: { id: string } };
+    const after = await pollUntil(room.roomId, (d) => d.comments.some((c) => c.id === comment.id));
+    const read = (await (await fetch(`${stack.edgeUrl}/v1/rooms/${room.roomId}`)).json()) as {
+      room: { settings: { commentStyles: string[] } };
+    };
+
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ code: 'invalid_body', retryable: false });
+    expect(unknown.body.message).toMatch(/settings\.commentStyles\.1: .*expected one of "gold"/);
+    expect(narrowed.status).toBe(200);
+    expect(read.room.settings.commentStyles).toEqual(['sakura']);
+    expect(plain.status).toBe(201);
+    expect(after.comments.find((c) => c.id === comment.id)).not.toHaveProperty('style');
   });
 
   it('moderator bans a viewer: their next post gets 403 and a subscriber receives the ban', async () => {

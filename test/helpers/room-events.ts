@@ -32,6 +32,7 @@ export function eventsOfEveryKind(roomId: string): RoomEvent[] {
         segmentSeconds: 10,
         enabled: true,
         postingAllowed: 'everyone',
+        commentStyles: ['gold', 'sakura'],
       },
       version: 2,
       status: 'open',

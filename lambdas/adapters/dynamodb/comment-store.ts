@@ -332,6 +332,7 @@ function toRecord(item: Record<string, unknown>): FeedRecord {
       ? { level: item.level }
       : {}),
     ...(typeof item.displayUntil === 'string' ? { displayUntil: item.displayUntil } : {}),
+    ...(typeof item.style === 'string' ? { style: item.style } : {}),
     ...(typeof item.deletedAt === 'string' ? { deletedAt: item.deletedAt } : {}),
   };
 }

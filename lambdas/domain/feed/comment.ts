@@ -1,10 +1,13 @@
 import * as z from 'zod/mini';
 import '../zod-english.js';
+import type { CommentStyleId } from './comment-styles.js';
 
 /** The viewer, as the host service's token names them. */
 export interface Viewer {
   readonly userId: string;
   readonly displayName: string;
+  /** The decoration the host entitles the viewer to (`comment_style` claim), a palette id. */
+  readonly style?: CommentStyleId;
 }
 
 export const ClientMessageId = z
@@ -38,6 +41,11 @@ export const Comment = z.strictObject({
   level: z.optional(NoticeLevel),
   /** Notices only, optional: when players stop showing the notice (its banner); it stays in the feed. */
   displayUntil: z.optional(z.iso.datetime()),
+  /**
+   * Viewers' comments only, optional: the decoration, a palette id (comment-styles.ts). A string,
+   * not the palette's enum: a player draws an id it does not know as plain (ADR 0024).
+   */
+  style: z.optional(z.string()),
 });
 export type Comment = z.output<typeof Comment>;
 
@@ -60,7 +68,7 @@ export const isVisible = (record: FeedRecord): record is Comment =>
 
 /** The public form of a visible item (no storage bookkeeping). */
 export function publicItem(item: Comment): Comment {
-  const { id, roomId, kind, userId, displayName, text, createdAt, level, displayUntil } = item;
+  const { id, roomId, kind, userId, displayName, text, createdAt, level, displayUntil, style } = item;
   return {
     id,
     roomId,
@@ -71,5 +79,6 @@ export function publicItem(item: Comment): Comment {
     createdAt,
     ...(level ? { level } : {}),
     ...(displayUntil ? { displayUntil } : {}),
+    ...(style ? { style } : {}),
   };
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { CommentWriter } from './ports.js';
 import type { ModerationReader } from '../moderation/ports.js';
 import type { RoomReader } from '../rooms/ports.js';
+import type { Room } from '../rooms/room.js';
 import { pickWriteShard } from './shards.js';
 import { normalizeCommentText } from './text-rules.js';
 
@@ -44,8 +45,9 @@ export function startPostReads(deps: Pick<PostCommentDeps, 'rooms' | 'moderation
  * A viewer posts a comment. Primary course: the room exists and is open to
  * this user (chat on, posting open, not banned or blocked in the room or its
  * channel), the text passes the room's rules and the NG words (the room's and
- * the global list), and one conditional write stores the comment together
- * with its idempotency record and the user's slow-mode window.
+ * the global list), and one conditional write stores the comment — with the
+ * viewer's decoration if the room allows it — together with its idempotency
+ * record and the user's slow-mode window.
  */
 export async function postComment(
   deps: PostCommentDeps,
@@ -88,6 +90,7 @@ export async function postComment(
     // The id's time, not the clock's: monotonic ids may run a moment ahead of a
     // clock that stepped back, and the id decides the comment's segment.
     createdAt: new Date(commentIdTime(id)).toISOString(),
+    ...styleAllowedIn(room, viewer),
   };
   const slowModeMs = room.settings.slowModeSeconds * 1000;
   const result = await deps.comments.create({
@@ -112,6 +115,17 @@ export async function postComment(
       );
     }
   }
+}
+
+/**
+ * The viewer's decoration, if the room allows it. One the room does not allow is dropped, not
+ * refused: the viewer did nothing wrong, the comment goes out plain (ADR 0024). The token adapter
+ * has already dropped ids the palette does not know.
+ */
+function styleAllowedIn(room: Room, viewer: Viewer): Pick<Comment, 'style'> {
+  return viewer.style !== undefined && room.settings.commentStyles.includes(viewer.style)
+    ? { style: viewer.style }
+    : {};
 }
 
 function replay(earlier: Comment, text: string): PostCommentResult {

@@ -9,6 +9,7 @@ import { pushEvent, type Published, type PushDeps } from '../realtime/push.js';
 import { authorize, visibleChannels, type Action, type Principal } from '../access/roles.js';
 import {
   ChannelId,
+  CommentStyleList,
   createRoom,
   publicSettings,
   Room,
@@ -69,7 +70,12 @@ export const CreateRoomRequest = z.strictObject({
   roomId: z.optional(RoomId),
   channelId: ChannelId,
   title: RoomTitle,
-  settings: z.optional(zm.extend(zm.partial(RoomSettings), { ngWords: z.optional(NgWordList) })),
+  settings: z.optional(
+    zm.extend(zm.partial(RoomSettings), {
+      ngWords: z.optional(NgWordList),
+      commentStyles: z.optional(CommentStyleList),
+    }),
+  ),
   schedule: z.optional(RoomSchedule),
   expectedViewers: ExpectedViewers.optional(),
   shards: z.number().int().min(1).max(MAX_SHARDS).optional(),

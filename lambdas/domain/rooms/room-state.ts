@@ -5,7 +5,14 @@ import { commentIdTime, newCommentId } from '../feed/ids.js';
 import type { Clock } from '../clock.js';
 import type { RoomReader, RoomWriter } from './ports.js';
 import { pushEvent, type Published, type PushDeps } from '../realtime/push.js';
-import { MAX_ROOM_BANS, publicSettings, RoomSettings, type Room, type RoomBan } from './room.js';
+import {
+  CommentStyleList,
+  MAX_ROOM_BANS,
+  publicSettings,
+  RoomSettings,
+  type Room,
+  type RoomBan,
+} from './room.js';
 
 /**
  * Room state that viewers must converge on: bans and settings. Each change is
@@ -92,6 +99,8 @@ export const SettingsChange = z.strictObject({
   ngWords: leftOutKeeps(settingsShape.ngWords),
   enabled: leftOutKeeps(settingsShape.enabled),
   postingAllowed: leftOutKeeps(settingsShape.postingAllowed),
+  // Checked strictly here (palette ids, once each), unlike the stored list (room.ts).
+  commentStyles: z.optional(CommentStyleList),
 });
 export type SettingsChange = z.infer<typeof SettingsChange>;
 

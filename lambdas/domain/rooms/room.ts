@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../zod-english.js';
+import { COMMENT_STYLE_IDS, isCommentStyleId } from '../feed/comment-styles.js';
 import { DEFAULT_MAX_COMMENT_LENGTH } from '../feed/text-rules.js';
 import { MAX_SHARDS } from '../feed/shards.js';
 import { ROOM_ID_PATTERN } from '../paths.js';
@@ -28,6 +29,24 @@ export const UserId = z
     z.regex(/^[^\p{Cc}\p{Cf}]+$/u, 'a user id has no control or format characters'),
   );
 
+/**
+ * The decorations a room allows, as operators set them: palette ids (comment-styles.ts), each
+ * once. Empty turns decorations off in the room.
+ */
+export const CommentStyleList = z
+  .array(z.enum(COMMENT_STYLE_IDS))
+  .check(z.refine((ids) => new Set(ids).size === ids.length, 'each comment style at most once'));
+
+/**
+ * The same list as a stored room holds it. Read leniently: an id the palette no longer has is
+ * left out rather than making the room unreadable (a style retired from the palette stops
+ * showing; the room keeps working).
+ */
+const StoredCommentStyles = z.pipe(
+  z.array(z.string()),
+  z.transform((ids) => ids.filter(isCommentStyleId)),
+);
+
 export const RoomSettings = z.strictObject({
   /** Seconds a user must wait between two comments in this room; 0 turns slow mode off. */
   slowModeSeconds: z._default(wholeNumber(0, 3600), 0),
@@ -43,6 +62,12 @@ export const RoomSettings = z.strictObject({
   enabled: z._default(z.boolean(), true),
   /** Who may post: everyone signed in, or nobody (read-only, e.g. during a sensitive moment). */
   postingAllowed: z._default(z.enum(['everyone', 'nobody']), 'everyone'),
+  /**
+   * The comment decorations posts may carry here (ADR 0024): a viewer's entitled style outside
+   * this list is dropped, the comment posted plain. Default: the whole palette, so the host
+   * service's entitlement decides unless an operator narrows it.
+   */
+  commentStyles: z._default(StoredCommentStyles, () => [...COMMENT_STYLE_IDS]),
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWTVerifyGetKey } from 'jose';
-import { describe, expect, it } from 'vitest';
-import { ViewerTokenVerifier } from '../../../lambdas/adapters/viewer-tokens.js';
+import { describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../../lambdas/adapters/logger.js';
+import { COMMENT_STYLE_CLAIM, ViewerTokenVerifier } from '../../../lambdas/adapters/viewer-tokens.js';
 import { UnauthorizedError } from '../../../lambdas/domain/errors.js';
 import { manualClock } from '../fakes.js';
 
@@ -15,6 +16,8 @@ const START_MS = Date.UTC(2030, 0, 1);
 
 function setUp(cacheSize?: number) {
   const clock = manualClock(START_MS);
+  const logger = createLogger({ logLevel: 'SILENT' });
+  const warn = vi.spyOn(logger, 'warn');
   let lookups = 0;
   const keys: JWTVerifyGetKey = (header, token) => {
     lookups++;
@@ -25,13 +28,14 @@ function setUp(cacheSize?: number) {
     audience,
     keys,
     clock,
+    logger,
     ...(cacheSize !== undefined ? { cacheSize } : {}),
   });
-  return { verifier, clock, lookups: () => lookups };
+  return { verifier, clock, lookups: () => lookups, warnings: () => warn.mock.calls };
 }
 
-const sign = (sub: string, expiresInSec = 3_600) =>
-  new SignJWT({ sub, name: `Viewer ${sub}` })
+const sign = (sub: string, expiresInSec = 3_600, claims: Record<string, unknown> = {}) =>
+  new SignJWT({ sub, name: `Viewer ${sub}`, ...claims })
     .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
     .setIssuer(issuer)
     .setAudience(audience)
@@ -95,5 +99,59 @@ describe('ViewerTokenVerifier, verified tokens remembered', () => {
     await verifier.verify(`Bearer ${tokens[0]}`); // forgotten: checked again
 
     expect(lookups()).toBe(4);
+  });
+});
+
+describe('ViewerTokenVerifier, the comment_style claim', () => {
+  const styled = (sub: string, style: unknown) => sign(sub, 3_600, { [COMMENT_STYLE_CLAIM]: style });
+
+  it('gives the viewer the palette style the claim names', async () => {
+    const { verifier, warnings } = setUp();
+
+    const viewer = await verifier.verify(`Bearer ${await styled('u-1', 'gold')}`);
+
+    expect(viewer).toEqual({ userId: 'u-1', displayName: 'Viewer u-1', style: 'gold' });
+    expect(warnings()).toEqual([]);
+  });
+
+  it('gives no style when the token has no claim, and warns of nothing', async () => {
+    const { verifier, warnings } = setUp();
+
+    const viewer = await verifier.verify(`Bearer ${await sign('u-1')}`);
+
+    expect(viewer).not.toHaveProperty('style');
+    expect(warnings()).toEqual([]);
+  });
+
+  it.each([
+    ['an id the palette lacks', 'neon', 'neon'],
+    ['an inherited property name', 'constructor', 'constructor'],
+    ['a number', 7, '(number)'],
+    ['null', null, '(null)'],
+    ['an object', { color: '#FF0000' }, '(object)'],
+  ])('accepts a token whose claim is %s, drops the style and warns once', async (_, claim, logged) => {
+    const { verifier, warnings } = setUp();
+
+    const viewer = await verifier.verify(`Bearer ${await styled('u-1', claim)}`);
+
+    expect(viewer).toEqual({ userId: 'u-1', displayName: 'Viewer u-1' });
+    expect(warnings()).toEqual([[expect.stringContaining(COMMENT_STYLE_CLAIM), { claim: logged }]]);
+  });
+
+  it('warns once per distinct ignored value, however many tokens carry it', async () => {
+    const { verifier, warnings } = setUp();
+    const tokens = await Promise.all([
+      styled('u-1', 'neon'),
+      styled('u-2', 'neon'),
+      styled('u-3', 'plaid'),
+      styled('u-4', 'neon'),
+      styled('u-5', 'plaid'),
+    ]);
+
+    const viewers = [];
+    for (const token of tokens) viewers.push(await verifier.verify(`Bearer ${token}`));
+
+    expect(viewers.every((v) => v.style === undefined)).toBe(true);
+    expect(warnings().map(([, extra]) => extra)).toEqual([{ claim: 'neon' }, { claim: 'plaid' }]);
   });
 });

@@ -560,4 +560,69 @@ describe('postComment', () => {
       expect(comments.creates).toHaveLength(1);
     });
   });
+
+  describe('comment decorations', () => {
+    it('stores the style the viewer is entitled to when the room allows it', async () => {
+      // Prepare
+      const { room, comments, deps } = setup();
+
+      // Act
+      const result = await postComment(deps, room.roomId, aViewer({ style: 'sakura' }), body('hi'));
+
+      // Assess
+      expect(result.comment.style).toBe('sakura');
+      expect(comments.creates[0]!.comment.style).toBe('sakura');
+      expect(comments.stored(room.roomId)).toEqual([result.comment]);
+    });
+
+    it('posts plain, without refusing, when the room does not allow the style', async () => {
+      const { room, comments, deps } = setup({ room: aRoom({ settings: { commentStyles: ['gold'] } }) });
+
+      const result = await postComment(deps, room.roomId, aViewer({ style: 'sakura' }), body('hi'));
+
+      expect(result.replayed).toBe(false);
+      expect(result.comment.text).toBe('hi');
+      expect(result.comment).not.toHaveProperty('style');
+      expect(comments.creates[0]!.comment).not.toHaveProperty('style');
+    });
+
+    it('posts plain in a room that allows no styles', async () => {
+      const { room, deps } = setup({ room: aRoom({ settings: { commentStyles: [] } }) });
+
+      const result = await postComment(deps, room.roomId, aViewer({ style: 'gold' }), body('hi'));
+
+      expect(result.comment).not.toHaveProperty('style');
+    });
+
+    it('posts plain for a viewer with no entitlement', async () => {
+      const { room, deps } = setup();
+
+      const result = await postComment(deps, room.roomId, aViewer(), body('hi'));
+
+      expect(result.comment).not.toHaveProperty('style');
+    });
+
+    it('follows the room’s current list: a style removed from it stops being stored', async () => {
+      const { room, rooms, deps } = setup();
+      const before = await postComment(deps, room.roomId, aViewer({ style: 'gold' }), body('one', 'm-1'));
+      rooms.put({ ...room, settings: { ...room.settings, commentStyles: ['sky'] } });
+
+      const after = await postComment(deps, room.roomId, aViewer({ style: 'gold' }), body('two', 'm-2'));
+
+      expect(before.comment.style).toBe('gold');
+      expect(after.comment).not.toHaveProperty('style');
+    });
+
+    it('replays a retry with the style the comment was stored with', async () => {
+      const { room, rooms, comments, deps } = setup();
+      const first = await postComment(deps, room.roomId, aViewer({ style: 'violet' }), body('hi'));
+      rooms.put({ ...room, settings: { ...room.settings, commentStyles: [] } });
+
+      const again = await postComment(deps, room.roomId, aViewer({ style: 'violet' }), body('hi'));
+
+      expect(again).toEqual({ comment: first.comment, replayed: true });
+      expect(again.comment.style).toBe('violet');
+      expect(comments.stored(room.roomId)).toEqual([first.comment]);
+    });
+  });
 });

@@ -13,6 +13,7 @@ import {
   UpdateRoomRequest,
   type RoomAdminDeps,
 } from '../../../../lambdas/domain/rooms/room-admin.js';
+import { COMMENT_STYLE_IDS } from '../../../../lambdas/domain/feed/comment-styles.js';
 import { SettingsChange } from '../../../../lambdas/domain/rooms/room-state.js';
 import { createRoom, RoomId, type Room } from '../../../../lambdas/domain/rooms/room.js';
 import type { RoomEvent } from '../../../../lambdas/domain/realtime/room-event.js';
@@ -98,6 +99,33 @@ describe('CreateRoomRequest and UpdateRoomRequest', () => {
 
   it('refuses a lone surrogate in a title', () => {
     expect(UpdateRoomRequest.safeParse({ version: 1, title: 'bad \uD800 half' }).success).toBe(false);
+  });
+});
+
+describe('comment styles in admin requests', () => {
+  it.each([
+    [
+      'CreateRoomRequest',
+      (settings: object) => CreateRoomRequest.safeParse({ channelId: 'c', title: 't', settings }),
+    ],
+    ['UpdateRoomRequest', (settings: object) => UpdateRoomRequest.safeParse({ version: 1, settings })],
+  ])('%s accepts palette ids, and an empty list', (_name, parse) => {
+    expect(parse({ commentStyles: ['gold', 'sky'] }).success).toBe(true);
+    expect(parse({ commentStyles: [] }).success).toBe(true);
+  });
+
+  it.each([
+    [
+      'CreateRoomRequest',
+      (settings: object) => CreateRoomRequest.safeParse({ channelId: 'c', title: 't', settings }),
+    ],
+    ['UpdateRoomRequest', (settings: object) => UpdateRoomRequest.safeParse({ version: 1, settings })],
+  ])('%s refuses an id the palette lacks, a duplicate and a non-list, naming the field', (_name, parse) => {
+    for (const commentStyles of [['gold', 'rainbow'], ['sky', 'sky'], 'gold', [1]]) {
+      const result = parse({ commentStyles });
+      expect(result.success, JSON.stringify(commentStyles)).toBe(false);
+      expect(result.error!.issues[0]!.path.slice(0, 2)).toEqual(['settings', 'commentStyles']);
+    }
   });
 });
 
@@ -230,10 +258,32 @@ describe('updateAdminRoom', () => {
         segmentSeconds: 10,
         enabled: true,
         postingAllowed: 'everyone',
+        commentStyles: [...COMMENT_STYLE_IDS],
       },
       version: 2,
       status: 'open',
     });
+  });
+
+  it('narrows the allowed comment styles and pushes the new list to viewers', async () => {
+    // Prepare
+    const room = aRoom();
+    const { deps, store, published } = setup(room);
+
+    // Act
+    const change = await updateAdminRoom(deps, moderatorOf('ch-a'), 'room-1', {
+      version: 1,
+      settings: { commentStyles: ['emerald', 'gold'] },
+    });
+
+    // Assess
+    expect(change.value.settings.commentStyles).toEqual(['emerald', 'gold']);
+    expect(store.updates).toEqual([{ settings: { ...room.settings, commentStyles: ['emerald', 'gold'] } }]);
+    expect(published[0]).toMatchObject({
+      kind: 'SETTINGS_CHANGED',
+      payload: { settings: { commentStyles: ['emerald', 'gold'] } },
+    });
+    expect(change.details).toMatchObject({ changes: { settings: { commentStyles: ['emerald', 'gold'] } } });
   });
 
   it('audits a change of title or schedule as room.update, and pushes nothing without settings', async () => {

@@ -1,7 +1,18 @@
 import { $ZodError as ZodError } from 'zod/v4/core';
 import { describe, expect, it } from 'vitest';
-import { createRoom, publicRoom, Room, RoomId, RoomSettings } from '../../../../lambdas/domain/rooms/room.js';
+import {
+  CommentStyleList,
+  createRoom,
+  publicRoom,
+  Room,
+  RoomId,
+  RoomSettings,
+} from '../../../../lambdas/domain/rooms/room.js';
+import { COMMENT_STYLE_IDS } from '../../../../lambdas/domain/feed/comment-styles.js';
 import { MAX_SHARDS } from '../../../../lambdas/domain/feed/shards.js';
+
+/** The default: every palette style (comment-styles.ts), in its order. */
+const ALL_STYLES = ['gold', 'sakura', 'sky', 'emerald', 'violet', 'sunset'];
 
 const CREATED = new Date(Date.UTC(2030, 0, 1, 9, 30));
 
@@ -24,6 +35,7 @@ describe('createRoom', () => {
         ngWords: [],
         enabled: true,
         postingAllowed: 'everyone',
+        commentStyles: ALL_STYLES,
       },
       schedule: {},
       expectedViewers: 0,
@@ -54,6 +66,7 @@ describe('createRoom', () => {
       ngWords: [],
       enabled: true,
       postingAllowed: 'everyone',
+      commentStyles: ALL_STYLES,
     });
   });
 
@@ -111,6 +124,7 @@ describe('RoomSettings', () => {
       ngWords: [],
       enabled: true,
       postingAllowed: 'everyone',
+      commentStyles: ALL_STYLES,
     });
   });
 
@@ -158,6 +172,61 @@ describe('RoomSettings', () => {
     const settings = { pollIntervalSeconds: 3, colour: 'red' } as unknown as Partial<RoomSettings>;
 
     expect(() => createRoom({ roomId: 'r', title: 't', settings }, CREATED)).toThrow(ZodError);
+  });
+});
+
+describe('RoomSettings.commentStyles', () => {
+  it('defaults to the whole palette, a fresh list for every room', () => {
+    const a = RoomSettings.parse({});
+    const b = RoomSettings.parse({});
+
+    expect(a.commentStyles).toEqual([...COMMENT_STYLE_IDS]);
+    expect(a.commentStyles).not.toBe(b.commentStyles);
+  });
+
+  it('keeps a list an operator chose, in its order, and an empty one', () => {
+    expect(RoomSettings.parse({ commentStyles: ['violet', 'gold'] }).commentStyles).toEqual([
+      'violet',
+      'gold',
+    ]);
+    expect(RoomSettings.parse({ commentStyles: [] }).commentStyles).toEqual([]);
+  });
+
+  it('reads a stored room whose list names a style the palette no longer has, leaving it out', () => {
+    // Prepare: a room as stored, listing a style since retired from the palette.
+    const stored = { ...createRoom({ roomId: 'r', title: 't' }, CREATED) } as Record<string, unknown>;
+    stored.settings = { ...(stored.settings as object), commentStyles: ['gold', 'retired-style'] };
+
+    // Act
+    const room = Room.parse(stored);
+
+    // Assess
+    expect(room.settings.commentStyles).toEqual(['gold']);
+  });
+
+  it('refuses a list that is not a list of strings', () => {
+    expect(RoomSettings.safeParse({ commentStyles: 'gold' }).success).toBe(false);
+    expect(RoomSettings.safeParse({ commentStyles: [7] }).success).toBe(false);
+  });
+
+  it('is public: viewers see which styles the room allows', () => {
+    const room = createRoom({ roomId: 'r', title: 't', settings: { commentStyles: ['sky'] } }, CREATED);
+
+    expect(publicRoom(room).settings.commentStyles).toEqual(['sky']);
+  });
+});
+
+describe('CommentStyleList', () => {
+  it('accepts palette ids, each once', () => {
+    expect(CommentStyleList.parse(['gold', 'sunset'])).toEqual(['gold', 'sunset']);
+  });
+
+  it.each([
+    ['an id the palette lacks', ['gold', 'rainbow']],
+    ['a duplicate', ['gold', 'gold']],
+    ['an id in another case', ['Gold']],
+  ])('refuses %s', (_name, ids) => {
+    expect(CommentStyleList.safeParse(ids).success).toBe(false);
   });
 });
 
@@ -212,6 +281,7 @@ describe('publicRoom', () => {
         segmentSeconds: 10,
         enabled: true,
         postingAllowed: 'everyone',
+        commentStyles: ALL_STYLES,
       },
       schedule: { startsAt: '2030-01-01T10:00:00.000Z' },
     });
