@@ -28,6 +28,13 @@ import type {
   ViewerBan,
   WebSocketLike,
 } from './types.js';
+/** The server's palette of comment decorations: what a comment's `style` names (ADR 0024). */
+export {
+  COMMENT_STYLES,
+  commentStyle,
+  type CommentStyle,
+  type CommentStyleId,
+} from '../lambdas/domain/feed/comment-styles.js';
 
 export { ChatClientError };
 export type * from './types.js';

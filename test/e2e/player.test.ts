@@ -50,8 +50,12 @@ async function send(page: Page, text: string) {
   await page.locator('hybrid-live-chat button.send').click();
 }
 
-async function postAs(roomId: string, userId: string, text: string) {
-  const { token } = await stack.tokens.issue({ userId, displayName: `Viewer ${userId}` });
+async function postAs(roomId: string, userId: string, text: string, style?: string) {
+  const { token } = await stack.tokens.issue({
+    userId,
+    displayName: `Viewer ${userId}`,
+    ...(style ? { style } : {}),
+  });
   const res = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -365,5 +369,25 @@ describe('player', () => {
     expect((await shownTexts(page)).filter((t) => t === 'unheard push')).toHaveLength(1);
     expect((await stats(page)).missedPushes).toBeGreaterThanOrEqual(1);
     expect(errors).toEqual([]);
+  });
+  it('draws a decorated comment in the palette’s colour and frame in every player', async () => {
+    const roomId = await newLocalRoom(stack);
+    await postAs(roomId, 'patron', 'with a golden frame', 'gold');
+    await postAs(roomId, 'regular', 'plain');
+    const players = await Promise.all([openPlayer(roomId, { user: 'a' }), openPlayer(roomId, { user: 'b' })]);
+
+    for (const { page } of players) {
+      const decorated = page.locator('hybrid-live-chat li', { hasText: 'with a golden frame' });
+      await decorated.waitFor();
+      expect(await decorated.getAttribute('data-style')).toBe('gold');
+      const look = await decorated.evaluate((li) => {
+        const css = getComputedStyle(li);
+        return { color: css.borderLeftColor, frame: css.borderLeftStyle };
+      });
+      expect(look).toEqual({ color: 'rgb(164, 117, 0)', frame: 'double' }); // COMMENT_STYLES.gold: #A47500
+      const plain = page.locator('hybrid-live-chat li', { hasText: 'plain' });
+      expect(await plain.getAttribute('data-style')).toBeNull();
+      expect(await plain.evaluate((li) => getComputedStyle(li).borderLeftStyle)).toBe('none');
+    }
   });
 });

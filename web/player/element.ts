@@ -1,4 +1,5 @@
 import {
+  commentStyle,
   createChatClient,
   type ChatClient,
   type ChatClientError,
@@ -302,6 +303,15 @@ export class HybridLiveChatElement extends HTMLElement {
       badge.textContent = item.kind === 'notice' ? this.t.notice : this.t.artist;
       li.append(badge);
       if (item.level) li.dataset.level = item.level;
+    }
+    const style = commentStyle(item.style);
+    if (style) {
+      // The palette's colour marks the frame and the name; the text keeps the theme's colour,
+      // which no single colour could match in both themes (ADR 0024). Set through the CSSOM,
+      // which a CSP without 'unsafe-inline' still allows.
+      li.dataset.style = item.style;
+      li.dataset.frame = style.frame;
+      li.style.setProperty('--hlc-style-color', style.color);
     }
     if (item.kind !== 'notice') {
       const name = document.createElement('span');

@@ -97,9 +97,10 @@ ol {
 ol:focus-visible { outline: 2px solid var(--hlc-accent); outline-offset: -2px; }
 li { padding: 3px 12px; overflow-wrap: anywhere; white-space: pre-wrap; }
 li .name { color: var(--hlc-name); font-weight: 600; margin-right: 6px; }
-li[data-style] { border-left: 3px solid var(--hlc-style-frame, transparent); padding-left: 9px; }
-li[data-style] .text { color: var(--hlc-style-color, inherit); font-weight: 500; }
-li[data-style][data-frame="double"] { border-left-style: double; border-left-width: 5px; padding-left: 7px; }
+li[data-style] { border-left: 3px solid var(--hlc-style-color); padding-left: 9px; }
+li[data-style] .name { color: var(--hlc-style-color); }
+li[data-frame="double"] { border-left-style: double; border-left-width: 5px; padding-left: 7px; }
+li[data-frame="dashed"] { border-left-style: dashed; }
 li.artist {
   margin: 4px 8px; padding: 8px 10px; border-radius: 8px;
   background: var(--hlc-artist-bg); border-left: 4px solid var(--hlc-artist-border);
