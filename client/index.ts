@@ -113,6 +113,8 @@ export interface ChatClient {
    * (also emitted as `comment`), rejects with a ChatClientError saying why not.
    */
   send(text: string): Promise<FeedItem>;
+  /** A viewer signed in (or out, with undefined): the posting state follows at once. */
+  setTokenProvider(provider: TokenProvider | undefined): void;
   close(): void;
   /** The items shown now, oldest first. */
   items(): FeedItem[];
@@ -311,17 +313,31 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     if (doc?.visibilityState === 'visible') poller.wake();
   };
 
+  let getToken = options.getToken;
   const token = async (request: { forceRefresh: boolean }): Promise<string> => {
-    if (!options.getToken) {
+    if (!getToken) {
       throw new ChatClientError({ code: 'signed_out', message: 'Sign in to post.', retryable: false });
     }
-    const value = await options.getToken(request);
-    const sub = subjectOf(value);
+    const value = await getToken(request);
+    const sub = value ? subjectOf(value) : undefined;
     if (sub !== userId) {
       userId = sub;
       updatePosting();
     }
+    if (!value)
+      throw new ChatClientError({ code: 'signed_out', message: 'Sign in to post.', retryable: false });
     return value;
+  };
+
+  /** Reads who the viewer is, for the posting state; no viewer (yet) is not an error. */
+  const identify = () => {
+    if (!getToken) {
+      userId = undefined;
+      return updatePosting();
+    }
+    void token({ forceRefresh: false }).catch((e: unknown) => {
+      if ((e as ChatClientError).code !== 'signed_out') reportError(e);
+    });
   };
 
   const refusal = (code: string, message: string, until?: string) =>
@@ -334,7 +350,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       started = true;
       doc?.addEventListener('visibilitychange', onVisibility);
       poller.start();
-      if (options.getToken) void token({ forceRefresh: false }).catch((e: unknown) => reportError(e));
+      identify();
       if (options.realtime) {
         realtime = connectRealtime(
           {
@@ -358,8 +374,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         );
       }
     },
+    setTokenProvider(provider) {
+      getToken = provider;
+      if (started) identify();
+    },
     async send(text) {
-      if (!options.getToken) throw refusal('signed_out', 'Sign in to post.');
+      if (!getToken) throw refusal('signed_out', 'Sign in to post.');
       if (userId === undefined) await token({ forceRefresh: false });
       updatePosting();
       if (!posting.allowed) throw refusal(posting.reason, postingMessage(posting), posting.until);

@@ -3,13 +3,19 @@ import { ChatClientError, isTransient, requestJson, type Fetch } from './http.js
 import type { FeedItem } from './types.js';
 
 /** Asked for the viewer's token before each post; `forceRefresh` after the server refused one (401). */
-export type TokenProvider = (options: { forceRefresh: boolean }) => string | Promise<string>;
+/**
+ * The host's source of the viewer's token (a JWT its site signs). `forceRefresh` after a 401: get a
+ * new one. Return undefined (or '') while no viewer is signed in: the client stays read-only.
+ */
+export type TokenProvider = (options: {
+  forceRefresh: boolean;
+}) => string | undefined | Promise<string | undefined>;
 
 export interface SenderOptions {
   readonly fetch: Fetch;
   /** `<base>/v1/rooms/<roomId>/comments`. */
   readonly postUrl: string;
-  readonly getToken: TokenProvider;
+  readonly getToken: (options: { forceRefresh: boolean }) => Promise<string>;
   readonly backoff: Backoff;
   /** Attempts in all, the first included. */
   readonly maxAttempts: number;

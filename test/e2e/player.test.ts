@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { launchChromium, pageErrors } from '../helpers/browser.js';
 import { localAdmin, newLocalRoom } from '../helpers/local-admin.js';
@@ -389,5 +391,48 @@ describe('player', () => {
       expect(await plain.getAttribute('data-style')).toBeNull();
       expect(await plain.evaluate((li) => getComputedStyle(li).borderLeftStyle)).toBe('none');
     }
+  });
+  it('runs from the admin API’s snippet on a host page of another origin; the host’s sign-in opens the composer', async () => {
+    const roomId = await newLocalRoom(stack);
+    const { snippet } = await localAdmin(stack)<{ snippet: string }>('GET', `/rooms/${roomId}/connection`);
+    // The local AppSync's TLS endpoint has a self-signed certificate, as the snippet names it.
+    const context = await browser.newContext({
+      ignoreHTTPSErrors: true,
+      viewport: { width: 480, height: 720 },
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    // The host's page, from a server of its own: another origin than the edge's.
+    const host = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><html lang="ja"><title>Host</title><body><h1>Live</h1>${snippet}</body></html>`,
+      );
+    });
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void host.close());
+    await page.goto(`http://127.0.0.1:${(host.address() as AddressInfo).port}/watch`);
+    const player = page.locator('hybrid-live-chat');
+    await vi.waitFor(async () => expect(await player.locator('header h2').textContent()).toMatch(/\S/), {
+      timeout: 5_000,
+    });
+    expect(await player.locator('input').isDisabled()).toBe(true); // nobody signed in yet
+    expect(await player.locator('.state').textContent()).toBe('コメントするにはログインしてください。');
+
+    const { token } = await stack.tokens.issue({ userId: 'host-viewer', displayName: '視聴者' });
+    await page.evaluate(
+      ([id, value]) => {
+        (document.getElementById(id!) as HybridLiveChatElement).tokenProvider = () => value!;
+      },
+      [`hlc-${roomId}`, token],
+    );
+    await send(page, 'ホストのページから');
+
+    await vi.waitFor(async () => expect(await shownTexts(page)).toContain('ホストのページから'), {
+      timeout: 5_000,
+    });
+    await vi.waitFor(async () => expect(await realtimeState(page)).toBe('connected'), { timeout: 5_000 });
+    expect(errors).toEqual([]);
   });
 });

@@ -40,8 +40,18 @@ function playerStyleSheet(): CSSStyleSheet {
 export class HybridLiveChatElement extends HTMLElement {
   static readonly observedAttributes = ['room', 'base-url', 'graphql-url', 'realtime-url', 'api-key', 'lang'];
 
-  /** Returns the viewer's token from the host service; asked again with `forceRefresh` after a 401. */
-  tokenProvider: TokenProvider | undefined;
+  private provider: TokenProvider | undefined;
+  /**
+   * Returns the viewer's token from the host service; asked again with `forceRefresh` after a 401.
+   * Set it when the viewer signs in (the composer opens), unset it when they sign out.
+   */
+  get tokenProvider(): TokenProvider | undefined {
+    return this.provider;
+  }
+  set tokenProvider(provider: TokenProvider | undefined) {
+    this.provider = provider;
+    this.client?.setTokenProvider(provider);
+  }
   /** The SDK client behind this player (for hosts that want its events too). */
   client: ChatClient | undefined;
 
@@ -122,7 +132,7 @@ export class HybridLiveChatElement extends HTMLElement {
       baseUrl: this.getAttribute('base-url') ?? location.origin,
       roomId,
       ...(graphqlUrl && realtimeUrl && apiKey ? { realtime: { graphqlUrl, realtimeUrl, apiKey } } : {}),
-      ...(this.tokenProvider ? { getToken: this.tokenProvider } : {}),
+      ...(this.provider ? { getToken: this.provider } : {}),
     });
     this.client = client;
     client.on('comment', (item) => this.enqueue(item));

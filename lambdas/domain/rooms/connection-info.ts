@@ -1,4 +1,4 @@
-import { roomPath } from '../paths.js';
+import { PLAYER_PATH_PREFIX, roomPath } from '../paths.js';
 import type { RoomReader } from './ports.js';
 import type { Principal } from '../access/roles.js';
 import type { Room } from './room.js';
@@ -42,7 +42,7 @@ export interface ConnectionInfo {
     readonly room: { readonly query: string; readonly variables: { readonly roomId: string } };
     readonly global: { readonly query: string; readonly variables: Record<string, never> };
   };
-  /** HTML + JS that polls `live` by tick and posts with the viewer's token. */
+  /** HTML that embeds the web player in this room, with the host's token hook (`playerSnippet`). */
   readonly snippet: string;
 }
 
@@ -80,131 +80,45 @@ export function connectionInfo(room: Room, endpoints: PlayerEndpoints): Connecti
       room: { query: ROOM_EVENT, variables: { roomId: room.roomId } },
       global: { query: GLOBAL_EVENT, variables: {} },
     },
-    snippet: playerSnippet({
-      roomId: room.roomId,
-      pollUrl: urls.pollUrl,
-      segmentUrlTemplate: urls.segmentUrlTemplate,
-      postUrl: urls.postUrl,
-      pollMs: room.settings.pollIntervalSeconds * 1000,
-      maxLength: room.settings.maxCommentLength,
-    }),
+    snippet: playerSnippet({ roomId: room.roomId, ...endpoints }),
   };
 }
 
+/** `&`, `<`, `>`, `"` and `'` as character references: any value is safe inside an attribute. */
+const escapeAttribute = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 /**
- * A minimal player: polls `live` by tick (ADR 0019) at a moment of each tick
- * of its own (so viewers spread over the interval), shows each item once (as
- * text, never as HTML), removes deleted ones, reads the segments for a short
- * gap, and posts with the viewer's token, which the host page provides.
- * Realtime events are left out: everything pushed is also on the poll path.
- *
- * Its clock: server time − local time, the largest lower bound the documents'
- * `generatedAt` gave, so it never asks for a tick before it starts; at worst
- * it asks a little late, which misses nothing.
+ * What a host page pastes to show the room: the web player (`<hybrid-live-chat>`,
+ * served at `PLAYER_PATH_PREFIX` on the CDN) with this room's endpoints, and
+ * the hook for the host's viewer token. Everything it does — polling by tick,
+ * realtime, backfill, posting — is the SDK's (README, "Embedding the player").
  */
 export function playerSnippet(options: {
   roomId: string;
-  pollUrl: string;
-  segmentUrlTemplate: string;
-  postUrl: string;
-  pollMs: number;
-  maxLength: number;
+  edgeUrl: string;
+  graphqlUrl: string;
+  realtimeUrl: string;
+  apiKey: string;
 }): string {
+  const edge = options.edgeUrl.replace(/\/+$/, '');
+  const attribute = (name: string, value: string) => `${name}="${escapeAttribute(value)}"`;
   const elementId = `hlc-${options.roomId}`;
-  // JSON inside <script>: `<` escaped so no value can close the element.
-  const chat = JSON.stringify({
-    element: elementId,
-    live: options.pollUrl,
-    segments: options.segmentUrlTemplate,
-    comments: options.postUrl,
-    pollMs: options.pollMs,
-  }).replace(/</g, '\\u003c');
-  return `<!-- Hybrid live chat, room ${options.roomId}. Your page sets window.hybridLiveChatToken to the
-     viewer's token from your site (or to a function that returns one) before the viewer posts. -->
-<div id="${elementId}">
-  <ol data-hlc="comments"></ol>
-  <form data-hlc="form">
-    <input name="text" maxlength="${options.maxLength}" autocomplete="off" required aria-label="Comment" />
-    <button>Send</button>
-  </form>
-</div>
-<script type="module">
-  const chat = ${chat};
-  const root = document.getElementById(chat.element);
-  const list = root.querySelector('[data-hlc="comments"]');
-  const shown = new Map();
-  const phase = Math.random() * chat.pollMs;
-  let offset = -Infinity;
-  let tick;
-  let settled;
-  function show(doc) {
-    for (const t of doc.tombstones) shown.get(t.commentId)?.remove();
-    for (const c of doc.comments) {
-      if (shown.has(c.id)) continue;
-      const item = document.createElement('li');
-      item.textContent = c.displayName ? c.displayName + ': ' + c.text : c.text;
-      shown.set(c.id, item);
-      list.append(item);
-    }
-    while (list.childElementCount > 200) list.firstElementChild.remove();
-  }
-  async function backfill(fromMs, toMs, lengthMs) {
-    // A short gap (a late or missed tick) from the segments; a long absence starts afresh.
-    if (toMs - fromMs > 6 * lengthMs) return;
-    for (let n = Math.floor(fromMs / lengthMs); n * lengthMs < toMs; n++) {
-      const res = await fetch(chat.segments.replace('{n}', n));
-      if (res.ok) show(await res.json());
-    }
-  }
-  async function poll() {
-    let wait = chat.pollMs;
-    try {
-      const res = await fetch(tick === undefined ? chat.live : chat.live + '/' + tick);
-      const live = await res.json();
-      if (res.ok) {
-        offset = Math.max(offset, Date.parse(live.generatedAt) - Date.now());
-        const from = Date.parse(live.window.from);
-        if (settled !== undefined && from > settled) {
-          await backfill(settled, from, live.segment.lengthSeconds * 1000);
-        }
-        show(live);
-        settled = Date.parse(live.window.settledUntil);
-        tick = live.window.tick + 1;
-        wait = tick * live.pollAfterMs + phase - (Date.now() + offset);
-      } else if (live.retryable) {
-        wait = (live.retryAfterSec ?? 1) * 1000;
-      } else {
-        // Expired (the page slept) or the interval changed: start again from the current tick.
-        tick = undefined;
-      }
-    } catch (error) {
-      console.warn('chat: poll failed', error);
-    }
-    setTimeout(poll, Math.max(0, wait));
-  }
-  poll();
-  root.querySelector('[data-hlc="form"]').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const input = event.target.elements.text;
-    const token = window.hybridLiveChatToken;
-    let problem;
-    try {
-      const res = await fetch(chat.comments, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: 'Bearer ' + (typeof token === 'function' ? await token() : token),
-        },
-        body: JSON.stringify({ text: input.value, clientMessageId: crypto.randomUUID() }),
-      });
-      // The comment shows with a later poll, like everyone else's.
-      if (res.ok) input.value = '';
-      else problem = (await res.json()).message;
-    } catch {
-      problem = 'Your comment could not be sent; try again.';
-    }
-    if (problem) alert(problem);
-  });
-</script>
-`;
+  // Inside an HTML comment: nothing may end it early.
+  const inComment = (value: string) => value.replace(/--/g, '-\u2010');
+  return `<!-- Hybrid live chat: room ${inComment(options.roomId)}.
+  Sign-in: when your viewer signs in, give the player your site's token for them (a JWT your
+  backend signs; it is asked again with { forceRefresh: true } after a 401). Until then it is read-only:
+    document.getElementById(${inComment(JSON.stringify(elementId))}).tokenProvider =
+      ({ forceRefresh }) => yourSite.chatToken({ forceRefresh });
+  Size: it fills its container's height (at least 240px), or set one: hybrid-live-chat { height: 600px }
+-->
+<script type="module" src="${escapeAttribute(`${edge}${PLAYER_PATH_PREFIX}embed.js`)}"></script>
+<hybrid-live-chat
+  ${attribute('id', elementId)}
+  ${attribute('room', options.roomId)}
+  ${attribute('base-url', edge)}
+  ${attribute('graphql-url', options.graphqlUrl)}
+  ${attribute('realtime-url', options.realtimeUrl)}
+  ${attribute('api-key', options.apiKey)}
+></hybrid-live-chat>`;
 }

@@ -1,3 +1,4 @@
+import { COMMENT_STYLE_IDS } from '../../../lambdas/domain/feed/comment-styles.js';
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
@@ -115,6 +116,7 @@ describe('POST /admin/v1/rooms', () => {
         ngWords: ['spoiler'],
         enabled: true,
         postingAllowed: 'everyone',
+        commentStyles: [...COMMENT_STYLE_IDS], // every style, unless the operator narrows it
       },
       schedule: body.schedule,
       expectedViewers: 120_000,
@@ -758,10 +760,9 @@ describe('GET /admin/v1/rooms/{roomId}/connection', () => {
         room: { query: ROOM_EVENT, variables: { roomId: room.roomId } },
         global: { query: GLOBAL_EVENT, variables: {} },
       },
-      snippet: expect.stringContaining(`${base}/live`),
+      snippet: expect.stringContaining(`src="${inject('captureUrl')}/player/embed.js"`),
     });
-    expect(res.body.snippet).toContain(`${base}/comments`);
-    expect(res.body.snippet).toContain(`${base}/segments/{n}`);
+    expect(res.body.snippet).toContain(`room="${room.roomId}"`);
     expect(await auditEntries(room.roomId)).toEqual([]);
   });
 
