@@ -20,6 +20,12 @@ export const VIEWER_API_PREFIX = '/v1';
 /** The control plane (operators, moderators, artists), behind the user pool. */
 export const ADMIN_API_PREFIX = '/admin/v1';
 
+/**
+ * Where the web player is served, on the same origin as the API: `<prefix>index.html` (the demo
+ * page), `<prefix>embed.js` (what host pages load), `<prefix>config.json`, `<prefix>assets/…`.
+ */
+export const PLAYER_PATH_PREFIX = '/player/';
+
 /** Route templates in API Gateway syntax: `{name}` is a path parameter. */
 export const VIEWER_ROUTE_PATHS = {
   comments: '/v1/rooms/{roomId}/comments',
