@@ -18,7 +18,7 @@ import {
   SCALED_FUNCTIONS,
   type ScaledFunction,
 } from '../lambdas/domain/capacity/target.js';
-import { ADMIN_API_PREFIX } from '../lambdas/domain/paths.js';
+import { ADMIN_API_PREFIX, PLAYER_PATH_PREFIX } from '../lambdas/domain/paths.js';
 import { CLOSED_SEGMENT_CDN_SECONDS } from '../lambdas/cache-control.js';
 import { cors, type FunctionName, functions, gatewayResponses, routes } from '../lambdas/routes.js';
 import { CapacityScaler } from './constructs/capacity-scaler.js';
@@ -29,6 +29,7 @@ import {
   type FunctionEnvironment,
   type RealtimeEndpoints,
 } from './constructs/chat-function.js';
+import { BASELINE_CSP, WebApp } from './constructs/web-app.js';
 import {
   assertStage,
   type CapacityTiming,
@@ -68,6 +69,13 @@ export interface ApiStackProps extends StackProps {
    */
   readonly priceClass?: PriceClass;
   /**
+   * The web player's build output (the web build writes it): when given, the player is deployed to
+   * S3 behind the distribution at `PLAYER_PATH_PREFIX`, with a `config.json` from this stage's
+   * values (`playerConfig`). Synth fails, saying to run the web build, if the directory is missing.
+   * @default the player is not deployed
+   */
+  readonly playerDirectory?: string;
+  /**
    * Whether this stack sets API Gateway's account-level CloudWatch Logs role, which stage logging needs.
    * @default true
    */
@@ -91,6 +99,8 @@ export class ApiStack extends Stack {
   readonly cdn: ChatCdn;
   /** `edgeParameterName(stage)`: `{"distributionId","url"}` of `cdn.distribution`. */
   readonly edgeParameter: StringParameter;
+  /** The web player behind the distribution, when `playerDirectory` was given (ADR 0025). */
+  readonly player?: WebApp;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -201,6 +211,32 @@ export class ApiStack extends Stack {
       fn.grantEdgeAccess({ distribution: this.cdn.distribution, parameter: this.edgeParameter });
     }
 
+    if (props.playerDirectory !== undefined) {
+      this.player = new WebApp(this, 'Player', {
+        distribution: this.cdn.distribution,
+        pathPrefix: PLAYER_PATH_PREFIX,
+        directory: props.playerDirectory,
+        routes,
+        runtimeConfig: playerConfig(edgeUrl, props.realtime),
+        contentSecurityPolicy: {
+          // The demo page subscribes to AppSync: its two endpoints, exactly (CSP matches the path too).
+          'connect-src': [
+            ...BASELINE_CSP['connect-src'],
+            props.realtime.graphqlUrl,
+            props.realtime.realtimeUrl,
+          ],
+        },
+        removalPolicy: settings.removalPolicy,
+        logRetention: settings.logRetention,
+        logRemovalPolicy: settings.removalPolicy,
+      });
+      new CfnOutput(this, 'PlayerUrl', {
+        description:
+          'The web player: the demo page (add ?room=<roomId>); host pages load embed.js from here.',
+        value: this.player.url,
+      });
+    }
+
     new CfnOutput(this, 'CloudFrontUrl', {
       description: 'Give this to players: every read and post goes through it.',
       value: edgeUrl,
@@ -221,4 +257,20 @@ export class ApiStack extends Stack {
       value: this.http.restApi.url,
     });
   }
+}
+
+/**
+ * The player's `config.json`: what its viewer SDK needs besides a room and a token. The API is this
+ * distribution (`edgeUrl`); the realtime values are the Realtime stack's, resolved at deploy time.
+ */
+export interface PlayerConfig {
+  readonly baseUrl: string;
+  readonly realtime: { readonly graphqlUrl: string; readonly realtimeUrl: string; readonly apiKey: string };
+}
+
+export function playerConfig(edgeUrl: string, realtime: RealtimeEndpoints): PlayerConfig {
+  return {
+    baseUrl: edgeUrl,
+    realtime: { graphqlUrl: realtime.graphqlUrl, realtimeUrl: realtime.realtimeUrl, apiKey: realtime.apiKey },
+  };
 }

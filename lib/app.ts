@@ -12,6 +12,12 @@ export interface BuildOptions {
    * @default - environment-agnostic stacks
    */
   readonly env?: Environment;
+  /**
+   * The web player's build output, `PLAYER_BUILD_DIRECTORY` in `bin/app.ts`: deployed behind
+   * the distribution at `/player/` (`ApiStackProps.playerDirectory`, ADR 0025).
+   * @default the player is not deployed
+   */
+  readonly playerDirectory?: string;
 }
 
 export interface ChatStacks {
@@ -64,6 +70,7 @@ export function buildApp(app: App, config: StageConfig, options: BuildOptions = 
     adminUserPool: auth.userPool,
     realtime: realtime.endpoints,
     capacity: config.capacity,
+    playerDirectory: options.playerDirectory,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
   return { data, api, realtime, auth };

@@ -8,3 +8,6 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 export function fromProjectRoot(relativePath: string): string {
   return path.resolve(projectRoot, relativePath);
 }
+
+/** Where the web build (`npm run build:web`) writes the player; the CDK app deploys it from here. */
+export const PLAYER_BUILD_DIRECTORY = fromProjectRoot('.build/web/player');

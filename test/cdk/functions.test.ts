@@ -148,8 +148,25 @@ describe.each([
   ['dev', dev],
   ['prod', prod],
 ] as const)('functions (%s)', (stage, synthesized) => {
-  it('one Lambda function per function of lambdas/routes.ts, and the scaler', () => {
-    expect(resourcesOfType(synthesized.api, 'AWS::Lambda::Function')).toHaveLength(names.length + 1);
+  it('one Lambda function per function of lambdas/routes.ts, and the scaler, beside CDK’s own deploy-time handlers', () => {
+    const api = synthesized.stacks.api;
+    const ours = [...names.map((name) => api.functions[name]), api.capacity.scaler.function].map((fn) =>
+      logicalId(fn),
+    );
+    const all = resourcesOfType(synthesized.api, 'AWS::Lambda::Function').map(([id]) => id);
+    expect(
+      all
+        .filter((id) => !ours.includes(id))
+        .map((id) => id.replace(/[0-9A-F]{8,}$/, ''))
+        .sort(),
+    ).toEqual(
+      // The player's BucketDeployment, and in dev the handler that empties its bucket on delete (ADR 0025).
+      stage === 'dev'
+        ? ['CustomCDKBucketDeployment', 'CustomS3AutoDeleteObjectsCustomResourceProviderHandler']
+        : ['CustomCDKBucketDeployment'],
+    );
+    expect(all).toEqual(expect.arrayContaining(ours));
+    expect(new Set(ours).size).toBe(names.length + 1);
   });
 
   describe.each(names)('%s', (name) => {

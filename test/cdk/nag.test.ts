@@ -1,42 +1,12 @@
-import { Validations } from 'aws-cdk-lib';
 import { CfnRestApi } from 'aws-cdk-lib/aws-apigateway';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { STAGES } from '../../lib/stage-config.js';
+import { acknowledgements, rawFindings } from './nag-findings.js';
 import { buildTestApp, synthesize } from './synth.js';
 
-// cdk-nag 3 is a CDK validation plugin (Validations.of(app).addPlugins), not an Aspect: its findings are
-// not annotations, so Annotations.fromStack(...).findError would find nothing whatever nag reports.
 // These tests ask the pack itself (validateScope) on the app as bin/app.ts builds it.
 const synthesized = Object.fromEntries(STAGES.map((stage) => [stage, synthesize(stage, { bundle: false })]));
-
-interface Acknowledgement {
-  readonly path: string;
-  readonly id: string;
-  readonly reason: string;
-}
-
-function acknowledgements(root: IConstruct): Acknowledgement[] {
-  return root.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) =>
-        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
-          path: construct.node.path,
-          id: id.replace(/^annotation::/i, ''),
-          reason,
-        })),
-      ),
-  );
-}
-
-/** The pack with acknowledgements ignored: every finding it would raise. */
-function rawFindings(root: IConstruct) {
-  const pack = new AwsSolutionsChecks();
-  (pack as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
-  return pack.validateScope(root).violations;
-}
 
 describe.each(STAGES)('cdk-nag AwsSolutions (%s)', (stage) => {
   const { app } = synthesized[stage]!;

@@ -22,13 +22,24 @@ export interface Synthesized {
   readonly auth: Template;
 }
 
+export interface TestAppOptions {
+  /** `false` skips esbuild (CDK's own `aws:cdk:bundling-stacks` switch) for tests that look at resources, not code. */
+  readonly bundle: boolean;
+  /**
+   * The web player build to deploy (`BuildOptions.playerDirectory`).
+   * @default FAKE_PLAYER_BUILD, so CDK tests need no web build
+   */
+  readonly playerDirectory?: string;
+}
+
+/** What `npm run build:web` writes to `.build/web/player`, in miniature: entries and one hashed file. */
+export const FAKE_PLAYER_BUILD = fromProjectRoot('test/cdk/fixtures/player');
+
 /**
  * Builds the app exactly as `bin/app.ts` does (same `buildApp`, same
  * `cdk.json` feature flags, cdk-nag registered) and synthesizes it once.
- * `bundle: false` skips esbuild (CDK's own `aws:cdk:bundling-stacks` switch)
- * for tests that look at resources, not code.
  */
-export function synthesize(stage: Stage, options: { bundle: boolean }): Synthesized {
+export function synthesize(stage: Stage, options: TestAppOptions): Synthesized {
   const { app, stacks } = buildTestApp(stage, options);
   return {
     app,
@@ -41,14 +52,16 @@ export function synthesize(stage: Stage, options: { bundle: boolean }): Synthesi
 }
 
 /** The same app, built but not yet synthesized. */
-export function buildTestApp(stage: Stage, options: { bundle: boolean }): { app: App; stacks: ChatStacks } {
+export function buildTestApp(stage: Stage, options: TestAppOptions): { app: App; stacks: ChatStacks } {
   const cdkJson = JSON.parse(readFileSync(fromProjectRoot('cdk.json'), 'utf8')) as {
     context: Record<string, unknown>;
   };
   const app = new App({
     context: { ...cdkJson.context, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
-  const stacks = buildApp(app, resolveStageConfig({ stage, ...(stage === 'prod' ? PROD_CONTEXT : {}) }));
+  const stacks = buildApp(app, resolveStageConfig({ stage, ...(stage === 'prod' ? PROD_CONTEXT : {}) }), {
+    playerDirectory: options.playerDirectory ?? FAKE_PLAYER_BUILD,
+  });
   return { app, stacks };
 }
 
