@@ -131,16 +131,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     services.realtime = appsync;
     const realtimeForPlayers = appsync;
-    services.web = await buildLocalWebApps(() => ({
-      // Browsers would refuse the TLS port's self-signed certificate: players use the plain port.
-      realtime: {
-        graphqlUrl: realtimeForPlayers.httpGraphqlUrl,
-        realtimeUrl: realtimeForPlayers.httpRealtimeUrl,
-        apiKey: realtimeForPlayers.apiKey,
-      },
-      devTokensUrl: '/local/tokens',
-      defaultRoomId: DEMO_ROOM_ID,
-    }));
+    services.web = await buildLocalWebApps({
+      config: () => ({
+        // Browsers would refuse the TLS port's self-signed certificate: players use the plain port.
+        realtime: {
+          graphqlUrl: realtimeForPlayers.httpGraphqlUrl,
+          realtimeUrl: realtimeForPlayers.httpRealtimeUrl,
+          apiKey: realtimeForPlayers.apiKey,
+        },
+        devTokensUrl: '/local/tokens',
+        defaultRoomId: DEMO_ROOM_ID,
+      }),
+      connectSources: [realtimeForPlayers.httpGraphqlUrl, realtimeForPlayers.httpRealtimeUrl],
+    });
 
     const functions = composeLocalFunctions({
       dynamodbEndpoint: dynamodb.endpoint,

@@ -5,31 +5,62 @@
  * from this stack's endpoints.
  */
 import { buildPlayer, contentTypeOf, type WebApp } from '../web/build.js';
+import {
+  BASELINE_CSP,
+  type ContentSecurityPolicy,
+  cspHeaderValue,
+  IMMUTABLE_CACHE_CONTROL,
+  PERMISSIONS_POLICY,
+} from '../web/headers.js';
 import type { EdgeResponse } from './edge-cache.js';
 
-/** Cache lifetimes as CDK sets them: hashed bundles for good, entries and settings revalidated. */
-export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+/** Entries and settings: revalidated every time here (the CDN keeps them a minute), so a rebuild shows at once. */
 export const ENTRY_CACHE = 'no-cache';
+
+/** What a web app's files are sent with, as the distribution sends them (web/headers.ts). */
+function securityHeaders(csp: ContentSecurityPolicy): Record<string, string> {
+  return {
+    'content-security-policy': cspHeaderValue({ ...BASELINE_CSP, ...csp }),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+    'permissions-policy': PERMISSIONS_POLICY,
+    'cross-origin-opener-policy': 'same-origin',
+    // Host pages on other origins load the player module.
+    'access-control-allow-origin': '*',
+  };
+}
 
 export interface LocalWebApps {
   /** Answers `GET /player/…`, or undefined for paths outside every app. */
   serve(path: string): EdgeResponse | undefined;
 }
 
-export async function buildLocalWebApps(playerConfig: () => unknown): Promise<LocalWebApps> {
-  const apps: Record<string, { app: WebApp; config: () => unknown }> = {
-    '/player/': { app: await buildPlayer(), config: playerConfig },
+export interface LocalWebAppOptions {
+  /** The player's `config.json`. */
+  readonly config: () => unknown;
+  /** What its pages may connect to besides their origin (the realtime endpoints), as CDK allows. */
+  readonly connectSources: readonly string[];
+}
+
+export async function buildLocalWebApps(player: LocalWebAppOptions): Promise<LocalWebApps> {
+  const apps: Record<string, { app: WebApp; config: () => unknown; headers: Record<string, string> }> = {
+    '/player/': {
+      app: await buildPlayer(),
+      config: player.config,
+      headers: securityHeaders({ 'connect-src': [...BASELINE_CSP['connect-src'], ...player.connectSources] }),
+    },
   };
   return {
     serve(path) {
-      for (const [prefix, { app, config }] of Object.entries(apps)) {
+      for (const [prefix, { app, config, headers }] of Object.entries(apps)) {
         if (path === prefix.slice(0, -1)) return redirect(prefix);
         if (!path.startsWith(prefix)) continue;
         const file = path.slice(prefix.length) || 'index.html';
         if (file === 'config.json') {
           return {
             status: 200,
-            headers: { 'content-type': contentTypeOf(file), 'cache-control': ENTRY_CACHE },
+            headers: { ...headers, 'content-type': contentTypeOf(file), 'cache-control': ENTRY_CACHE },
             body: JSON.stringify(config()),
           };
         }
@@ -44,11 +75,9 @@ export async function buildLocalWebApps(playerConfig: () => unknown): Promise<Lo
         return {
           status: 200,
           headers: {
+            ...headers,
             'content-type': found.contentType,
-            'cache-control': found.immutable ? IMMUTABLE_CACHE : ENTRY_CACHE,
-            'x-content-type-options': 'nosniff',
-            // Host pages on other origins load the player module.
-            'access-control-allow-origin': '*',
+            'cache-control': found.immutable ? IMMUTABLE_CACHE_CONTROL : ENTRY_CACHE,
           },
           body: found.contents,
         };

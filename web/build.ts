@@ -88,5 +88,5 @@ export async function writeWebApp(app: WebApp, dir: string): Promise<void> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const out = join(projectRoot, '.build', 'web', 'player');
   await writeWebApp(await buildPlayer(), out);
-  console.log(`Player built into ${relative(process.cwd(), out)}`);
+  console.error(`Player built into ${relative(process.cwd(), out)}`);
 }

@@ -1,10 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
+  Annotations,
   DefaultStackSynthesizer,
   Duration,
   RemovalPolicy,
   Stack,
+  Token,
   Tokenization,
   Validations,
 } from 'aws-cdk-lib';
@@ -35,21 +37,23 @@ import {
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
 import type { Route } from '../../lambdas/routes.js';
+import {
+  BASELINE_CSP,
+  type ContentSecurityPolicy,
+  cspHeaderValue,
+  ENTRY_CACHE_CONTROL,
+  IMMUTABLE_CACHE_CONTROL,
+  PERMISSIONS_POLICY,
+} from '../../web/headers.js';
 
-/**
- * Hashed files: the name changes with the content, so a cache may keep one for a year and never
- * ask again (`immutable` also stops browsers revalidating on reload).
- */
-export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
-
-/**
- * Entry files and `config.json`: their names never change, so their lifetime is how long a deploy
- * takes to reach viewers. A minute at the edge plus a minute in the browser: a deploy (or a rotated
- * API key in `config.json`) reaches every new page within two minutes without an invalidation, and
- * each edge location asks S3 for an entry about once a minute however many viewers load it. Stale
- * entries are harmless meanwhile: they name hashed files that the deploy keeps (ADR 0025).
- */
-export const ENTRY_CACHE_CONTROL = 'public, max-age=60';
+export {
+  BASELINE_CSP,
+  type ContentSecurityPolicy,
+  type CspDirective,
+  ENTRY_CACHE_CONTROL,
+  IMMUTABLE_CACHE_CONTROL,
+  PERMISSIONS_POLICY,
+} from '../../web/headers.js';
 
 /** Where the web build puts hashed, immutable files, inside an app's directory and under its prefix. */
 export const ASSETS_DIRECTORY = 'assets';
@@ -62,51 +66,6 @@ export const RUNTIME_CONFIG_FILE = 'config.json';
 
 /** CloudFront's limit on a Content-Security-Policy value. */
 export const MAX_CSP_LENGTH = 1783;
-
-/** The fetch and document directives an app may set. */
-export type CspDirective =
-  | 'default-src'
-  | 'script-src'
-  | 'style-src'
-  | 'img-src'
-  | 'font-src'
-  | 'connect-src'
-  | 'media-src'
-  | 'worker-src'
-  | 'manifest-src'
-  | 'base-uri'
-  | 'form-action'
-  | 'frame-ancestors';
-
-export type ContentSecurityPolicy = Readonly<Partial<Record<CspDirective, readonly string[]>>>;
-
-/**
- * What every app's pages may do unless it says otherwise: load scripts, styles, fonts and images
- * from its own origin only, call its own origin (the API is on the same distribution), no inline
- * script or style, no plugins, no `<base>`, no form posts, and never inside a frame. An app adds
- * what it needs (the player: the AppSync endpoints in `connect-src`).
- */
-export const BASELINE_CSP = {
-  'default-src': ["'none'"],
-  'script-src': ["'self'"],
-  // A custom element styles its shadow root with a constructable stylesheet (adoptedStyleSheets)
-  // or a <link> to its own origin: CSP does not govern the CSSOM, but blocks <style> elements
-  // and style attributes without 'unsafe-inline' (checked in Chromium 156).
-  'style-src': ["'self'"],
-  'img-src': ["'self'", 'data:'],
-  'font-src': ["'self'"],
-  'connect-src': ["'self'"],
-  'manifest-src': ["'self'"],
-  'base-uri': ["'none'"],
-  'form-action': ["'none'"],
-  'frame-ancestors': ["'none'"],
-} as const satisfies ContentSecurityPolicy;
-
-/**
- * Features no app here uses, denied so that a script injected into one cannot ask for them either.
- */
-export const PERMISSIONS_POLICY =
-  'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=()';
 
 /**
  * A CloudFront Function (viewer request) mapping a directory to its index document: CloudFront's
@@ -274,6 +233,13 @@ export class WebApp extends Construct {
         ],
       },
     );
+    // CDK warns that LIST lets a request for the bucket's root list it, when the origin serves the
+    // default behaviour without a default root object. Here it serves only `<pathPrefix>*`, whose
+    // paths are object keys below the prefix, and the directory index maps `…/` to `index.html`.
+    Annotations.of(props.distribution).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk',
+      'The bucket serves only this prefix behaviour, never the root; directories map to index.html.',
+    );
 
     const logGroup = deploymentLogGroup(this, props);
     const assetsPrefix = `${ASSETS_DIRECTORY}/`;
@@ -351,9 +317,7 @@ export function validateBuildDirectory(id: string, directory: string, writesConf
 
 /** `directive source source; …`, checked against CloudFront's length limit (tokens counted generously). */
 export function renderCsp(id: string, policy: ContentSecurityPolicy): string {
-  const value = Object.entries(policy)
-    .map(([directive, sources]) => [directive, ...(sources ?? [])].join(' '))
-    .join('; ');
+  const value = cspHeaderValue(policy);
   // A token stands for a URL from another resource; AppSync's are under 100 characters.
   const estimate = String(
     Tokenization.reverseString(value)
@@ -405,10 +369,16 @@ function acknowledgeDeploymentFunction(deployment: BucketDeployment, bucket: Buc
   });
   if (acknowledgedDeploymentFunctions.has(fn)) return;
   acknowledgedDeploymentFunctions.add(fn);
+  // As cdk-nag prints it: the stack's account, region and partition where the CLI knows them
+  // (`npm run synth` on a machine with a default region), else their pseudo-parameters.
+  const known = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
   const assetBucket = DefaultStackSynthesizer.DEFAULT_FILE_ASSETS_BUCKET_NAME.replace(
     '${Qualifier}',
     DefaultStackSynthesizer.DEFAULT_QUALIFIER,
-  ).replace(/\$\{(AWS::[A-Za-z]+)\}/g, '<$1>');
+  )
+    .replace('${AWS::AccountId}', known(stack.account, 'AccountId'))
+    .replace('${AWS::Region}', known(stack.region, 'Region'));
+  const partition = known(stack.partition, 'Partition');
   const actions =
     'CDK’s BucketDeployment function reads the build’s zip from the CDK asset bucket and syncs it into the ' +
     'web buckets with the AWS CLI; CDK grants it these action families on exactly those buckets.';
@@ -424,7 +394,7 @@ function acknowledgeDeploymentFunction(deployment: BucketDeployment, bucket: Buc
       reason: actions,
     })),
     {
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assetBucket}/*]`,
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${assetBucket}/*]`,
       reason:
         'CDK’s BucketDeployment function reads the build’s zip from the CDK asset bucket, whose object keys are ' +
         'content hashes known only at synth: CDK grants reads on that bucket’s objects.',

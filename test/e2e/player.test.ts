@@ -245,9 +245,13 @@ describe('player', () => {
     });
     const sent: string[] = [];
     const hiddenUntil = Date.now() + 4_000; // a 1 s room's window is 2.5 s
+    // Paced, like a room's chatter: fewer comments than the player keeps on screen (200).
     for (let i = 1; Date.now() < hiddenUntil; i++) {
       sent.push(`while hidden ${i}`);
-      await postAs(roomId, `v${i % 3}`, `while hidden ${i}`);
+      await Promise.all([
+        postAs(roomId, `v${i % 3}`, `while hidden ${i}`),
+        new Promise((resolve) => setTimeout(resolve, 50)),
+      ]);
     }
     const pollsWhileHidden = polls.filter((u) => u.includes('/live')).length;
     await page.evaluate(() => {
