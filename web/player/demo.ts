@@ -51,6 +51,10 @@ if (devTokensUrl) {
     return token;
   };
 }
-document.getElementById('viewer')!.textContent = devTokensUrl ? `${displayName} (${userId})` : '—';
+document.getElementById('viewer')!.textContent = !devTokensUrl
+  ? '—'
+  : displayName === userId
+    ? userId
+    : `${displayName} (${userId})`;
 document.getElementById('room')!.textContent = roomId;
 document.getElementById('chat')!.replaceChildren(chat);
