@@ -5,6 +5,6 @@
 import { defineHybridLiveChat } from './element.js';
 
 export { HybridLiveChatElement, defineHybridLiveChat } from './element.js';
-export { createChatClient, ChatClientError } from '../../client/index.js';
+export { createChatClient, ChatClientError, COMMENT_STYLES, commentStyle } from '../../client/index.js';
 
 defineHybridLiveChat();
