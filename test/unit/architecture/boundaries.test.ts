@@ -62,6 +62,29 @@ describe('module boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keeps the SDK and the player to browser code: client/ and web/player/ import only each other and the domain', async () => {
+    for (const dir of ['client', 'web/player']) {
+      const result = await graph(dir);
+      expect(result.warnings().skipped).toEqual([]);
+      const offenders = Object.entries(result.obj()).flatMap(([file, deps]) =>
+        deps
+          .filter((dep) => !/^(client\/|web\/player\/|lambdas\/domain\/)/.test(dep))
+          .map((dep) => `${file} → ${dep}`),
+      );
+      expect(offenders).toEqual([]);
+      // No package or Node built-in either (madge lists only project files).
+      for (const [file, text] of sourcesUnder(dir)) {
+        const specifiers = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/gm)].map(
+          (m) => m[1],
+        );
+        expect(
+          specifiers.filter((s) => !s!.startsWith('.')),
+          file,
+        ).toEqual([]);
+      }
+    }
+  });
+
   describe('the domain lint rule', () => {
     const eslint = new ESLint({ cwd: projectRoot });
     const messagesFor = async (code: string) => {
