@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { COMMENT_STYLE_IDS } from '../../lambdas/domain/feed/comment-styles.js';
 import { segmentBounds, segmentOf } from '../../lambdas/domain/feed/segments.js';
 import { liveWindow, SETTLE_MS, tickOf } from '../../lambdas/domain/feed/ticks.js';
 import { liveEvent, liveTickEvent, roomEvent, segmentEvent } from '../helpers/events.js';
@@ -49,6 +50,7 @@ describe('GET /v1/rooms/{roomId}/live', () => {
         segmentSeconds: 10,
         enabled: true,
         postingAllowed: 'everyone',
+        commentStyles: [...COMMENT_STYLE_IDS], // players may offer only these
       },
       schedule: {},
     });
