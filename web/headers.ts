@@ -62,7 +62,7 @@ export const BASELINE_CSP = {
  * Features no app here uses, denied so that a script injected into one cannot ask for them either.
  */
 export const PERMISSIONS_POLICY =
-  'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=()';
+  'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=()';
 
 /** `directive source source; …`: a policy as the header carries it. */
 export const cspHeaderValue = (policy: ContentSecurityPolicy): string =>

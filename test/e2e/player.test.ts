@@ -439,4 +439,31 @@ describe('player', () => {
     await vi.waitFor(async () => expect(await realtimeState(page)).toBe('connected'), { timeout: 5_000 });
     expect(errors).toEqual([]);
   });
+  it('says a room does not exist, in the list and the status, and shows it once it is created', async () => {
+    const context = await browser.newContext({ viewport: { width: 420, height: 640 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const roomId = `later-${Date.now().toString(36)}`;
+    await page.goto(
+      `${stack.edgeUrl}/player/?${new URLSearchParams({ room: roomId, lang: 'en', realtime: 'off' })}`,
+    );
+    const player = page.locator('hybrid-live-chat');
+
+    await vi.waitFor(
+      async () => expect(await player.locator('.empty').textContent()).toMatch(/does not exist/),
+      {
+        timeout: 5_000,
+      },
+    );
+    expect(await player.locator('.status').textContent()).toBe('No such room');
+
+    await localAdmin(stack)('POST', '/rooms', { roomId, channelId: 'default', title: 'Opened late' });
+    await vi.waitFor(
+      async () => expect(await player.locator('header h2').textContent()).toBe('Opened late'),
+      {
+        timeout: 40_000, // the client backs off while the room is missing (at most 30 s)
+      },
+    );
+    expect(await player.locator('.empty').textContent()).toBe('No comments yet. Be the first!');
+  });
 });

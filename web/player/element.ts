@@ -71,6 +71,8 @@ export class HybridLiveChatElement extends HTMLElement {
   private lastAnnounceMs = 0;
   private readonly bannerTimers = new Set<ReturnType<typeof setTimeout>>();
   private restartQueued = false;
+  /** The room answered `room_not_found`: said in the list and the status, until it appears. */
+  private missingRoom = false;
   private el!: {
     title: HTMLElement;
     status: HTMLElement;
@@ -149,13 +151,25 @@ export class HybridLiveChatElement extends HTMLElement {
     client.on('purge', () => this.prune());
     client.on('ban', () => this.prune());
     client.on('settings', (room) => {
+      if (this.missingRoom) {
+        this.missingRoom = false;
+        this.el.empty.textContent = this.t.empty;
+      }
       this.el.title.textContent = room.title;
       this.updatePosting(client.posting);
       this.updateStatus(client.connection);
     });
     client.on('posting', (posting) => this.updatePosting(posting));
     client.on('connection', (state) => this.updateStatus(state));
-    client.on('error', (error) => this.dispatchEvent(new CustomEvent('chat-error', { detail: error })));
+    client.on('error', (error) => {
+      // The room may be created later: the client keeps polling (backing off); the viewer is told.
+      if (error.code === 'room_not_found' && !this.missingRoom) {
+        this.missingRoom = true;
+        this.el.empty.textContent = this.t.roomNotFound;
+        this.updateStatus(client.connection);
+      }
+      this.dispatchEvent(new CustomEvent('chat-error', { detail: error }));
+    });
     this.updatePosting(client.posting);
     this.updateStatus(client.connection);
     client.start();
@@ -164,6 +178,7 @@ export class HybridLiveChatElement extends HTMLElement {
   private stop() {
     this.client?.close();
     this.client = undefined;
+    this.missingRoom = false;
     clearInterval(this.countdown);
     clearTimeout(this.announceTimer);
     for (const timer of this.bannerTimers) clearTimeout(timer);
@@ -413,8 +428,9 @@ export class HybridLiveChatElement extends HTMLElement {
 
   private updateStatus(state: ConnectionState) {
     const t = this.t;
-    const [mode, text] =
-      state.polling === 'degraded'
+    const [mode, text] = this.missingRoom
+      ? ['down', t.noRoom]
+      : state.polling === 'degraded'
         ? ['down', t.degraded]
         : state.realtime === 'reconnecting'
           ? ['wait', t.reconnecting]

@@ -17,6 +17,8 @@ export const STRINGS = {
     reconnecting: 'Reconnecting…',
     connecting: 'Connecting…',
     degraded: 'Connection problem — retrying',
+    noRoom: 'No such room',
+    roomNotFound: 'This chat room does not exist. Check the link, or wait until the stream’s chat opens.',
     signedOut: 'Sign in to comment.',
     roomClosed: 'This room is closed to new comments.',
     chatDisabled: 'Chat is turned off.',
@@ -58,6 +60,9 @@ export const STRINGS = {
     reconnecting: '再接続中…',
     connecting: '接続中…',
     degraded: '接続に問題があります。再試行しています',
+    noRoom: 'ルームがありません',
+    roomNotFound:
+      'このチャットルームは見つかりません。リンクを確認するか、チャットの開始までお待ちください。',
     signedOut: 'コメントするにはログインしてください。',
     roomClosed: 'このルームは新しいコメントを受け付けていません。',
     chatDisabled: 'チャットはオフになっています。',
