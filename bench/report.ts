@@ -6,8 +6,10 @@ import type { EdgeOffloadResult } from './edge-offload.js';
 import { CODECS, type LiveBytesResult, type Scenario } from './live-bytes.js';
 import type { LiveOriginResult } from './live-origin.js';
 import type { PartitionRateResult } from './partition-figure.js';
+import type { PlayerCpuResult } from './player-cpu.js';
 import type { PostPathResult } from './post-path.js';
 import type { RealtimeBenchResult } from './realtime.js';
+import type { SdkSizeResult } from './sdk-size.js';
 
 /**
  * The measured coefficients, under stable names, for the capacity plan to be
@@ -53,6 +55,8 @@ export interface Figures {
   readonly coldStart: ColdStartResult;
   readonly realtime: RealtimeBenchResult;
   readonly liveBytes: LiveBytesResult;
+  readonly sdkSize: SdkSizeResult;
+  readonly playerCpu: PlayerCpuResult;
 }
 
 export interface BenchResult extends Figures {
@@ -344,7 +348,83 @@ export function renderMarkdown(result: BenchResult): string {
     ],
   );
   renderLiveBytes(lb, lines, table);
+  renderSdkSize(result.sdkSize, lines, table);
+  renderPlayerCpu(result.playerCpu, lines, table);
   return lines.join('\n');
+}
+
+type Table = (header: string[], rows: (string | number)[][]) => void;
+
+function renderSdkSize(size: SdkSizeResult, lines: string[], table: Table): void {
+  const { sdk, player } = size;
+  lines.push(
+    '## 9. Download size: the viewer SDK and the player',
+    '',
+    `\`client/index.ts\` bundled by esbuild for browsers (ESM, es2022, minified), gzip level ${size.gzipLevel}; ` +
+      `against issue 10's budget of 15 KB minified + gzip. The player for information: its entry and the chunks it ` +
+      `imports from the web build (\`web/build.ts\`, the SDK inside), each file gzipped alike.`,
+    '',
+  );
+  table(
+    ['bundle', 'files', 'min bytes', 'min+gzip bytes', 'budget bytes', 'ratio to budget'],
+    [
+      [
+        'viewer SDK (`client/index.ts`)',
+        sdk.files,
+        n(sdk.minBytes),
+        n(sdk.gzipBytes),
+        n(size.budgetBytes),
+        x(size.ratioToBudget),
+      ],
+      [
+        'player (`<hybrid-live-chat>` with the SDK)',
+        player.files,
+        n(player.minBytes),
+        n(player.gzipBytes),
+        '—',
+        '—',
+      ],
+    ],
+  );
+}
+
+function renderPlayerCpu(cpu: PlayerCpuResult, lines: string[], table: Table): void {
+  const perPoll = cpu.perSecond * cpu.pollIntervalSeconds;
+  const { player: p, baseline: b, batchedBaseline: bb } = cpu;
+  lines.push(
+    `## 10. Browser CPU per 1,000 comments at ${n(cpu.perSecond)} comments/s (${n(cpu.comments)} comments, Chromium ${cpu.browser})`,
+    '',
+    'Main-thread task time of the page (DevTools `Performance.getMetrics` `TaskDuration`: script, style, layout, ' +
+      'paint) from the first comment posted to the last shown. The player: the demo page following a room ' +
+      `(P = ${cpu.pollIntervalSeconds} s, realtime off) while comments are posted through the local edge; its time ` +
+      'includes its polling (fetch, JSON parsing, merging) besides rendering, and its list keeps the newest 200. ' +
+      'Baselines in fresh pages of the same browser: the same texts appended as bare text nodes (each with a ' +
+      `\`<br>\`) at the same rate, one by one as they come, and ${n(perPoll)} at a time once per poll interval, as ` +
+      'the player receives them. One by one, the page lays out after every append, which batches avoid: ' +
+      'the ratio to the batched baseline is what the player adds over the same DOM work. ' +
+      `The player held ${n(p.delivered)} of ${n(cpu.comments)} comments at the end; ${n(p.polls)} polls in the window; ` +
+      `${n(p.retries)} posts retried.`,
+    '',
+  );
+  const row = (label: string, page: typeof b) => [
+    label,
+    ms(page.taskMsPerThousand),
+    ms(page.taskMs),
+    ms(page.scriptMs),
+    ms(page.recalcStyleMs),
+    ms(page.layoutMs),
+    n(Number((page.windowMs / 1000).toPrecision(3))),
+  ];
+  table(
+    ['page', 'CPU ms per 1,000 comments', 'task ms', 'script ms', 'style ms', 'layout ms', 'window s'],
+    [
+      row('player (demo page, polling)', p),
+      row('bare text nodes, one by one (baseline)', b),
+      row(`bare text nodes, ${n(perPoll)} per poll interval (baseline)`, bb),
+      [bold('player ÷ one by one'), x(cpu.ratio), '', '', '', '', ''],
+      [bold('player ÷ batched'), x(cpu.batchedRatio), '', '', '', '', ''],
+    ],
+  );
 }
 
 const SCENARIO_LABELS: Record<Scenario, string> = {

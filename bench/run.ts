@@ -16,9 +16,11 @@ import { benchStores, createBenchRoom } from './fixtures.js';
 import { benchLiveBytes } from './live-bytes.js';
 import { benchLiveOrigin, liveLimit, prepareLiveRooms } from './live-origin.js';
 import { benchPartitionRate } from './partition-figure.js';
+import { benchPlayerCpu } from './player-cpu.js';
 import { benchPostPath } from './post-path.js';
 import { benchRealtime } from './realtime.js';
 import { calibrationOf, renderMarkdown, type Figures } from './report.js';
+import { benchSdkSize } from './sdk-size.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 // Lambda runs Node 22; the SDK's notice about this process's Node 20 is noise here.
@@ -41,6 +43,7 @@ const SIZES = values.quick
       coldRepeats: 5,
       realtimeRounds: 10,
       bytesSeconds: 30,
+      cpuComments: 300,
     }
   : {
       viewers: 10_000,
@@ -52,6 +55,7 @@ const SIZES = values.quick
       coldRepeats: 7,
       realtimeRounds: 100,
       bytesSeconds: 300,
+      cpuComments: 1_000,
     };
 
 const started = Date.now();
@@ -59,7 +63,7 @@ const progress = (line: string) => console.log(`[${((Date.now() - started) / 100
 
 progress('starting the local stack (DynamoDB Local in memory)…');
 const stack = await startLocalStack({ seed: false, logLevel: 'ERROR' });
-let figures: Omit<Figures, 'realtime'>;
+let figures: Omit<Figures, 'realtime' | 'sdkSize'>;
 try {
   progress('filling the live rooms…');
   const liveRooms = await prepareLiveRooms(stack, progress);
@@ -85,12 +89,25 @@ try {
   const coldStart = await benchColdStart(stack, { repeats: SIZES.coldRepeats, progress });
   progress(`figure 8: bytes per delivered comment, ${SIZES.bytesSeconds} s simulated per rate…`);
   const liveBytes = await benchLiveBytesOn(stack, SIZES.bytesSeconds);
-  figures = { capacityUnits, postPath, liveOrigin, edgeOffload, partitionRate, coldStart, liveBytes };
+  progress(`figure 10: browser CPU, ${SIZES.cpuComments} comments at 50/s in Chromium…`);
+  const playerCpu = await benchPlayerCpu(stack, { comments: SIZES.cpuComments, perSecond: 50, progress });
+  figures = {
+    capacityUnits,
+    postPath,
+    liveOrigin,
+    edgeOffload,
+    partitionRate,
+    coldStart,
+    liveBytes,
+    playerCpu,
+  };
 } finally {
   await stack.stop();
 }
 progress(`realtime: ${SIZES.realtimeRounds} rounds…`);
 const realtime = await benchRealtime({ subscribers: 1000, rounds: SIZES.realtimeRounds, progress });
+progress('figure 9: SDK and player bundle sizes…');
+const sdkSize = await benchSdkSize();
 
 /** Figure 8 over the stack's tables: rooms of P = 3 s, one shard, written through the comment store. */
 async function benchLiveBytesOn(local: typeof stack, simulatedSeconds: number) {
@@ -130,6 +147,7 @@ const result = {
   calibration: calibrationOf(figures),
   ...figures,
   realtime,
+  sdkSize,
 };
 const summary = renderMarkdown(result);
 const dir = join(fileURLToPath(new URL('.', import.meta.url)), 'results');

@@ -194,6 +194,54 @@ const figures = {
       savedShareOfPollCost: 0.0236,
     },
   },
+  sdkSize: {
+    gzipLevel: 9,
+    sdk: {
+      files: 1,
+      minBytes: 20_340,
+      gzipBytes: 8_137,
+      inputs: ['client/index.ts'],
+      builtinImports: [],
+    },
+    budgetBytes: 15_360,
+    ratioToBudget: 0.53,
+    player: { files: 2, minBytes: 42_266, gzipBytes: 14_807 },
+  },
+  playerCpu: {
+    browser: '156.0.8078.129',
+    comments: 300,
+    perSecond: 50,
+    pollIntervalSeconds: 3,
+    player: {
+      taskMs: 107.7,
+      scriptMs: 13.67,
+      recalcStyleMs: 3.904,
+      layoutMs: 13.07,
+      windowMs: 8303,
+      taskMsPerThousand: 359,
+      delivered: 300,
+      polls: 3,
+      retries: 0,
+    },
+    baseline: {
+      taskMs: 963,
+      scriptMs: 72.26,
+      recalcStyleMs: 49.08,
+      layoutMs: 294.4,
+      windowMs: 6053,
+      taskMsPerThousand: 3210,
+    },
+    batchedBaseline: {
+      taskMs: 52.31,
+      scriptMs: 8.612,
+      recalcStyleMs: 1.654,
+      layoutMs: 15.05,
+      windowMs: 6059,
+      taskMsPerThousand: 174.4,
+    },
+    ratio: 0.112,
+    batchedRatio: 2.06,
+  },
 } satisfies Omit<BenchResult, 'date' | 'mode' | 'machine' | 'elapsedSeconds' | 'calibration'>;
 
 const result: BenchResult = {
@@ -246,6 +294,8 @@ describe('renderMarkdown', () => {
       '## 6. Cold start',
       '## 7. Realtime',
       '## 8. Bytes per delivered comment',
+      '## 9. Download size',
+      '## 10. Browser CPU per 1,000 comments at 50 comments/s',
     ]) {
       expect(markdown).toContain(heading);
     }
@@ -312,6 +362,28 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('brotli 647 B + 33.8 B per item');
     expect(markdown).toContain('saving 2.4% of a quiet poll');
     expect(markdown).toContain('| `liveBytesPerComment` | 33.8 | `liveBytesPerComment` | 34 |');
+  });
+
+  it("shows the SDK's size against its budget, and the player's for information", () => {
+    expect(markdown).toContain(
+      '| viewer SDK (`client/index.ts`) | 1 | 20,340 | 8,137 | 15,360 | **0.53×** |',
+    );
+    expect(markdown).toContain(
+      '| player (`<hybrid-live-chat>` with the SDK) | 2 | 42,266 | 14,807 | — | — |',
+    );
+    expect(markdown).toContain('gzip level 9');
+  });
+
+  it("shows the player's CPU per 1,000 comments against both bare-text baselines", () => {
+    expect(markdown).toContain('| player (demo page, polling) | 359 | 108 | 13.7 | 3.9 | 13.1 | 8.3 |');
+    expect(markdown).toContain('| bare text nodes, one by one (baseline) | 3,210 | 963 |');
+    expect(markdown).toContain('| bare text nodes, 150 per poll interval (baseline) | 174 |');
+    expect(markdown).toContain('| **player ÷ one by one** | **0.112×** |');
+    expect(markdown).toContain('| **player ÷ batched** | **2.06×** |');
+    expect(markdown).toContain('includes its polling (fetch, JSON parsing, merging)');
+    expect(markdown).toContain(
+      'The player held 300 of 300 comments at the end; 3 polls in the window; 0 posts retried.',
+    );
   });
 
   it('says so when the poller could not keep its schedule', () => {
