@@ -6,12 +6,14 @@ import {
   type FeedItem,
 } from '../../client/index.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { newLocalRoom } from '../helpers/local-admin.js';
+import WebSocket from 'ws';
+import { localAdmin, newLocalRoom } from '../helpers/local-admin.js';
 
 /**
- * The viewer SDK in Node against the local stack, polling only (the realtime
- * path has its own tests): what arrives, once and in order; gaps backfilled;
- * posts retried without duplicates; refusals typed.
+ * The viewer SDK in Node against the local stack, as a bot would run it: what
+ * arrives, once and in order; gaps backfilled; posts retried without
+ * duplicates; refusals typed; pushes taken over `ws` (the realtime client has
+ * its own conformance tests).
  */
 let stack: LocalStack;
 const clients: ChatClient[] = [];
@@ -188,5 +190,38 @@ describe('viewer SDK (Node, polling)', () => {
     expect(twin.posting).toMatchObject({ allowed: false, reason: 'slow_mode' });
     expect(writer.posting).toMatchObject({ allowed: false, reason: 'slow_mode' });
     await expect(writer.send('third')).rejects.toMatchObject({ code: 'slow_mode' });
+  });
+});
+
+describe('viewer SDK (Node, with realtime over ws)', () => {
+  it('takes a deletion and an artist message from the push path, a poll interval before any poll could', async () => {
+    const roomId = await newLocalRoom(stack, { pollIntervalSeconds: 30 });
+    const { client: viewer, received } = client(roomId, {
+      realtime: {
+        graphqlUrl: stack.realtime.httpGraphqlUrl,
+        realtimeUrl: stack.realtime.httpRealtimeUrl,
+        apiKey: stack.realtime.apiKey,
+      },
+      WebSocket: WebSocket as unknown as ChatClientOptions['WebSocket'],
+      getToken: tokenFor('bot'),
+    });
+    const artistMessages: FeedItem[] = [];
+    const deleted: string[] = [];
+    viewer.on('artistMessage', (item) => artistMessages.push(item));
+    viewer.on('delete', ({ commentId }) => deleted.push(commentId));
+    viewer.start();
+    await vi.waitFor(() => expect(viewer.connection.realtime).toBe('connected'), { timeout: 5_000 });
+    const sent = await viewer.send('to be deleted'); // shown at once: the send's own response
+    expect(texts(received)).toEqual(['to be deleted']);
+
+    await localAdmin(stack)('DELETE', `/rooms/${roomId}/comments/${sent.id}`);
+    await localAdmin(stack, ['artist'], ['default'])('POST', `/rooms/${roomId}/artist-messages`, {
+      text: 'hello, bots',
+    });
+
+    // The next poll is up to 30 s away: only the push can bring these within 2 s.
+    await vi.waitFor(() => expect(deleted).toEqual([sent.id]), { timeout: 2_000 });
+    await vi.waitFor(() => expect(texts(artistMessages)).toEqual(['hello, bots']), { timeout: 2_000 });
+    expect(viewer.items().map((i) => i.text)).toEqual(['hello, bots']);
   });
 });
