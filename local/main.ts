@@ -94,6 +94,7 @@ Hybrid live chat is running locally.
   DynamoDB Local                 ${dynamodbEndpoint} (${options.dataDir ? `data in ${options.dataDir}` : 'in memory'})
   Demo room                      ${DEMO_ROOM_ID}
   Player (demo page)             ${edgeUrl}/player/?room=${DEMO_ROOM_ID}  (&user=<id> picks the viewer)
+  OpenAPI document               ${edgeUrl}/openapi.json
   Edge cache counters            ${edgeUrl}/local/edge
   Capacity (scaler stand-ins)    ${edgeUrl}/local/capacity
   GraphQL (AppSync stand-in)     ${realtime.graphqlUrl}

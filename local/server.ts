@@ -5,6 +5,7 @@ import { gatewayError, matchRoute, type GatewayRequest, type LocalApiGateway } f
 import type { DevTokenIssuer } from './dev-tokens.js';
 import type { DevUserPool } from './dev-user-pool.js';
 import { ROLES } from '../lambdas/domain/access/roles.js';
+import { openApiDocument } from '../lambdas/openapi.js';
 import { RoomId } from '../lambdas/domain/rooms/room.js';
 import type { LocalStats } from './adapters/traffic-metrics.js';
 import type { EdgeCache, EdgeResponse } from './edge-cache.js';
@@ -34,16 +35,20 @@ export interface LocalRealtimeCounters {
   countSubscriptions(fieldName: string, args?: Record<string, unknown>): number;
 }
 
+/** Where the edge serves the API's OpenAPI document (lambdas/openapi.ts): outside `/v1` and `/admin/v1`. */
+export const OPENAPI_PATH = '/openapi.json';
+
 /**
  * The CloudFront stand-in: `edge` routes (GET/HEAD) go through the edge cache
  * keyed by path alone; everything else passes straight to the API. Also
- * serves the local-only endpoints under `/local/`.
+ * serves the local-only endpoints under `/local/`, the web apps and the OpenAPI document.
  */
 export function createEdgeServer(services: LocalServices): Server {
   return createServer((req, res) => {
     void handle(req, res, async (request) => {
       if (request.path.startsWith('/local/')) return localEndpoint(services, request);
       if (request.method === 'GET' || request.method === 'HEAD') {
+        if (request.path === OPENAPI_PATH) return openApi();
         const file = services.web?.serve(request.path);
         if (file) return file;
       }
@@ -139,6 +144,21 @@ function notReady(): EdgeResponse {
     message: 'The local stack is still starting.',
     retryable: true,
   });
+}
+
+let openApiJson: string | undefined;
+/** Built on first request (the document is the same for the process's life); any origin may read it. */
+function openApi(): EdgeResponse {
+  openApiJson ??= JSON.stringify(openApiDocument(), null, 2);
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-cache',
+      'access-control-allow-origin': '*',
+    },
+    body: openApiJson,
+  };
 }
 
 function jsonResponse(status: number, body: unknown): EdgeResponse {

@@ -379,4 +379,29 @@ describe('local stack, end to end', () => {
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ code: 'route_not_found', message: 'No such route.', retryable: false });
   });
+
+  it('serves the OpenAPI document at /openapi.json, and a posted comment has the shape it documents', async () => {
+    const roomId = await newRoom('--title', 'Documented');
+    const posted = await post(roomId, await tokenFor('dora'), {
+      text: 'as documented',
+      clientMessageId: 'd-1',
+    });
+
+    const res = await fetch(`${stack.edgeUrl}/openapi.json`);
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const document = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { required: string[]; properties: Record<string, unknown> }> };
+    };
+    expect(document.openapi).toMatch(/^3\.1\./);
+    expect(document.paths['/v1/rooms/{roomId}/comments']?.post).toBeDefined();
+    const { CommentCreated, Comment } = document.components.schemas;
+    const body = (await posted.json()) as { comment: Record<string, unknown> };
+    expect(Object.keys(body)).toEqual(CommentCreated!.required);
+    expect(Object.keys(body.comment)).toEqual(expect.arrayContaining(Comment!.required));
+    expect(Object.keys(Comment!.properties)).toEqual(expect.arrayContaining(Object.keys(body.comment)));
+  });
 });

@@ -21,9 +21,9 @@ import type { AdminOperations, AdminResult } from './operation.js';
 /** A generous bound on the raw string (UTF-16 units); the real limit is counted after normalising. */
 const RawText = z.string().max(MAX_BROADCAST_LENGTH * 4);
 
-const ArtistMessageBody = z.strictObject({ text: RawText });
+export const ArtistMessageBody = z.strictObject({ text: RawText });
 
-const NoticeBody = z.strictObject({
+export const NoticeBody = z.strictObject({
   roomId: EventRoomId,
   level: NoticeLevel,
   text: RawText,

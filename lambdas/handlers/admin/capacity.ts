@@ -14,7 +14,7 @@ import type { AdminOperations } from './operation.js';
  * Capacity (ADR 0013–0015): a room's plan, schedules and cost estimate; the
  * deployment's plan over time; and running the scaler now or as a dry run.
  */
-const RunRequest = z.strictObject({
+export const RunRequest = z.strictObject({
   /** Default true: a run that changes AWS capacity must be asked for explicitly. */
   dryRun: z.boolean().default(true),
 });

@@ -15,9 +15,9 @@ import { failureReports, type AdminDeps } from './deps.js';
 import type { AdminOperations } from './operation.js';
 import { pageQuery } from './paging.js';
 
-const CommentId = z.string().refine(isItemId, 'a comment id is a ULID');
-const PurgeBody = z.strictObject({ userId: UserId });
-const NgWordsBody = z.strictObject({
+export const CommentId = z.string().refine(isItemId, 'a comment id is a ULID');
+export const PurgeBody = z.strictObject({ userId: UserId });
+export const NgWordsBody = z.strictObject({
   words: z.array(NgWord).max(MAX_GLOBAL_NG_WORDS, `at most ${MAX_GLOBAL_NG_WORDS} words`),
   version: z.number().int().min(0),
 });

