@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
@@ -65,6 +66,15 @@ async function postAs(roomId: string, userId: string, text: string, style?: stri
   });
   expect(res.status).toBe(201);
   return ((await res.json()) as { comment: { id: string } }).comment;
+}
+
+interface AxeResults {
+  violations: {
+    id: string;
+    impact?: string | null;
+    help: string;
+    nodes: { html: string; failureSummary?: string }[];
+  }[];
 }
 
 const realtimeState = (page: Page) => page.locator('hybrid-live-chat .status').getAttribute('data-realtime');
@@ -466,4 +476,45 @@ describe('player', () => {
     );
     expect(await player.locator('.empty').textContent()).toBe('No comments yet. Be the first!');
   });
+  it.each(['light', 'dark'] as const)(
+    'passes an accessibility scan (axe-core) with no serious or critical violation, %s theme',
+    async (theme) => {
+      const roomId = await newLocalRoom(stack);
+      await postAs(roomId, 'fan', 'こんばんは！', 'gold');
+      await postAs(roomId, 'other', 'Hello');
+      await artistSays(roomId, 'ありがとう！');
+      await localAdmin(stack)('POST', '/notices', {
+        roomId,
+        level: 'warning',
+        text: 'まもなく開演',
+        displaySeconds: 600,
+      });
+      // axe is injected as an inline script, which the page's CSP would refuse: this context skips it.
+      const context = await browser.newContext({
+        bypassCSP: true,
+        colorScheme: theme,
+        viewport: { width: 420, height: 640 },
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(
+        `${stack.edgeUrl}/player/?${new URLSearchParams({ room: roomId, user: 'a11y', lang: 'ja', theme })}`,
+      );
+      const player = page.locator('hybrid-live-chat');
+      await player.locator('li', { hasText: 'ありがとう！' }).waitFor();
+      await player.locator('.banner').waitFor();
+      await player.locator('input').fill('一緒に歌おう');
+
+      await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (context: Element) => Promise<AxeResults> } }).axe;
+        const results = await axe.run(document.querySelector('hybrid-live-chat')!);
+        return results.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.failureSummary ?? n.html).join(' | ')}`);
+      });
+
+      expect(violations).toEqual([]);
+    },
+  );
 });

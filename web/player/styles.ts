@@ -97,8 +97,10 @@ ol {
 ol:focus-visible { outline: 2px solid var(--hlc-accent); outline-offset: -2px; }
 li { padding: 3px 12px; overflow-wrap: anywhere; white-space: pre-wrap; }
 li .name { color: var(--hlc-name); font-weight: 600; margin-right: 6px; }
-li[data-style] { border-left: 3px solid var(--hlc-style-color); padding-left: 9px; }
-li[data-style] .name { color: var(--hlc-style-color); }
+li[data-style] {
+  border-left: 3px solid var(--hlc-style-color); padding-left: 9px;
+  background: color-mix(in srgb, var(--hlc-style-color) 10%, transparent);
+}
 li[data-frame="double"] { border-left-style: double; border-left-width: 5px; padding-left: 7px; }
 li[data-frame="dashed"] { border-left-style: dashed; }
 li.artist {
