@@ -4,6 +4,19 @@
  * the API accepts. The local runtime serves it at `GET /openapi.json`; no Lambda bundle imports it.
  */
 import * as z from 'zod';
+import {
+  ArtistMessageBody,
+  CloseRoomRequest,
+  CommentId,
+  ConnectionFormat,
+  Cursor,
+  Limit,
+  Minutes,
+  NgWordsBody,
+  NoticeBody,
+  PurgeBody,
+  RunRequest,
+} from './admin-api.js';
 import type { $ZodType } from 'zod/v4/core';
 import { AuditEntry } from './domain/access/audit.js';
 import { Comment, PostCommentBody } from './domain/feed/comment.js';
@@ -11,12 +24,6 @@ import { BanBody, BlockBody } from './domain/moderation/ban-actions.js';
 import { NgWordList } from './domain/moderation/moderation.js';
 import { CreateRoomRequest, UpdateRoomRequest } from './domain/rooms/room-admin.js';
 import { ChannelId, Room, RoomId, UserId } from './domain/rooms/room.js';
-import { ArtistMessageBody, NoticeBody } from './handlers/admin/broadcasts.js';
-import { RunRequest } from './handlers/admin/capacity.js';
-import { CommentId, NgWordsBody, PurgeBody } from './handlers/admin/moderation.js';
-import { Cursor, Limit } from './handlers/admin/paging.js';
-import { CloseRoomRequest, ConnectionFormat } from './handlers/admin/rooms.js';
-import { Minutes } from './handlers/admin/stats.js';
 import { routeKey, routes, type Route } from './routes.js';
 
 type JsonSchema = Record<string, unknown>;

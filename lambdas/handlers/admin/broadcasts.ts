@@ -1,34 +1,17 @@
-import * as z from 'zod';
 import { sendArtistMessage, sendNotice, type Broadcast } from '../../domain/realtime/broadcasts.js';
-import { NoticeLevel, publicItem } from '../../domain/feed/comment.js';
-import {
-  MAX_BROADCAST_LENGTH,
-  MAX_NOTICE_DISPLAY_SECONDS,
-  type FeedEventDeps,
-} from '../../domain/realtime/feed-events.js';
-import { EventRoomId } from '../../domain/realtime/room-event.js';
+import { publicItem } from '../../domain/feed/comment.js';
+import type { FeedEventDeps } from '../../domain/realtime/feed-events.js';
 import { RoomId } from '../../domain/rooms/room.js';
 import { jsonBody, pathParam } from '../http.js';
 import { failureReports, type AdminDeps } from './deps.js';
 import type { AdminOperations, AdminResult } from './operation.js';
+import { ArtistMessageBody, NoticeBody } from '../../admin-api.js';
 
 /**
  * Artist messages and notices. The body's shape is checked here (400); the
  * text rules — control characters, bidi overrides, length in code points —
  * are the feed's (422), the same rules as viewers' comments with a longer limit.
  */
-
-/** A generous bound on the raw string (UTF-16 units); the real limit is counted after normalising. */
-const RawText = z.string().max(MAX_BROADCAST_LENGTH * 4);
-
-export const ArtistMessageBody = z.strictObject({ text: RawText });
-
-export const NoticeBody = z.strictObject({
-  roomId: EventRoomId,
-  level: NoticeLevel,
-  text: RawText,
-  displaySeconds: z.number().int().min(1).max(MAX_NOTICE_DISPLAY_SECONDS).optional(),
-});
 
 /** 201 with the stored item and whether the push went out (if not, viewers get it on their next poll). */
 const created = (broadcast: Broadcast): Pick<AdminResult, 'status' | 'body'> => ({

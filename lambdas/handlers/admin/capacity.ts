@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   readCapacityPlan,
   readRoomCapacity,
@@ -9,15 +8,12 @@ import { RoomId } from '../../domain/rooms/room.js';
 import { jsonBody, pathParam } from '../http.js';
 import type { AdminDeps } from './deps.js';
 import type { AdminOperations } from './operation.js';
+import { RunRequest } from '../../admin-api.js';
 
 /**
  * Capacity (ADR 0013–0015): a room's plan, schedules and cost estimate; the
  * deployment's plan over time; and running the scaler now or as a dry run.
  */
-export const RunRequest = z.strictObject({
-  /** Default true: a run that changes AWS capacity must be asked for explicitly. */
-  dryRun: z.boolean().default(true),
-});
 
 export function capacityOperations(admin: AdminDeps): AdminOperations {
   const deps: CapacityAdminDeps = {

@@ -1,26 +1,18 @@
-import * as z from 'zod';
 import {
   deleteRoomComment,
-  isItemId,
   listRoomComments,
   purgeUserComments,
   type CommentModerationDeps,
 } from '../../domain/moderation/comment-moderation.js';
 import { readGlobalNgWords, replaceGlobalNgWords } from '../../domain/moderation/global-ng-words.js';
-import { MAX_GLOBAL_NG_WORDS, NgWord } from '../../domain/moderation/moderation.js';
-import { RoomId, UserId } from '../../domain/rooms/room.js';
+import { RoomId } from '../../domain/rooms/room.js';
 import { jsonBody, pathParam } from '../http.js';
 import { banOperations } from './bans.js';
 import { failureReports, type AdminDeps } from './deps.js';
 import type { AdminOperations } from './operation.js';
 import { pageQuery } from './paging.js';
+import { CommentId, NgWordsBody, PurgeBody } from '../../admin-api.js';
 
-export const CommentId = z.string().refine(isItemId, 'a comment id is a ULID');
-export const PurgeBody = z.strictObject({ userId: UserId });
-export const NgWordsBody = z.strictObject({
-  words: z.array(NgWord).max(MAX_GLOBAL_NG_WORDS, `at most ${MAX_GLOBAL_NG_WORDS} words`),
-  version: z.number().int().min(0),
-});
 /** 2,000 words of up to 50 characters do not fit the default 8 KB. */
 const NG_WORDS_BODY_BYTES = 160 * 1024;
 /** The audit entry names this many added and removed words at most (it counts them all). */

@@ -22,11 +22,7 @@ import { jsonBody, pathParam } from '../http.js';
 import { failureReports, type AdminDeps } from './deps.js';
 import { queryParam, type AdminOperations, type AdminResult } from './operation.js';
 import { pageQuery } from './paging.js';
-
-/** `POST /admin/v1/rooms/{roomId}/close`: the version the caller read. */
-export const CloseRoomRequest = z.strictObject({ version: z.number().int().min(1) });
-/** `?format=` of the connection info: JSON (default) or the embed snippet as HTML. */
-export const ConnectionFormat = z.enum(['json', 'snippet']).optional();
+import { CloseRoomRequest, ConnectionFormat } from '../../admin-api.js';
 
 /** Rooms: create, list, read, update, close, and what a player needs to join one. */
 export function roomOperations(admin: AdminDeps): AdminOperations {

@@ -1,22 +1,9 @@
-import * as z from 'zod';
 import { RoomId } from '../../domain/rooms/room.js';
-import {
-  DEFAULT_STATS_MINUTES,
-  MAX_STATS_MINUTES,
-  roomStats,
-  type StatsDeps,
-} from '../../domain/stats/stats.js';
+import { DEFAULT_STATS_MINUTES, roomStats, type StatsDeps } from '../../domain/stats/stats.js';
 import { pathParam } from '../http.js';
 import type { AdminDeps } from './deps.js';
 import { queryParam, type AdminOperations } from './operation.js';
-
-/** `?minutes=`: whole minutes, 1 to a day. */
-export const Minutes = z
-  .string()
-  .regex(/^[0-9]{1,4}$/, 'a whole number of minutes')
-  .transform(Number)
-  .pipe(z.number().int().min(1).max(MAX_STATS_MINUTES))
-  .optional();
+import { Minutes } from '../../admin-api.js';
 
 export function statsOperations(admin: AdminDeps): AdminOperations {
   return {

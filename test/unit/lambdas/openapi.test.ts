@@ -4,7 +4,7 @@ import type { $ZodType } from 'zod/v4/core';
 import { CreateRoomRequest } from '../../../lambdas/domain/rooms/room-admin.js';
 import { PostCommentBody } from '../../../lambdas/domain/feed/comment.js';
 import { ChatError } from '../../../lambdas/domain/errors.js';
-import { NoticeBody } from '../../../lambdas/handlers/admin/broadcasts.js';
+import { NoticeBody } from '../../../lambdas/admin-api.js';
 import { errorResult } from '../../../lambdas/handlers/http.js';
 import { ErrorBody, openApiDocument, operationDocs } from '../../../lambdas/openapi.js';
 import { gatewayResponses, routeKey, routes } from '../../../lambdas/routes.js';
