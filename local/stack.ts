@@ -14,7 +14,7 @@ import {
   type LocalFunctionsOptions,
 } from './composition.js';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, DevTokenIssuer } from './dev-tokens.js';
-import { DevUserPool } from './dev-user-pool.js';
+import { DEV_USER_POOL_CLIENT_ID, DevUserPool } from './dev-user-pool.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { EdgeCache } from './edge-cache.js';
 import { close, listen } from './ports.js';
@@ -22,6 +22,10 @@ import { DEMO_ROOM_ID, seedDemoRoom } from './seed.js';
 import { buildLocalWebApps } from './web-apps.js';
 import { createEdgeServer, createOriginServer, type LocalServices } from './server.js';
 import { createTables, tableNames, type TableNames } from './tables.js';
+
+/** The user pool stand-in: its id (region `local`) and where the console's aws-amplify reaches it. */
+const DEV_USER_POOL_ID = 'local_devpool';
+const COGNITO_ENDPOINT_PATH = '/local/cognito/';
 
 export interface LocalStackOptions {
   /** Edge (CloudFront stand-in) port; 0 picks a free one. Default 0. */
@@ -131,18 +135,37 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     services.realtime = appsync;
     const realtimeForPlayers = appsync;
+    const playerRealtime = {
+      // Browsers would refuse the TLS port's self-signed certificate: pages use the plain port.
+      graphqlUrl: realtimeForPlayers.httpGraphqlUrl,
+      realtimeUrl: realtimeForPlayers.httpRealtimeUrl,
+      apiKey: realtimeForPlayers.apiKey,
+    };
+    const realtimeSources = [realtimeForPlayers.httpGraphqlUrl, realtimeForPlayers.httpRealtimeUrl];
     services.web = await buildLocalWebApps({
-      config: () => ({
-        // Browsers would refuse the TLS port's self-signed certificate: players use the plain port.
-        realtime: {
-          graphqlUrl: realtimeForPlayers.httpGraphqlUrl,
-          realtimeUrl: realtimeForPlayers.httpRealtimeUrl,
-          apiKey: realtimeForPlayers.apiKey,
-        },
-        devTokensUrl: '/local/tokens',
-        defaultRoomId: DEMO_ROOM_ID,
-      }),
-      connectSources: [realtimeForPlayers.httpGraphqlUrl, realtimeForPlayers.httpRealtimeUrl],
+      player: {
+        config: () => ({
+          realtime: playerRealtime,
+          devTokensUrl: '/local/tokens',
+          defaultRoomId: DEMO_ROOM_ID,
+        }),
+        connectSources: realtimeSources,
+      },
+      console: {
+        // The console signs in through aws-amplify against the user pool stand-in, as in AWS.
+        config: () => ({
+          apiUrl: '',
+          auth: {
+            userPoolId: DEV_USER_POOL_ID,
+            userPoolClientId: DEV_USER_POOL_CLIENT_ID,
+            userPoolEndpoint: `${edgeUrl}${COGNITO_ENDPOINT_PATH}`,
+          },
+          devUsersUrl: '/local/admin-users',
+          realtime: playerRealtime,
+          stage: 'local',
+        }),
+        connectSources: realtimeSources,
+      },
     });
 
     const functions = composeLocalFunctions({

@@ -4,7 +4,7 @@
  * distribution's cache headers, and each app's runtime `config.json` made
  * from this stack's endpoints.
  */
-import { buildPlayer, contentTypeOf, type WebApp } from '../web/build.js';
+import { buildConsole, buildPlayer, contentTypeOf, type WebApp } from '../web/build.js';
 import {
   BASELINE_CSP,
   type ContentSecurityPolicy,
@@ -32,23 +32,36 @@ function securityHeaders(csp: ContentSecurityPolicy): Record<string, string> {
 }
 
 export interface LocalWebApps {
-  /** Answers `GET /player/…`, or undefined for paths outside every app. */
+  /** Answers `GET /player/…` and `GET /console/…`, or undefined for paths outside every app. */
   serve(path: string): EdgeResponse | undefined;
 }
 
 export interface LocalWebAppOptions {
-  /** The player's `config.json`. */
+  /** The app's `config.json`. */
   readonly config: () => unknown;
   /** What its pages may connect to besides their origin (the realtime endpoints), as CDK allows. */
   readonly connectSources: readonly string[];
 }
 
-export async function buildLocalWebApps(player: LocalWebAppOptions): Promise<LocalWebApps> {
+export async function buildLocalWebApps(options: {
+  readonly player: LocalWebAppOptions;
+  readonly console: LocalWebAppOptions;
+}): Promise<LocalWebApps> {
+  const [player, consoleApp] = await Promise.all([buildPlayer(), buildConsole()]);
   const apps: Record<string, { app: WebApp; config: () => unknown; headers: Record<string, string> }> = {
     '/player/': {
-      app: await buildPlayer(),
-      config: player.config,
-      headers: securityHeaders({ 'connect-src': [...BASELINE_CSP['connect-src'], ...player.connectSources] }),
+      app: player,
+      config: options.player.config,
+      headers: securityHeaders({
+        'connect-src': [...BASELINE_CSP['connect-src'], ...options.player.connectSources],
+      }),
+    },
+    '/console/': {
+      app: consoleApp,
+      config: options.console.config,
+      headers: securityHeaders({
+        'connect-src': [...BASELINE_CSP['connect-src'], ...options.console.connectSources],
+      }),
     },
   };
   return {

@@ -76,6 +76,49 @@ export async function buildPlayer(): Promise<WebApp> {
   return app;
 }
 
+/**
+ * The admin console: one bundle (Preact, the admin API's contract, aws-amplify's auth, uPlot) and
+ * its stylesheet, named by content hash, and `index.html` naming them.
+ */
+export async function buildConsole(): Promise<WebApp> {
+  const result = await build({
+    entryPoints: { console: join(webRoot, 'console/main.tsx') },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    outdir: join(webRoot, 'assets'),
+    entryNames: '[name]-[hash]',
+    write: false,
+    metafile: true,
+    absWorkingDir: projectRoot,
+    legalComments: 'none',
+    logLevel: 'silent',
+    // aws-amplify reads these at build time in its Node-or-browser checks.
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  const app: WebApp = new Map();
+  let script = '';
+  let style = '';
+  for (const file of result.outputFiles) {
+    const path = relative(webRoot, file.path).split('\\').join('/');
+    app.set(path, { contents: file.contents, contentType: contentTypeOf(path), immutable: true });
+    if (path.endsWith('.js')) script = path;
+    if (path.endsWith('.css')) style = path;
+  }
+  const html = (await readFile(join(webRoot, 'console/index.html'), 'utf8'))
+    .replace('%CONSOLE_SCRIPT%', `./${script}`)
+    .replace('%CONSOLE_STYLE%', `./${style}`);
+  app.set('index.html', {
+    contents: new TextEncoder().encode(html),
+    contentType: contentTypeOf('.html'),
+    immutable: false,
+  });
+  return app;
+}
+
 /** Writes an app to a directory, replacing what was there. */
 export async function writeWebApp(app: WebApp, dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
@@ -86,7 +129,12 @@ export async function writeWebApp(app: WebApp, dir: string): Promise<void> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const out = join(projectRoot, '.build', 'web', 'player');
-  await writeWebApp(await buildPlayer(), out);
-  console.error(`Player built into ${relative(process.cwd(), out)}`);
+  for (const [name, make] of [
+    ['player', buildPlayer],
+    ['console', buildConsole],
+  ] as const) {
+    const out = join(projectRoot, '.build', 'web', name);
+    await writeWebApp(await make(), out);
+    console.error(`${name} built into ${relative(process.cwd(), out)}`);
+  }
 }

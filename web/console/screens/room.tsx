@@ -1,0 +1,76 @@
+import type { VNode } from 'preact';
+import { can, type Principal } from '../../../lambdas/domain/access/roles.js';
+import type { Room } from '../../../lambdas/domain/rooms/room.js';
+import { useConsole } from '../context.js';
+import { useLoad } from '../hooks.js';
+import { href } from '../router.js';
+import { Empty, ErrorNotice, PageHeader, Progress } from '../ui.js';
+
+/** What a room tab gets: the room as last read, and a way to read it again after a change. */
+export interface RoomTabProps {
+  readonly room: Room;
+  readonly reloadRoom: () => void;
+}
+
+interface RoomTab {
+  readonly id: string;
+  readonly label: string;
+  readonly allowed: (me: Principal, room: Room) => boolean;
+  readonly render: (props: RoomTabProps) => VNode;
+}
+
+/** A room's pages, in order; each shows only to roles that may use it in the room's channel. */
+export const ROOM_TABS: readonly RoomTab[] = [];
+
+export function RoomPage({ roomId, tab }: { roomId: string; tab: string | undefined }) {
+  const { api, me } = useConsole();
+  const room = useLoad(
+    (signal) => api('GET /admin/v1/rooms/{roomId}', { params: { roomId }, signal }),
+    [roomId],
+  );
+  if (room.loading && !room.data) return <Progress label="Loading the room…" />;
+  if (!room.data) {
+    return (
+      <section>
+        <PageHeader title={roomId} />
+        <ErrorNotice error={room.error} onRetry={room.reload} />
+      </section>
+    );
+  }
+  const current = room.data.room;
+  const tabs = ROOM_TABS.filter((t) => t.allowed(me, current));
+  const active = tabs.find((t) => t.id === tab) ?? tabs[0];
+  return (
+    <section>
+      <PageHeader title={current.title}>
+        <span class={`badge badge-${current.status}`}>{current.status}</span>
+        <span class="muted mono">
+          {current.channelId} / {current.roomId}
+        </span>
+      </PageHeader>
+      <ErrorNotice error={room.error} onRetry={room.reload} />
+      <nav class="tabs" aria-label="Room">
+        {tabs.map((t) => (
+          <a
+            key={t.id}
+            href={href(`/rooms/${encodeURIComponent(current.roomId)}/${t.id}`)}
+            aria-current={t === active ? 'page' : undefined}
+          >
+            {t.label}
+          </a>
+        ))}
+      </nav>
+      {active ? (
+        active.render({ room: current, reloadRoom: room.reload })
+      ) : (
+        <Empty title="Your role has nothing to do in this room." />
+      )}
+    </section>
+  );
+}
+
+/** Shorthand: the tab shows when the role may take `action` in the room's channel. */
+export const roomAllows =
+  (...actions: Parameters<typeof can>[1][]) =>
+  (me: Principal, room: Room) =>
+    actions.some((action) => can(me, action, room.channelId));
