@@ -15,6 +15,7 @@ import {
 } from './composition.js';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, DevTokenIssuer } from './dev-tokens.js';
 import { DevUserPool } from './dev-user-pool.js';
+import { LocalUserPool } from './cognito/user-pool.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { EdgeCache } from './edge-cache.js';
 import { close, listen } from './ports.js';
@@ -72,8 +73,13 @@ export interface LocalStack {
   readonly dynamodbEndpoint: string;
   readonly tables: TableNames;
   readonly tokens: DevTokenIssuer;
-  /** The Cognito stand-in: ID tokens for the admin API, per role and channel. */
+  /** The Cognito stand-in's keys: ID tokens for the admin API, per role and channel, without a sign-in. */
   readonly adminTokens: DevUserPool;
+  /**
+   * The console's user pool (`POST /local/cognito/`, accounts from `POST /local/admin-users`):
+   * Cognito's sign-in flows over in-memory users, with tokens from `adminTokens`' keys.
+   */
+  readonly adminUsers: LocalUserPool;
   readonly edge: EdgeCache;
   readonly realtime: LocalRealtime;
   /** The scaler's control plane, schedules and runs (also `GET /local/capacity`). */
@@ -112,10 +118,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       client.destroy();
     }
 
+    const userPool = await DevUserPool.create();
     const services: LocalServices = {
       edge: new EdgeCache(),
       tokens: await DevTokenIssuer.create(),
-      userPool: await DevUserPool.create(),
+      userPool,
+      cognito: new LocalUserPool(userPool),
     };
     const edgeServer = createEdgeServer(services);
     const originServer = createOriginServer(services);
@@ -188,6 +196,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tables,
       tokens: services.tokens,
       adminTokens: services.userPool,
+      adminUsers: services.cognito,
       edge: services.edge,
       capacity,
       functions,
