@@ -241,8 +241,8 @@ describe('console sign-in against the local user pool', () => {
   });
 
   it('keeps the ID token while it is fresh and refreshes it once it is near expiry', async () => {
-    // Prepare: tokens that are "near expiry" (under a minute left) two seconds after they are issued.
-    stack.adminUsers.updateClient({ tokenValiditySeconds: 62 });
+    // Prepare: tokens that are "near expiry" (under a minute left) three or four seconds after they are issued.
+    stack.adminUsers.updateClient({ tokenValiditySeconds: 64 });
     const user = await createUser({ roles: ['operator'] });
     await auth.signIn(user.email, user.password!);
     const first = await auth.idToken();
@@ -250,7 +250,7 @@ describe('console sign-in against the local user pool', () => {
 
     // Act: wait until the token is near expiry and idToken() hands out another.
     let renewed = first;
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 15_000;
     while (renewed === first && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       renewed = await auth.idToken();

@@ -10,7 +10,10 @@ import { confirmSignIn, fetchAuthSession, signIn, signOut, type SignInOutput } f
 export interface AuthConfig {
   userPoolId: string;
   userPoolClientId: string;
-  /** Cognito's endpoint, overridden: locally `<origin>/local/cognito/`. Default: the AWS pool's region. */
+  /**
+   * Cognito's endpoint, overridden: locally `/local/cognito/` (resolved against the page's address;
+   * Amplify needs an absolute URL). Default: the AWS pool's regional endpoint.
+   */
   userPoolEndpoint?: string;
   /** How authenticator apps label the account (`otpauth://` issuer). Default `Hybrid live chat`. */
   totpIssuer?: string;
@@ -63,7 +66,7 @@ export function createConsoleAuth(config: AuthConfig): ConsoleAuth {
       Cognito: {
         userPoolId: config.userPoolId,
         userPoolClientId: config.userPoolClientId,
-        ...(config.userPoolEndpoint ? { userPoolEndpoint: config.userPoolEndpoint } : {}),
+        ...(config.userPoolEndpoint ? { userPoolEndpoint: absolute(config.userPoolEndpoint) } : {}),
       },
     },
   });
@@ -208,6 +211,12 @@ export function authErrorMessage(error: unknown): string {
     default:
       return `Signing in failed${name ? ` (${name})` : ''}. Try again; if it keeps failing, tell an operator.`;
   }
+}
+
+/** A path is taken relative to the page (the console and its local user pool share the origin). */
+function absolute(url: string): string {
+  const page = (globalThis as { location?: { href: string } }).location?.href;
+  return page ? new URL(url, page).toString() : url;
 }
 
 function errorName(error: unknown): string {
