@@ -60,6 +60,49 @@ async function post(roomId: string, userId: string, text: string) {
   expect(res.status).toBe(201);
 }
 
+/**
+ * Provisioned concurrency set by hand on the local control plane, as someone might in the AWS
+ * console: the capacity drifts from the plan, and the scaler's next run has calls to make.
+ */
+async function drift(provisioned: number) {
+  const res = await fetch(`${stack.edgeUrl}/local/control-plane/calls`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      calls: [
+        {
+          change: { kind: 'provisioned-concurrency.set', function: 'getSegment', from: 0, to: provisioned },
+          api: {
+            service: 'lambda',
+            operation: 'PutProvisionedConcurrencyConfig',
+            input: {
+              FunctionName: 'getSegment',
+              Qualifier: 'live',
+              ProvisionedConcurrentExecutions: provisioned,
+            },
+          },
+        },
+      ],
+    }),
+  });
+  expect(res.status).toBe(200);
+}
+
+/** Waits for the scaler run a room's creation started in the background. */
+async function scalerIdle(roomId: string) {
+  await expect
+    .poll(
+      async () => {
+        const report = (await (await fetch(`${stack.edgeUrl}/local/capacity`)).json()) as {
+          invocations: { request: { roomId?: string } }[];
+        };
+        return report.invocations.some((i) => i.request.roomId === roomId);
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+}
+
 const go = (page: Page, path: string) => page.evaluate((hash) => (location.hash = hash), path);
 
 /** axe-core's serious and critical findings on the page (injected through the DevTools protocol, which CSP does not govern). */
@@ -140,7 +183,8 @@ describe('console: capacity and cost', () => {
         .getAttribute('aria-label'),
     ).toContain(usd(capacity.cost.hybrid.totalUsd));
 
-    // Act: a dry run from the tab, after one through the API (nothing changes in between).
+    // Act: capacity drifts from the plan; a dry run from the tab, after one through the API.
+    await drift(7);
     const { run } = await admin<{ run: { calls: { api: { operation: string } }[] } }>(
       'POST',
       '/capacity/runs',
@@ -160,21 +204,24 @@ describe('console: capacity and cost', () => {
     expect(await calls.locator('strong.mono').allTextContents()).toEqual(
       run.calls.map((c) => c.api.operation),
     );
-    await page.locator('.run').scrollIntoViewIfNeeded();
-    await page.evaluate(() => scrollTo(0, 0));
+    // The picture: the plan's chart and the cost beside the alternatives.
+    await page.locator('#plan-title ~ .chart').evaluate((chart) => chart.scrollIntoView());
     await screenshot(page, 'console-capacity');
     expect(errors).toEqual([]);
   });
 
   it('applies the scaler’s calls only after a confirmation, with progress and the outcome', async () => {
     const startsAt = Date.now() + 10 * 60_000;
-    await newRoom({
+    const roomId = await newRoom({
       expectedViewers: 50_000,
       schedule: {
         startsAt: new Date(startsAt).toISOString(),
         endsAt: new Date(startsAt + HOUR).toISOString(),
       },
     });
+    // Inside the lead time: creating the event ran the scaler; then someone changes a setting by hand.
+    await scalerIdle(roomId);
+    await drift(99);
     const { page, errors } = await open(['operator'], [], { path: '/capacity' });
     await page.locator('[data-figure="peak-concurrency"]').waitFor();
 
@@ -185,7 +232,10 @@ describe('console: capacity and cost', () => {
 
     await expect
       .poll(() => page.locator('.run [role="status"]').textContent(), { timeout: 15_000 })
-      .toMatch(/^Applied (\d+) of \1 calls?/);
+      .toMatch(/^Applied 1 of 1 call at /);
+    expect(await page.locator('.calls strong.mono').allTextContents()).toEqual([
+      'PutProvisionedConcurrencyConfig',
+    ]);
     // The next dry run finds nothing left to do for the plan in force now.
     await page.getByRole('button', { name: 'Dry run' }).click();
     await expect
@@ -381,11 +431,11 @@ describe('console: global NG words', () => {
     await box.fill('荒らし\nspam\n詐欺\n\nSPAM');
     expect(await page.locator('#ng-count').textContent()).toContain('3 words');
     expect(await page.locator('.word-added li').allTextContents()).toEqual(['詐欺']);
+    await screenshot(page, 'console-ng-words');
     await page.getByRole('button', { name: /^Save \(1 added, 0 removed\)/ }).click();
     await expect.poll(() => page.locator('.notice-success').textContent()).toContain('1 added, 0 removed');
     const saved = await admin<{ words: string[]; version: number }>('GET', '/ng-words');
     expect(saved.words).toEqual(['荒らし', 'spam', '詐欺']);
-    await screenshot(page, 'console-ng-words');
 
     // Someone else saves meanwhile; this page still has the version it read.
     await admin('PUT', '/ng-words', { words: [...saved.words, 'scam'], version: saved.version });

@@ -28,9 +28,13 @@ export interface ChartProps {
   readonly summary: string;
   /** How values read in the table and the axis (default: en-US grouping). */
   readonly formatValue?: (value: number) => string;
+  /** How the value axis labels its ticks (default: compact, 1.2K). */
+  readonly formatTick?: (value: number) => string;
   readonly height?: number;
 }
 
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+export const formatCompact = (value: number) => compact.format(value);
 const formatDefault = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 const formatClock = (seconds: number) =>
   new Date(seconds * 1000).toLocaleString(undefined, {
@@ -95,7 +99,10 @@ export function Chart(props: ChartProps) {
               ? (_u, splits) => splits.map((s) => (Number.isInteger(s) ? (props.categories?.[s] ?? '') : ''))
               : undefined,
           ),
-          axis(props.yLabel, (_u, splits) => splits.map((s) => format(s))),
+          {
+            ...axis(props.yLabel, (_u, splits) => splits.map((s) => (props.formatTick ?? formatCompact)(s))),
+            size: 64,
+          },
         ],
         legend: { show: props.series.length > 1 || !bars },
         cursor: bars ? { show: false } : {},

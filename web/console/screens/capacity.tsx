@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { can } from '../../../lambdas/domain/access/roles.js';
 import type { Response } from '../api.js';
-import { Chart } from '../chart.js';
+import { Chart, formatCompact } from '../chart.js';
 import { useConsole } from '../context.js';
 import { useAction, useLoad } from '../hooks.js';
 import { Empty, ErrorNotice, formatNumber, formatTime, PageHeader, Progress } from '../ui.js';
@@ -131,6 +131,14 @@ function Warnings({ warnings }: { warnings: readonly Warning[] }) {
   );
 }
 
+/** Axis labels that fit under a bar. */
+const SHORT_DESIGN_NAMES: Record<string, string> = {
+  hybrid: 'This design',
+  'all-appsync': 'All over AppSync',
+  'apigw-websocket': 'WebSocket fan-out',
+  'ivs-chat': 'IVS Chat',
+};
+
 /** The event's cost here and on the designs it is compared with, as bars and a table, with what it assumes. */
 function CostComparison({ cost }: { cost: Cost }) {
   const designs = [cost.hybrid, ...cost.alternatives];
@@ -143,11 +151,12 @@ function CostComparison({ cost }: { cost: Cost }) {
         title="Estimated cost of the event by design"
         kind="category"
         x={designs.map((_, i) => i)}
-        categories={designs.map((d) => d.name)}
+        categories={designs.map((d) => SHORT_DESIGN_NAMES[d.design] ?? d.name)}
         series={[{ label: 'Cost (USD)', values: designs.map((d) => d.totalUsd) }]}
         xLabel="Design"
-        yLabel="Cost of the event (US dollars)"
+        yLabel="US dollars"
         formatValue={usd}
+        formatTick={(v) => `$${formatCompact(v)}`}
         summary={`This design: ${usd(cost.hybrid.totalUsd)}. ${cost.alternatives.map((d) => `${d.name}: ${usd(d.totalUsd)}`).join('. ')}.`}
       />
       <table class="table">
@@ -165,7 +174,6 @@ function CostComparison({ cost }: { cost: Cost }) {
             <tr key={d.design} data-design={d.design}>
               <th scope="row">
                 {d.name}
-                {d.design === 'hybrid' ? ' (this design)' : ''}
                 <div class="hint">{d.summary}</div>
               </th>
               <td class="numeric">
@@ -405,6 +413,12 @@ export function CapacityTab({ room }: RoomTabProps) {
         <RoomPlan capacity={c} room={c.room} peak={c.peak} />
       )}
       {c.cost ? <CostComparison cost={c.cost} /> : null}
+      {c.planned ? (
+        <section class="card" aria-labelledby="warnings-title">
+          <h2 id="warnings-title">Warnings</h2>
+          <Warnings warnings={c.warnings ?? []} />
+        </section>
+      ) : null}
       <ScalerPanel onApplied={capacity.reload} />
     </div>
   );
@@ -490,11 +504,10 @@ function RoomPlan({
           yLabel="Instances kept warm"
           summary={`From ${formatTime(iso(room.windowFromMs))} to ${formatTime(iso(room.windowToMs))} the plan keeps ${formatNumber(total)} instances warm (${FUNCTIONS.map((fn) => `${FUNCTION_NAMES[fn]} ${peak.provisionedConcurrency[fn]}`).join(', ')}); none before or after.`}
         />
-        <TargetFigures target={peak} caption="Capacity in force during the event" />
-      </section>
-      <section class="card" aria-labelledby="warnings-title">
-        <h2 id="warnings-title">Warnings</h2>
-        <Warnings warnings={capacity.warnings ?? []} />
+        <details>
+          <summary>Every figure of the capacity in force during the event</summary>
+          <TargetFigures target={peak} caption="Capacity in force during the event" />
+        </details>
       </section>
     </>
   );

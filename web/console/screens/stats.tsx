@@ -124,6 +124,9 @@ function StatsView({ stats, samples }: { stats: Stats; samples: readonly Sample[
   const windowText = `the last ${formatNumber(stats.window.minutes)} minutes`;
 
   const commentsX = c.perMinute.map((p) => seconds(p.minute));
+  // A per-minute count with no entry for a minute counted nothing then: zeros, on the comments' minutes.
+  const pollCounts = new Map((poll?.perMinute ?? []).map((p) => [seconds(p.minute), p.count]));
+  const pollValues = commentsX.map((x) => pollCounts.get(x) ?? 0);
   const busiest = c.perMinute.reduce((max, p) => Math.max(max, p.count), 0);
 
   // Realtime: the source's history when it has one, else what this tab has seen.
@@ -210,8 +213,8 @@ function StatsView({ stats, samples }: { stats: Stats; samples: readonly Sample[
           <Chart
             title="Poll requests per minute"
             kind="time"
-            x={poll.perMinute.map((p) => seconds(p.minute))}
-            series={[{ label: 'Poll requests', values: poll.perMinute.map((p) => p.count) }]}
+            x={commentsX}
+            series={[{ label: 'Poll requests', values: pollValues }]}
             xLabel="Time (local)"
             yLabel="Requests per minute"
             summary={`${formatNumber(poll.total)} poll requests in ${windowText}, counted by ${poll.source}.`}
