@@ -100,7 +100,10 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       throw new ApiError(0, 'network', 'The admin API could not be reached.', true);
     }
     const text = await response.text();
-    const isJson = (response.headers.get('content-type') ?? '').includes('json');
+    // JSON, or a `+json` type; not JSON lines (`application/x-ndjson`: the audit export), which is text.
+    const isJson = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(
+      response.headers.get('content-type') ?? '',
+    );
     if (!response.ok) {
       if (response.status === 401) options.onUnauthorized?.();
       const error = isJson ? safeJson(text) : undefined;

@@ -1,5 +1,8 @@
 import type { VNode } from 'preact';
 import { can, type Principal } from '../../../lambdas/domain/access/roles.js';
+import { AuditScreen } from './audit.js';
+import { CapacityScreen } from './capacity.js';
+import { NgWordsScreen } from './ng-words.js';
 import { RoomPage } from './room.js';
 import { RoomsScreen } from './rooms.js';
 
@@ -12,6 +15,9 @@ export interface Screen {
   readonly render: (params: Record<string, string>) => VNode;
 }
 
+/** Shorthand for role checks on pages that are not about one channel. */
+export const allows = (action: Parameters<typeof can>[1]) => (me: Principal) => can(me, action);
+
 /** Every page, first match wins. */
 export const SCREENS: readonly Screen[] = [
   { pattern: '/rooms', title: 'Rooms', render: () => <RoomsScreen /> },
@@ -19,6 +25,19 @@ export const SCREENS: readonly Screen[] = [
     pattern: '/rooms/:roomId/:tab?',
     title: 'Room',
     render: (p) => <RoomPage roomId={p.roomId!} tab={p.tab} />,
+  },
+  {
+    pattern: '/capacity',
+    title: 'Capacity',
+    allowed: allows('capacity.read'),
+    render: () => <CapacityScreen />,
+  },
+  { pattern: '/audit', title: 'Audit log', allowed: allows('audit.read'), render: () => <AuditScreen /> },
+  {
+    pattern: '/ng-words',
+    title: 'NG words',
+    allowed: allows('ngwords.global'),
+    render: () => <NgWordsScreen />,
   },
 ];
 
@@ -29,9 +48,11 @@ interface NavItem {
 }
 
 /** The sidebar, in the order people use it. */
-const NAV: readonly NavItem[] = [{ path: '/rooms', label: 'Rooms' }];
+const NAV: readonly NavItem[] = [
+  { path: '/rooms', label: 'Rooms' },
+  { path: '/capacity', label: 'Capacity', allowed: allows('capacity.read') },
+  { path: '/audit', label: 'Audit log', allowed: allows('audit.read') },
+  { path: '/ng-words', label: 'NG words', allowed: allows('ngwords.global') },
+];
 
 export const visibleNav = (me: Principal) => NAV.filter((item) => !item.allowed || item.allowed(me));
-
-/** Shorthand for role checks on pages that are not about one channel. */
-export const allows = (action: Parameters<typeof can>[1]) => (me: Principal) => can(me, action);

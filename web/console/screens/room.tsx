@@ -5,6 +5,10 @@ import { useConsole } from '../context.js';
 import { useLoad } from '../hooks.js';
 import { href } from '../router.js';
 import { Empty, ErrorNotice, PageHeader, Progress } from '../ui.js';
+import { AuditTab } from './audit.js';
+import { CapacityTab } from './capacity.js';
+import { ConnectionTab } from './connection.js';
+import { StatsTab } from './stats.js';
 
 /** What a room tab gets: the room as last read, and a way to read it again after a change. */
 export interface RoomTabProps {
@@ -20,7 +24,22 @@ interface RoomTab {
 }
 
 /** A room's pages, in order; each shows only to roles that may use it in the room's channel. */
-export const ROOM_TABS: readonly RoomTab[] = [];
+export const ROOM_TABS: readonly RoomTab[] = [
+  {
+    id: 'connection',
+    label: 'Connection',
+    allowed: roomAllows('room.connection'),
+    render: (p) => <ConnectionTab {...p} />,
+  },
+  { id: 'stats', label: 'Statistics', allowed: roomAllows('stats.read'), render: (p) => <StatsTab {...p} /> },
+  {
+    id: 'capacity',
+    label: 'Capacity & cost',
+    allowed: roomAllows('capacity.read'),
+    render: (p) => <CapacityTab {...p} />,
+  },
+  { id: 'audit', label: 'Audit log', allowed: roomAllows('audit.read'), render: (p) => <AuditTab {...p} /> },
+];
 
 export function RoomPage({ roomId, tab }: { roomId: string; tab: string | undefined }) {
   const { api, me } = useConsole();
@@ -70,7 +89,7 @@ export function RoomPage({ roomId, tab }: { roomId: string; tab: string | undefi
 }
 
 /** Shorthand: the tab shows when the role may take `action` in the room's channel. */
-export const roomAllows =
-  (...actions: Parameters<typeof can>[1][]) =>
-  (me: Principal, room: Room) =>
-    actions.some((action) => can(me, action, room.channelId));
+// A function declaration: ROOM_TABS above calls it while the module loads.
+export function roomAllows(...actions: Parameters<typeof can>[1][]) {
+  return (me: Principal, room: Room) => actions.some((action) => can(me, action, room.channelId));
+}
