@@ -1,6 +1,7 @@
 import type { VNode } from 'preact';
 import { can, type Principal } from '../../../lambdas/domain/access/roles.js';
 import { RoomPage } from './room.js';
+import { CreateRoomScreen } from './room-new.js';
 import { RoomsScreen } from './rooms.js';
 
 /** A page of the console: its hash route, its title, who may open it. */
@@ -15,6 +16,13 @@ export interface Screen {
 /** Every page, first match wins. */
 export const SCREENS: readonly Screen[] = [
   { pattern: '/rooms', title: 'Rooms', render: () => <RoomsScreen /> },
+  // Before the room page, which `/rooms/new` would match too.
+  {
+    pattern: '/rooms/new',
+    title: 'New room',
+    allowed: (me) => can(me, 'room.create'),
+    render: () => <CreateRoomScreen />,
+  },
   {
     pattern: '/rooms/:roomId/:tab?',
     title: 'Room',
