@@ -26,7 +26,8 @@ export const SCREENS: readonly Screen[] = [
   {
     pattern: '/rooms/:roomId/:tab?',
     title: 'Room',
-    render: (p) => <RoomPage roomId={p.roomId!} tab={p.tab} />,
+    // Keyed: another room's page starts afresh, never showing the last room while loading.
+    render: (p) => <RoomPage key={p.roomId} roomId={p.roomId!} tab={p.tab} />,
   },
 ];
 
