@@ -306,6 +306,10 @@ export function displayValue(key: DraftKey, draft: RoomDraft, formatTime: (iso: 
       const iso = fromLocalInput(draft[key]);
       return iso ? formatTime(iso) : 'Not set';
     }
+    case 'expectedViewers':
+      return /^\s*\d+\s*$/.test(draft.expectedViewers)
+        ? Number(draft.expectedViewers).toLocaleString('en-US')
+        : draft.expectedViewers;
     default:
       return draft[key].trim() || '—';
   }

@@ -56,7 +56,7 @@ export function CreateRoomScreen() {
       <PageHeader title="Create a room">
         <a href={href('/rooms')}>Back to the rooms</a>
       </PageHeader>
-      <form class="form" onSubmit={create} aria-label="New room" noValidate>
+      <form class="form form-wide" onSubmit={create} aria-label="New room" noValidate>
         <fieldset class="group">
           <legend>Room</legend>
           <div class="form-row">

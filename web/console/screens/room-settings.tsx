@@ -133,7 +133,7 @@ export function RoomSettingsTab({ room, reloadRoom }: RoomTabProps) {
           You can change the chat settings. The title, schedule and expected viewers are changed by operators.
         </p>
       ) : null}
-      <form class="form" onSubmit={save} aria-label="Room settings" noValidate>
+      <form class="form form-wide" onSubmit={save} aria-label="Room settings" noValidate>
         <fieldset class="group" disabled={!mayUpdate}>
           <legend>Event</legend>
           <RoomFields

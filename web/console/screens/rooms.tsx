@@ -156,15 +156,19 @@ export function RoomsScreen() {
                   </a>
                   <div class="muted mono">{room.roomId}</div>
                 </td>
-                <td class="mono">{room.channelId}</td>
+                <td class="mono nowrap">{room.channelId}</td>
                 <td>
                   <StatusBadges room={room} />
                 </td>
-                <td>
+                <td class="nowrap">
                   {room.schedule.startsAt || room.schedule.endsAt ? (
                     <>
-                      <div>{formatTime(room.schedule.startsAt)}</div>
-                      <div class="muted">to {formatTime(room.schedule.endsAt)}</div>
+                      <div>
+                        {room.schedule.startsAt ? formatTime(room.schedule.startsAt) : 'No start set'}
+                      </div>
+                      <div class="muted">
+                        {room.schedule.endsAt ? `to ${formatTime(room.schedule.endsAt)}` : 'no end set'}
+                      </div>
                     </>
                   ) : (
                     <span class="muted">Not scheduled</span>
