@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import type { Role } from '../../lambdas/domain/access/roles.js';
 import type { LocalStack } from '../../local/stack.js';
@@ -38,3 +40,34 @@ export async function openConsole(
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
   return { page, errors };
 }
+
+/**
+ * axe-core's serious and critical violations in `selector` of the page, as readable lines. axe is
+ * evaluated through the DevTools protocol, which the page's CSP does not govern, so the scan runs on
+ * the page exactly as served.
+ */
+export async function accessibilityViolations(page: Page, selector = 'body'): Promise<string[]> {
+  axeSource ??= await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  return page.evaluate(async (scope) => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (context: Element) => Promise<{
+            violations: {
+              id: string;
+              impact?: string | null;
+              help: string;
+              nodes: { failureSummary?: string; html: string }[];
+            }[];
+          }>;
+        };
+      }
+    ).axe;
+    const results = await axe.run(document.querySelector(scope)!);
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.failureSummary ?? n.html).join(' | ')}`);
+  }, selector);
+}
+let axeSource: string | undefined;

@@ -19,7 +19,8 @@ const graph = (path: string) =>
     detectiveOptions: { ts: { skipTypeImports: false }, es6: { skipTypeImports: false } },
   });
 
-describe('module boundaries', () => {
+// madge parses every module: seconds of CPU, more on a busy machine.
+describe('module boundaries', { timeout: 30_000 }, () => {
   it('finds no import cycle in lambdas/, type-only imports included', async () => {
     const result = await graph('lambdas');
     expect(Object.keys(result.obj()).length).toBeGreaterThan(50);
@@ -85,6 +86,38 @@ describe('module boundaries', () => {
     }
   });
 
+  it("keeps the console to browser code: web/console/ imports the domain, the API's contract, the SDK and its few packages", async () => {
+    const result = await madge('web/console', {
+      baseDir: projectRoot,
+      fileExtensions: ['ts', 'tsx'],
+      tsConfig: `${projectRoot}/tsconfig.json`,
+      detectiveOptions: { ts: { skipTypeImports: false }, es6: { skipTypeImports: false } },
+    });
+    expect(Object.keys(result.obj()).length).toBeGreaterThan(10);
+    const offenders = Object.entries(result.obj()).flatMap(([file, deps]) =>
+      deps
+        .filter(
+          (dep) =>
+            !/^(web\/console\/|client\/|lambdas\/domain\/|lambdas\/admin-api\.ts$|lambdas\/routes\.ts$)/.test(
+              dep,
+            ),
+        )
+        .map((dep) => `${file} → ${dep}`),
+    );
+    expect(offenders).toEqual([]);
+    const packages =
+      /^(preact(\/hooks)?|aws-amplify(\/[a-z-/]+)?|qrcode-generator|uplot(\/dist\/uPlot\.min\.css)?|zod)$/;
+    for (const [file, text] of sourcesUnder('web/console', ['.ts', '.tsx'])) {
+      const specifiers = [
+        ...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'/gm),
+      ].map((m) => (m[1] ?? m[2])!);
+      expect(
+        specifiers.filter((s) => !s.startsWith('.') && !packages.test(s)),
+        file,
+      ).toEqual([]);
+    }
+  });
+
   describe('the domain lint rule', () => {
     const eslint = new ESLint({ cwd: projectRoot });
     const messagesFor = async (code: string) => {
@@ -118,9 +151,9 @@ describe('module boundaries', () => {
 });
 
 /** Every TypeScript source under `dir`, as [path from the project root, text]. */
-function sourcesUnder(dir: string): [string, string][] {
+function sourcesUnder(dir: string, extensions = ['.ts']): [string, string][] {
   return readdirSync(join(projectRoot, dir), { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .filter((entry) => entry.isFile() && extensions.some((ext) => entry.name.endsWith(ext)))
     .map((entry) => {
       const path = join(entry.parentPath, entry.name);
       return [relative(projectRoot, path), readFileSync(path, 'utf8')] as [string, string];
