@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../lambdas/domain/rooms/room.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { launchChromium } from '../helpers/browser.js';
-import { openConsole, type ConsolePage } from '../helpers/console.js';
+import { accessibilityViolations, openConsole, type ConsolePage } from '../helpers/console.js';
 import { localAdmin } from '../helpers/local-admin.js';
 
 /**
@@ -56,34 +54,6 @@ const readRoom = async (roomId: string) =>
 /** A control by its label; an edited field's label gains "· edited", so not exact. */
 const field = (page: Page, label: string) => page.getByLabel(label);
 const iso = (local: string) => new Date(local).toISOString();
-
-interface AxeResults {
-  passes: unknown[];
-  violations: {
-    id: string;
-    impact?: string | null;
-    help: string;
-    nodes: { target: unknown; failureSummary?: string }[];
-  }[];
-}
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Serious and critical axe-core violations of the page. Evaluated over CDP, so the page's CSP does not apply. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Element) => Promise<AxeResults> } }).axe;
-    const results = await axe.run(document.body);
-    // A scan that checked nothing would pass too.
-    if (results.passes.length === 0) return ['axe checked nothing'];
-    return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`,
-      );
-  });
-}
 
 describe('console rooms', () => {
   it('lets an operator create a room through the form, refusing a bad field first, and opens it', async () => {
@@ -365,16 +335,16 @@ describe('console rooms', () => {
       await page.locator('table.rooms-table').waitFor();
 
       // Act
-      const list = await axeViolations(page);
+      const list = await accessibilityViolations(page);
       await page.getByRole('link', { name: 'Create room' }).click();
       await page.getByRole('button', { name: 'Create room' }).click();
       await page.locator('.field-error').first().waitFor();
-      const form = await axeViolations(page);
+      const form = await accessibilityViolations(page);
       await page.goto(`${stack.edgeUrl}/console/#/rooms/${room.roomId}/settings`);
       await field(page, 'Slow mode (seconds)').fill('-1');
       await page.getByRole('button', { name: 'Save changes' }).click();
       await page.locator('.field-error').first().waitFor();
-      const editor = await axeViolations(page);
+      const editor = await accessibilityViolations(page);
 
       // Assess
       expect({ list, form, editor }).toEqual({ list: [], form: [], editor: [] });
