@@ -4,6 +4,7 @@ import { AuditScreen } from './audit.js';
 import { CapacityScreen } from './capacity.js';
 import { NgWordsScreen } from './ng-words.js';
 import { RoomPage } from './room.js';
+import { CreateRoomScreen } from './room-new.js';
 import { RoomsScreen } from './rooms.js';
 
 /** A page of the console: its hash route, its title, who may open it. */
@@ -21,10 +22,18 @@ export const allows = (action: Parameters<typeof can>[1]) => (me: Principal) => 
 /** Every page, first match wins. */
 export const SCREENS: readonly Screen[] = [
   { pattern: '/rooms', title: 'Rooms', render: () => <RoomsScreen /> },
+  // Before the room page, which `/rooms/new` would match too.
+  {
+    pattern: '/rooms/new',
+    title: 'New room',
+    allowed: (me) => can(me, 'room.create'),
+    render: () => <CreateRoomScreen />,
+  },
   {
     pattern: '/rooms/:roomId/:tab?',
     title: 'Room',
-    render: (p) => <RoomPage roomId={p.roomId!} tab={p.tab} />,
+    // Keyed: another room's page starts afresh, never showing the last room while loading.
+    render: (p) => <RoomPage key={p.roomId} roomId={p.roomId!} tab={p.tab} />,
   },
   {
     pattern: '/capacity',

@@ -5,6 +5,7 @@ import { useConsole } from '../context.js';
 import { useLoad } from '../hooks.js';
 import { href } from '../router.js';
 import { Empty, ErrorNotice, PageHeader, Progress } from '../ui.js';
+import { RoomSettingsTab } from './room-settings.js';
 import { AuditTab } from './audit.js';
 import { CapacityTab } from './capacity.js';
 import { ConnectionTab } from './connection.js';
@@ -25,6 +26,12 @@ interface RoomTab {
 
 /** A room's pages, in order; each shows only to roles that may use it in the room's channel. */
 export const ROOM_TABS: readonly RoomTab[] = [
+  {
+    id: 'settings',
+    label: 'Settings',
+    allowed: (me, room) => roomAllows('room.read')(me, room),
+    render: (p) => <RoomSettingsTab key={p.room.roomId} {...p} />,
+  },
   {
     id: 'connection',
     label: 'Connection',
