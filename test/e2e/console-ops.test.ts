@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { launchChromium } from '../helpers/browser.js';
-import { openConsole } from '../helpers/console.js';
+import { accessibilityViolations, openConsole, saveScreenshot } from '../helpers/console.js';
 import { localAdmin } from '../helpers/local-admin.js';
 
 /**
@@ -105,35 +104,6 @@ async function scalerIdle(roomId: string) {
 
 const go = (page: Page, path: string) => page.evaluate((hash) => (location.hash = hash), path);
 
-/** axe-core's serious and critical findings on the page (injected through the DevTools protocol, which CSP does not govern). */
-async function axeFindings(page: Page): Promise<string[]> {
-  const source = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  await page.evaluate(source);
-  return page.evaluate(async () => {
-    interface Results {
-      violations: {
-        id: string;
-        impact?: string | null;
-        help: string;
-        nodes: { target: unknown; failureSummary?: string }[];
-      }[];
-    }
-    const axe = (window as unknown as { axe: { run: (context: Element) => Promise<Results> } }).axe;
-    const results = await axe.run(document.body);
-    return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`,
-      );
-  });
-}
-
-async function screenshot(page: Page, name: string) {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: `docs/${name}.png` });
-}
-
 describe('console: capacity and cost', () => {
   it('shows a 100,000-viewer room’s plan, its cost beside the alternatives, and a dry run’s exact calls', async () => {
     // Prepare: an event two hours from now, sized for 100,000 viewers.
@@ -206,7 +176,7 @@ describe('console: capacity and cost', () => {
     );
     // The picture: the plan's chart and the cost beside the alternatives.
     await page.locator('#plan-title ~ .chart').evaluate((chart) => chart.scrollIntoView());
-    await screenshot(page, 'console-capacity');
+    await saveScreenshot(page, 'console-capacity');
     expect(errors).toEqual([]);
   });
 
@@ -263,7 +233,7 @@ describe('console: capacity and cost', () => {
       getComputedStyle(document.documentElement).getPropertyValue('--chart-1').trim(),
     );
     expect(lineColour).toBe('#7fb0ff');
-    await screenshot(page, 'console-capacity-dark');
+    await saveScreenshot(page, 'console-capacity-dark');
     expect(errors).toEqual([]);
   });
 });
@@ -283,7 +253,7 @@ describe('console: connection info', () => {
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(info.snippet);
     expect(await page.getByRole('button', { name: 'Copy Embed snippet' }).textContent()).toBe('Copied');
     expect(await page.locator('.code-line', { hasText: info.apiKey }).count()).toBe(1);
-    await screenshot(page, 'console-connection');
+    await saveScreenshot(page, 'console-connection');
     expect(errors).toEqual([]);
   });
 });
@@ -319,7 +289,7 @@ describe('console: statistics', () => {
         .locator('.badge-estimate')
         .count(),
     ).toBe(1);
-    await screenshot(page, 'console-stats');
+    await saveScreenshot(page, 'console-stats');
     expect(errors).toEqual([]);
   });
 });
@@ -377,7 +347,7 @@ describe('console: audit log', () => {
     expect(lines[0]).toBe('id,at,action,actor,actorRoles,channelId,roomId,target,details');
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(all.slice(0, 50).map((e) => e.id));
     await page.evaluate(() => scrollTo(0, 0));
-    await screenshot(page, 'console-audit');
+    await saveScreenshot(page, 'console-audit');
     expect(errors).toEqual([]);
   });
 
@@ -431,7 +401,7 @@ describe('console: global NG words', () => {
     await box.fill('荒らし\nspam\n詐欺\n\nSPAM');
     expect(await page.locator('#ng-count').textContent()).toContain('3 words');
     expect(await page.locator('.word-added li').allTextContents()).toEqual(['詐欺']);
-    await screenshot(page, 'console-ng-words');
+    await saveScreenshot(page, 'console-ng-words');
     await page.getByRole('button', { name: /^Save \(1 added, 0 removed\)/ }).click();
     await expect.poll(() => page.locator('.notice-success').textContent()).toContain('1 added, 0 removed');
     const saved = await admin<{ words: string[]; version: number }>('GET', '/ng-words');
@@ -519,7 +489,7 @@ describe('console: accessibility of the operations screens', () => {
       for (const [path, ready] of screens) {
         await go(page, path);
         await ready();
-        findings.push(...(await axeFindings(page)).map((f) => `${path}: ${f}`));
+        findings.push(...(await accessibilityViolations(page)).map((f) => `${path}: ${f}`));
       }
       expect(findings).toEqual([]);
       expect(errors).toEqual([]);

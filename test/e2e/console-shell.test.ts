@@ -3,7 +3,7 @@ import { Secret, TOTP } from 'otpauth';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { launchChromium, pageErrors } from '../helpers/browser.js';
-import { accessibilityViolations, openConsole } from '../helpers/console.js';
+import { accessibilityViolations, openConsole, saveScreenshot } from '../helpers/console.js';
 
 /**
  * The console's shell in Chromium: signing in as AWS asks for it (temporary password, new password,
@@ -70,6 +70,7 @@ describe('the console shell', () => {
 
     const key = page.locator('code.secret');
     await key.waitFor();
+    await saveScreenshot(page, 'console-totp-setup');
     expect(await page.locator('.qr svg').count()).toBe(1);
     const secret = (await key.textContent())!.trim();
     await page.getByLabel('Code from the app').fill('000000' === codeFor(secret) ? '111111' : '000000');
@@ -148,6 +149,7 @@ describe('the console shell', () => {
       const { email, temporaryPassword } = await invite(['operator']);
       await page.goto(`${stack.edgeUrl}/console/`);
       await page.getByLabel('E-mail').waitFor();
+      if (theme === 'light') await saveScreenshot(page, 'console-sign-in');
       expect(await accessibilityViolations(page)).toEqual([]);
       await submitPassword(page, email, temporaryPassword);
       await page.getByLabel('New password').fill('Chosen-Password-42!');

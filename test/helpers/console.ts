@@ -71,3 +71,13 @@ export async function accessibilityViolations(page: Page, selector = 'body'): Pr
   }, selector);
 }
 let axeSource: string | undefined;
+
+/**
+ * README's pictures (docs/<name>.png), retaken by `npm run screenshots` (UPDATE_SCREENSHOTS=1) from
+ * the states the browser tests set up; an ordinary test run writes nothing.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  if (!process.env.UPDATE_SCREENSHOTS) return;
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: `docs/${name}.png` });
+}
