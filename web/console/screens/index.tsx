@@ -1,5 +1,6 @@
 import type { VNode } from 'preact';
 import { can, type Principal } from '../../../lambdas/domain/access/roles.js';
+import { NoticesScreen } from './notices.js';
 import { RoomPage } from './room.js';
 import { RoomsScreen } from './rooms.js';
 
@@ -20,6 +21,12 @@ export const SCREENS: readonly Screen[] = [
     title: 'Room',
     render: (p) => <RoomPage roomId={p.roomId!} tab={p.tab} />,
   },
+  {
+    pattern: '/notices',
+    title: 'Notices',
+    allowed: (me) => allows('notice.send')(me),
+    render: () => <NoticesScreen />,
+  },
 ];
 
 interface NavItem {
@@ -29,7 +36,10 @@ interface NavItem {
 }
 
 /** The sidebar, in the order people use it. */
-const NAV: readonly NavItem[] = [{ path: '/rooms', label: 'Rooms' }];
+const NAV: readonly NavItem[] = [
+  { path: '/rooms', label: 'Rooms' },
+  { path: '/notices', label: 'Notices', allowed: (me) => allows('notice.send')(me) },
+];
 
 export const visibleNav = (me: Principal) => NAV.filter((item) => !item.allowed || item.allowed(me));
 

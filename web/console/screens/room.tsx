@@ -5,6 +5,7 @@ import { useConsole } from '../context.js';
 import { useLoad } from '../hooks.js';
 import { href } from '../router.js';
 import { Empty, ErrorNotice, PageHeader, Progress } from '../ui.js';
+import { LiveTab } from './live/live-tab.js';
 
 /** What a room tab gets: the room as last read, and a way to read it again after a change. */
 export interface RoomTabProps {
@@ -20,7 +21,14 @@ interface RoomTab {
 }
 
 /** A room's pages, in order; each shows only to roles that may use it in the room's channel. */
-export const ROOM_TABS: readonly RoomTab[] = [];
+export const ROOM_TABS: readonly RoomTab[] = [
+  {
+    id: 'live',
+    label: 'Live',
+    allowed: (me, room) => roomAllows('comments.list', 'artist.message', 'blocks.change')(me, room),
+    render: (props) => <LiveTab {...props} />,
+  },
+];
 
 export function RoomPage({ roomId, tab }: { roomId: string; tab: string | undefined }) {
   const { api, me } = useConsole();
