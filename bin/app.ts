@@ -7,12 +7,13 @@
  *   -c capacityLeadMinutes=30 -c capacityTailMinutes=15 (whole minutes, 0–1440: when the scaler
  *      applies an event's capacity before it starts, and returns to the baseline after it ends)
  * The account and region come from the CLI's credentials when it has them.
- * The web player is deployed from the web build's output (`PLAYER_BUILD_DIRECTORY`): run the web
- * build before synth, or synth stops and says so.
+ * The web player and the admin console are deployed from the web build's output
+ * (`PLAYER_BUILD_DIRECTORY`, `CONSOLE_BUILD_DIRECTORY`): run the web build before synth, or synth
+ * stops and says so.
  */
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app.js';
-import { PLAYER_BUILD_DIRECTORY } from '../lib/paths.js';
+import { CONSOLE_BUILD_DIRECTORY, PLAYER_BUILD_DIRECTORY } from '../lib/paths.js';
 import { resolveStageConfig, type StageConfig } from '../lib/stage-config.js';
 
 const app = new App();
@@ -38,6 +39,7 @@ try {
   buildApp(app, config, {
     ...(account || region ? { env: { account, region } } : {}),
     playerDirectory: PLAYER_BUILD_DIRECTORY,
+    consoleDirectory: CONSOLE_BUILD_DIRECTORY,
   });
 } catch (error) {
   // A construct's own check (such as a missing web build): its message says what to do.

@@ -7,7 +7,7 @@ import {
   Stack,
   type StackProps,
 } from 'aws-cdk-lib';
-import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { PriceClass } from 'aws-cdk-lib/aws-cloudfront';
 import type { Alias, IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -18,7 +18,8 @@ import {
   SCALED_FUNCTIONS,
   type ScaledFunction,
 } from '../lambdas/domain/capacity/target.js';
-import { ADMIN_API_PREFIX, PLAYER_PATH_PREFIX } from '../lambdas/domain/paths.js';
+import { ADMIN_API_PREFIX, CONSOLE_PATH_PREFIX, PLAYER_PATH_PREFIX } from '../lambdas/domain/paths.js';
+import type { ConsoleConfigInput } from '../web/console/config.js';
 import { CLOSED_SEGMENT_CDN_SECONDS } from '../lambdas/cache-control.js';
 import { cors, type FunctionName, functions, gatewayResponses, routes } from '../lambdas/routes.js';
 import { CapacityScaler } from './constructs/capacity-scaler.js';
@@ -76,6 +77,15 @@ export interface ApiStackProps extends StackProps {
    */
   readonly playerDirectory?: string;
   /**
+   * The admin console's build output: when given, the console is deployed to S3 behind the
+   * distribution at `CONSOLE_PATH_PREFIX`, with a `config.json` naming the user pool, its console
+   * app client (`adminConsoleClient`, then required) and the realtime endpoints (`consoleConfig`).
+   * @default the console is not deployed
+   */
+  readonly consoleDirectory?: string;
+  /** The user pool's app client the console signs in with (`AdminUsers.consoleClient`). */
+  readonly adminConsoleClient?: IUserPoolClient;
+  /**
    * Whether this stack sets API Gateway's account-level CloudWatch Logs role, which stage logging needs.
    * @default true
    */
@@ -101,6 +111,8 @@ export class ApiStack extends Stack {
   readonly edgeParameter: StringParameter;
   /** The web player behind the distribution, when `playerDirectory` was given (ADR 0025). */
   readonly player?: WebApp;
+  /** The admin console behind the distribution, when `consoleDirectory` was given. */
+  readonly console?: WebApp;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -237,6 +249,44 @@ export class ApiStack extends Stack {
       });
     }
 
+    if (props.consoleDirectory !== undefined) {
+      if (!props.adminConsoleClient) {
+        throw new Error(
+          `ApiStack ${id}: consoleDirectory needs adminConsoleClient (the console's app client).`,
+        );
+      }
+      // The console signs in to the user pool's regional endpoint; the pool lives in this region.
+      const cognitoEndpoint = `https://cognito-idp.${this.region}.amazonaws.com`;
+      this.console = new WebApp(this, 'Console', {
+        distribution: this.cdn.distribution,
+        pathPrefix: CONSOLE_PATH_PREFIX,
+        directory: props.consoleDirectory,
+        routes,
+        runtimeConfig: consoleConfig({
+          stage: props.stage,
+          userPoolId: props.adminUserPool.userPoolId,
+          userPoolClientId: props.adminConsoleClient.userPoolClientId,
+          realtime: props.realtime,
+        }),
+        contentSecurityPolicy: {
+          // Its own origin (the admin API and the live view's polls), Cognito, and AppSync for the live view.
+          'connect-src': [
+            ...BASELINE_CSP['connect-src'],
+            cognitoEndpoint,
+            props.realtime.graphqlUrl,
+            props.realtime.realtimeUrl,
+          ],
+        },
+        removalPolicy: settings.removalPolicy,
+        logRetention: settings.logRetention,
+        logRemovalPolicy: settings.removalPolicy,
+      });
+      new CfnOutput(this, 'ConsoleUrl', {
+        description: 'The admin console: sign in with an account of the admin user pool.',
+        value: this.console.url,
+      });
+    }
+
     new CfnOutput(this, 'CloudFrontUrl', {
       description: 'Give this to players: every read and post goes through it.',
       value: edgeUrl,
@@ -272,5 +322,24 @@ export function playerConfig(edgeUrl: string, realtime: RealtimeEndpoints): Play
   return {
     baseUrl: edgeUrl,
     realtime: { graphqlUrl: realtime.graphqlUrl, realtimeUrl: realtime.realtimeUrl, apiKey: realtime.apiKey },
+  };
+}
+
+/**
+ * The console's `config.json` (web/console/config.ts): the API is the console's own origin (the same
+ * distribution), the user pool and its app client sign people in, the realtime values feed the live view.
+ */
+export function consoleConfig(options: {
+  stage: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  realtime: RealtimeEndpoints;
+}): ConsoleConfigInput {
+  const { realtime } = options;
+  return {
+    apiUrl: '',
+    auth: { userPoolId: options.userPoolId, userPoolClientId: options.userPoolClientId },
+    realtime: { graphqlUrl: realtime.graphqlUrl, realtimeUrl: realtime.realtimeUrl, apiKey: realtime.apiKey },
+    stage: options.stage,
   };
 }

@@ -18,6 +18,12 @@ export interface BuildOptions {
    * @default the player is not deployed
    */
   readonly playerDirectory?: string;
+  /**
+   * The admin console's build output, `CONSOLE_BUILD_DIRECTORY`: deployed at `/console/`
+   * (`ApiStackProps.consoleDirectory`), signing in with the Auth stack's console app client.
+   * @default the console is not deployed
+   */
+  readonly consoleDirectory?: string;
 }
 
 export interface ChatStacks {
@@ -71,6 +77,8 @@ export function buildApp(app: App, config: StageConfig, options: BuildOptions = 
     realtime: realtime.endpoints,
     capacity: config.capacity,
     playerDirectory: options.playerDirectory,
+    consoleDirectory: options.consoleDirectory,
+    adminConsoleClient: auth.adminUsers.consoleClient,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
   return { data, api, realtime, auth };

@@ -11,3 +11,5 @@ export function fromProjectRoot(relativePath: string): string {
 
 /** Where the web build (`npm run build:web`) writes the player; the CDK app deploys it from here. */
 export const PLAYER_BUILD_DIRECTORY = fromProjectRoot('.build/web/player');
+/** Where the web build writes the admin console. */
+export const CONSOLE_BUILD_DIRECTORY = fromProjectRoot('.build/web/console');

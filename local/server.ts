@@ -1,9 +1,13 @@
 import { roomPath } from '../lambdas/domain/paths.js';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import * as z from 'zod';
 import { gatewayError, matchRoute, type GatewayRequest, type LocalApiGateway } from './api-gateway.js';
 import type { DevTokenIssuer } from './dev-tokens.js';
 import type { DevUserPool } from './dev-user-pool.js';
+import { CognitoError } from './cognito/errors.js';
+import { handleCognitoRequest, LOCAL_COGNITO_PATH } from './cognito/protocol.js';
+import type { LocalUserPool } from './cognito/user-pool.js';
 import { ROLES } from '../lambdas/domain/access/roles.js';
 import { openApiDocument } from '../lambdas/openapi.js';
 import { RoomId } from '../lambdas/domain/rooms/room.js';
@@ -22,6 +26,8 @@ export interface LocalServices {
   readonly edge: EdgeCache;
   readonly tokens: DevTokenIssuer;
   readonly userPool: DevUserPool;
+  /** The console's sign-in: Cognito's protocol at `/local/cognito/`, users from `/local/admin-users`. */
+  readonly cognito: LocalUserPool;
   /** The AppSync stand-in's counters, for `/local/stats`; set once it runs. */
   realtime?: LocalRealtimeCounters;
   /** The scaler's control plane, schedules and runs; set once the functions' environment is. */
@@ -169,6 +175,10 @@ function jsonResponse(status: number, body: unknown): EdgeResponse {
   };
 }
 
+const Channels = z
+  .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/))
+  .max(50)
+  .optional();
 const TokenRequest = z.strictObject({
   userId: z.string().min(1).max(128),
   displayName: z.string().min(1).max(64),
@@ -178,14 +188,27 @@ const TokenRequest = z.strictObject({
 });
 const AdminTokenRequest = z.strictObject({
   roles: z.array(z.enum(ROLES)).max(3),
-  channels: z
-    .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/))
-    .max(50)
-    .optional(),
+  channels: Channels,
   userId: z.string().min(1).max(128).optional(),
   name: z.string().min(1).max(64).optional(),
   ttlSeconds: z.number().int().min(-3600).max(86_400).optional(),
 });
+const AdminUserRequest = z
+  .strictObject({
+    email: z.email().max(254),
+    name: z.string().min(1).max(64).optional(),
+    roles: z.array(z.enum(ROLES)).max(3),
+    channels: Channels,
+    /** A permanent password; without either password one is generated and returned. */
+    password: z.string().min(1).max(256).optional(),
+    /** The user must choose a new password at the first sign-in (Cognito's FORCE_CHANGE_PASSWORD). */
+    temporaryPassword: z.string().min(1).max(256).optional(),
+    /** TOTP like the AWS pool: enrolment at the next sign-in, a code at every one after. Default false. */
+    mfa: z.boolean().optional(),
+  })
+  .refine((body) => body.password === undefined || body.temporaryPassword === undefined, {
+    message: 'give a password or a temporary password, not both',
+  });
 const ScheduleName = z
   .string()
   .regex(/^[0-9A-Za-z_.-]{1,64}$/, 'a schedule name is 1–64 of 0-9 A-Z a-z - _ .');
@@ -196,9 +219,13 @@ const InvocationRequest = z.strictObject({
 });
 const InvalidationRequest = z.strictObject({ paths: z.array(z.string().startsWith('/')).min(1).max(100) });
 
-/** Local-only endpoints: dev identities, the JWKS that verifies them, and edge cache diagnostics. */
+/**
+ * Local-only endpoints: dev identities (viewer tokens, admin tokens, console accounts and the user
+ * pool they sign in to), the JWKS that verifies viewer tokens, and edge cache diagnostics.
+ */
 async function localEndpoint(services: LocalServices, request: GatewayRequest): Promise<EdgeResponse> {
   const route = `${request.method} ${request.path}`;
+  if (request.path === LOCAL_COGNITO_PATH) return handleCognitoRequest(services.cognito, request);
   if (request.path.startsWith('/local/schedules/') || route.startsWith('GET /local/capacity')) {
     return capacityEndpoint(services, request);
   }
@@ -216,6 +243,11 @@ async function localEndpoint(services: LocalServices, request: GatewayRequest): 
       const parsed = AdminTokenRequest.safeParse(parseJson(request.body));
       if (!parsed.success) return invalid(parsed.error);
       return jsonResponse(201, await services.userPool.issue(parsed.data));
+    }
+    case 'POST /local/admin-users': {
+      const parsed = AdminUserRequest.safeParse(parseJson(request.body));
+      if (!parsed.success) return invalid(parsed.error);
+      return createAdminUser(services.cognito, parsed.data);
     }
     case 'GET /local/edge':
       return jsonResponse(200, services.edge.stats());
@@ -239,6 +271,41 @@ async function localEndpoint(services: LocalServices, request: GatewayRequest): 
 }
 
 /**
+ * A console account in the local user pool, as an administrator would create it in AWS: 201 with
+ * its id and status (and the password, when one was generated), 409 when the e-mail is taken,
+ * 400 when the password breaks the pool's policy (Cognito's message says which rule).
+ */
+function createAdminUser(pool: LocalUserPool, body: z.infer<typeof AdminUserRequest>): EdgeResponse {
+  const generated = body.password === undefined && body.temporaryPassword === undefined;
+  const password = generated ? generatePassword() : body.password;
+  try {
+    const user = pool.createUser({
+      ...body,
+      ...(password !== undefined ? { password } : {}),
+    });
+    return jsonResponse(201, {
+      ...user,
+      roles: body.roles,
+      channels: body.channels ?? [],
+      ...(generated ? { password } : {}),
+    });
+  } catch (error) {
+    if (error instanceof CognitoError && error.type === 'UsernameExistsException') {
+      return jsonResponse(409, { code: 'user_exists', message: error.message, retryable: false });
+    }
+    if (error instanceof CognitoError && error.type === 'InvalidPasswordException') {
+      return jsonResponse(400, { code: 'invalid_password', message: error.message, retryable: false });
+    }
+    throw error;
+  }
+}
+
+/** A random password the pool's policy accepts: 24 base64url characters, then one of each class. */
+function generatePassword(): string {
+  return `${randomBytes(18).toString('base64url')}aA1!`;
+}
+
+/**
  * The scaler's AWS control plane, schedules and Lambda invoke, standing in
  * (protocol: local/adapters/control-plane-client.ts), and
  * `GET /local/capacity`: what the scaler asked for, the capacity now, the
@@ -248,6 +315,7 @@ async function capacityEndpoint(services: LocalServices, request: GatewayRequest
   const capacity = services.capacity;
   if (!capacity) return notReady();
   const route = `${request.method} ${request.path}`;
+  if (request.path === LOCAL_COGNITO_PATH) return handleCognitoRequest(services.cognito, request);
   if (request.path.startsWith('/local/schedules/')) {
     const name = ScheduleName.safeParse(decodeURIComponent(request.path.slice('/local/schedules/'.length)));
     if (!name.success) return invalid(name.error, 'invalid_schedule_name');

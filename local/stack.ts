@@ -14,7 +14,9 @@ import {
   type LocalFunctionsOptions,
 } from './composition.js';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, DevTokenIssuer } from './dev-tokens.js';
-import { DEV_USER_POOL_CLIENT_ID, DevUserPool } from './dev-user-pool.js';
+import { DEV_USER_POOL_CLIENT_ID, DEV_USER_POOL_ID, DevUserPool } from './dev-user-pool.js';
+import { LocalUserPool } from './cognito/user-pool.js';
+import { LOCAL_COGNITO_PATH } from './cognito/protocol.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { EdgeCache } from './edge-cache.js';
 import { close, listen } from './ports.js';
@@ -22,10 +24,6 @@ import { DEMO_ROOM_ID, seedDemoRoom } from './seed.js';
 import { buildLocalWebApps } from './web-apps.js';
 import { createEdgeServer, createOriginServer, type LocalServices } from './server.js';
 import { createTables, tableNames, type TableNames } from './tables.js';
-
-/** The user pool stand-in: its id (region `local`) and where the console's aws-amplify reaches it. */
-const DEV_USER_POOL_ID = 'local_devpool';
-const COGNITO_ENDPOINT_PATH = '/local/cognito/';
 
 export interface LocalStackOptions {
   /** Edge (CloudFront stand-in) port; 0 picks a free one. Default 0. */
@@ -76,8 +74,13 @@ export interface LocalStack {
   readonly dynamodbEndpoint: string;
   readonly tables: TableNames;
   readonly tokens: DevTokenIssuer;
-  /** The Cognito stand-in: ID tokens for the admin API, per role and channel. */
+  /** The Cognito stand-in's keys: ID tokens for the admin API, per role and channel, without a sign-in. */
   readonly adminTokens: DevUserPool;
+  /**
+   * The console's user pool (`POST /local/cognito/`, accounts from `POST /local/admin-users`):
+   * Cognito's sign-in flows over in-memory users, with tokens from `adminTokens`' keys.
+   */
+  readonly adminUsers: LocalUserPool;
   readonly edge: EdgeCache;
   readonly realtime: LocalRealtime;
   /** The scaler's control plane, schedules and runs (also `GET /local/capacity`). */
@@ -116,10 +119,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       client.destroy();
     }
 
+    const userPool = await DevUserPool.create();
     const services: LocalServices = {
       edge: new EdgeCache(),
       tokens: await DevTokenIssuer.create(),
-      userPool: await DevUserPool.create(),
+      userPool,
+      cognito: new LocalUserPool(userPool),
     };
     const edgeServer = createEdgeServer(services);
     const originServer = createOriginServer(services);
@@ -158,7 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           auth: {
             userPoolId: DEV_USER_POOL_ID,
             userPoolClientId: DEV_USER_POOL_CLIENT_ID,
-            userPoolEndpoint: `${edgeUrl}${COGNITO_ENDPOINT_PATH}`,
+            userPoolEndpoint: LOCAL_COGNITO_PATH,
           },
           devUsersUrl: '/local/admin-users',
           realtime: playerRealtime,
@@ -211,6 +216,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tables,
       tokens: services.tokens,
       adminTokens: services.userPool,
+      adminUsers: services.cognito,
       edge: services.edge,
       capacity,
       functions,

@@ -13,6 +13,7 @@ import {
   PERMISSIONS_POLICY,
 } from '../web/headers.js';
 import type { EdgeResponse } from './edge-cache.js';
+import { CONSOLE_PATH_PREFIX, PLAYER_PATH_PREFIX } from '../lambdas/domain/paths.js';
 
 /** Entries and settings: revalidated every time here (the CDN keeps them a minute), so a rebuild shows at once. */
 export const ENTRY_CACHE = 'no-cache';
@@ -49,14 +50,14 @@ export async function buildLocalWebApps(options: {
 }): Promise<LocalWebApps> {
   const [player, consoleApp] = await Promise.all([buildPlayer(), buildConsole()]);
   const apps: Record<string, { app: WebApp; config: () => unknown; headers: Record<string, string> }> = {
-    '/player/': {
+    [PLAYER_PATH_PREFIX]: {
       app: player,
       config: options.player.config,
       headers: securityHeaders({
         'connect-src': [...BASELINE_CSP['connect-src'], ...options.player.connectSources],
       }),
     },
-    '/console/': {
+    [CONSOLE_PATH_PREFIX]: {
       app: consoleApp,
       config: options.console.config,
       headers: securityHeaders({

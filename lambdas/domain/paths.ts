@@ -26,6 +26,9 @@ export const ADMIN_API_PREFIX = '/admin/v1';
  */
 export const PLAYER_PATH_PREFIX = '/player/';
 
+/** Where the admin console is served, on the same origin as the API it calls (no CORS, no API URL to configure). */
+export const CONSOLE_PATH_PREFIX = '/console/';
+
 /** Route templates in API Gateway syntax: `{name}` is a path parameter. */
 export const VIEWER_ROUTE_PATHS = {
   comments: '/v1/rooms/{roomId}/comments',

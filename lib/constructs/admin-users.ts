@@ -12,19 +12,21 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ROLE_GROUPS, type Role } from '../../lambdas/domain/access/roles.js';
+import {
+  ADMIN_PASSWORD_POLICY,
+  ADMIN_REFRESH_TOKEN_VALIDITY_SECONDS,
+  ADMIN_TOKEN_VALIDITY_SECONDS,
+} from './admin-users-policy.js';
 
 /** The custom attribute binding moderators and artists to channels (`custom:channels`, comma-separated ids). */
 export const CHANNELS_ATTRIBUTE = 'channels';
 /** Cognito's maximum for a custom string attribute. */
 export const CHANNELS_MAX_LENGTH = 2048;
 
-/** ID and access tokens: an hour, so a removed group or channel stops working within the hour. */
-export const ADMIN_TOKEN_VALIDITY = Duration.hours(1);
-/**
- * Refresh tokens: a working day including a long live event, after which people sign in again
- * (password and TOTP). Cognito's default of 30 days is long for accounts that can ban and broadcast.
- */
-export const ADMIN_REFRESH_TOKEN_VALIDITY = Duration.hours(12);
+/** ID and access tokens (admin-users-policy.ts says why an hour). */
+export const ADMIN_TOKEN_VALIDITY = Duration.seconds(ADMIN_TOKEN_VALIDITY_SECONDS);
+/** Refresh tokens (admin-users-policy.ts says why 12 hours). */
+export const ADMIN_REFRESH_TOKEN_VALIDITY = Duration.seconds(ADMIN_REFRESH_TOKEN_VALIDITY_SECONDS);
 
 /** What each user pool group is for, shown in the Cognito console. Every role of `roles.ts` needs one. */
 const GROUP_DESCRIPTIONS = {
@@ -85,13 +87,13 @@ export class AdminUsers extends Construct {
         [CHANNELS_ATTRIBUTE]: new StringAttribute({ maxLen: CHANNELS_MAX_LENGTH, mutable: true }),
       },
       passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        passwordHistorySize: 5,
-        tempPasswordValidity: Duration.days(3),
+        minLength: ADMIN_PASSWORD_POLICY.minLength,
+        requireLowercase: ADMIN_PASSWORD_POLICY.requireLowercase,
+        requireUppercase: ADMIN_PASSWORD_POLICY.requireUppercase,
+        requireDigits: ADMIN_PASSWORD_POLICY.requireDigits,
+        requireSymbols: ADMIN_PASSWORD_POLICY.requireSymbols,
+        passwordHistorySize: ADMIN_PASSWORD_POLICY.passwordHistorySize,
+        tempPasswordValidity: Duration.days(ADMIN_PASSWORD_POLICY.temporaryPasswordValidityDays),
       },
       // Required, and TOTP only: these accounts ban viewers and broadcast notices to every room.
       // SMS would need an SNS role and a sender registration, and SIM swaps defeat it. Set from the

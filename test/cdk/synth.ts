@@ -30,10 +30,14 @@ export interface TestAppOptions {
    * @default FAKE_PLAYER_BUILD, so CDK tests need no web build
    */
   readonly playerDirectory?: string;
+  /** @default FAKE_CONSOLE_BUILD */
+  readonly consoleDirectory?: string;
 }
 
 /** What `npm run build:web` writes to `.build/web/player`, in miniature: entries and one hashed file. */
 export const FAKE_PLAYER_BUILD = fromProjectRoot('test/cdk/fixtures/player');
+/** The same for the admin console. */
+export const FAKE_CONSOLE_BUILD = fromProjectRoot('test/cdk/fixtures/console');
 
 /**
  * Builds the app exactly as `bin/app.ts` does (same `buildApp`, same
@@ -61,6 +65,7 @@ export function buildTestApp(stage: Stage, options: TestAppOptions): { app: App;
   });
   const stacks = buildApp(app, resolveStageConfig({ stage, ...(stage === 'prod' ? PROD_CONTEXT : {}) }), {
     playerDirectory: options.playerDirectory ?? FAKE_PLAYER_BUILD,
+    consoleDirectory: options.consoleDirectory ?? FAKE_CONSOLE_BUILD,
   });
   return { app, stacks };
 }

@@ -9,7 +9,8 @@ import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PLAYER_PATH_PREFIX } from '../../lambdas/domain/paths.js';
+import { CONSOLE_PATH_PREFIX, PLAYER_PATH_PREFIX } from '../../lambdas/domain/paths.js';
+import { ConsoleConfig } from '../../web/console/config.js';
 import { routes } from '../../lambdas/routes.js';
 import {
   BASELINE_CSP,
@@ -157,11 +158,13 @@ function bucketPolicyStatements(template: Template): CfnJson[] {
   return policy.Properties.PolicyDocument.Statement;
 }
 
-function headersPolicy(template: Template): CfnJson {
-  const [[, policy]] = resourcesOfType(template, 'AWS::CloudFront::ResponseHeadersPolicy') as [
-    [string, CfnJson],
-  ];
-  return policy.Properties.ResponseHeadersPolicyConfig;
+/** The response headers policy of the app at `prefix` (its comment starts with the prefix). */
+function headersPolicy(template: Template, prefix = '/player/'): CfnJson {
+  const found = (resourcesOfType(template, 'AWS::CloudFront::ResponseHeadersPolicy') as [string, CfnJson][])
+    .map(([, policy]) => policy.Properties.ResponseHeadersPolicyConfig)
+    .filter((config: CfnJson) => (config.Comment as string).startsWith(prefix));
+  expect(found, prefix).toHaveLength(1);
+  return found[0];
 }
 
 describe('WebApp', () => {
@@ -639,5 +642,83 @@ describe.each(STAGES)('the player in the Api stack (%s)', (stage) => {
     expect(() =>
       buildTestApp(stage, { bundle: false, playerDirectory: path.join(scratch, 'web', 'player') }),
     ).toThrow(/Player: the web build output .*player does not exist\. Run the web build first/);
+  });
+});
+
+describe.each(STAGES)('the admin console in the Api stack (%s)', (stage) => {
+  // The test app deploys FAKE_CONSOLE_BUILD, as bin/app.ts deploys CONSOLE_BUILD_DIRECTORY.
+  const s = synthesize(stage, { bundle: false });
+  const { api, auth } = s.stacks;
+
+  it('is served at CONSOLE_PATH_PREFIX of the chat distribution, the origin of the admin API it calls', () => {
+    expect(CONSOLE_PATH_PREFIX).toBe('/console/');
+    expect(behaviorFor(s.api, '/console/*')).toBeDefined();
+    const outputs = (s.api.toJSON() as { Outputs: Record<string, CfnJson> }).Outputs;
+    expect(outputs.ConsoleUrl.Value).toEqual({
+      'Fn::Join': [
+        '',
+        ['https://', { 'Fn::GetAtt': [logicalId(api.cdn.distribution), 'DomainName'] }, '/console/'],
+      ],
+    });
+  });
+
+  it("writes config.json naming the user pool, the console's app client, the realtime values and the stage", () => {
+    const entries = deploymentTo(s.api, 'console/');
+    const source = (entries.Properties.SourceObjectKeys as string[]).findIndex(
+      (_key, i) => 'config.json' in stagedFiles(s.app.outdir, entries, i),
+    );
+    const imported = (expression: CfnJson) => {
+      const name = JSON.stringify(expression);
+      if (name.includes('AdminConsole')) return 'console-client-id';
+      if (name.includes('UserPool')) return 'ap-northeast-1_pool';
+      if (name.includes('GraphQLUrl') || name.includes('GraphQlUrl') || name.includes('Graphql')) {
+        return 'https://abc.appsync-api.ap-northeast-1.amazonaws.com/graphql';
+      }
+      if (name.includes('ApiKey')) return 'da2-examplekey';
+      return undefined;
+    };
+    const deployed = deployedContent(
+      stagedFiles(s.app.outdir, entries, source)['config.json']!,
+      entries,
+      source,
+      (expression) => {
+        const value = imported(expression);
+        if (value === undefined) throw new Error(`unexpected marker value ${JSON.stringify(expression)}`);
+        return value;
+      },
+    );
+    const config = ConsoleConfig.parse(JSON.parse(deployed));
+    expect(config).toMatchObject({
+      apiUrl: '',
+      auth: { userPoolId: 'ap-northeast-1_pool', userPoolClientId: 'console-client-id' },
+      stage,
+    });
+    expect(config.auth.userPoolEndpoint).toBeUndefined();
+    expect(config.devUsersUrl).toBeUndefined();
+    expect(config.realtime?.apiKey).toBe('da2-examplekey');
+    expect(auth.adminUsers.consoleClient).toBeDefined();
+  });
+
+  it('lets the console connect to its own origin, Cognito in its region and the two AppSync endpoints only', () => {
+    const csp = headersPolicy(s.api, '/console/').SecurityHeadersConfig.ContentSecurityPolicy
+      .ContentSecurityPolicy;
+    const rendered = evaluate(csp, (e) =>
+      e['Fn::ImportValue']
+        ? 'https://abc.appsync-api.ap-northeast-1.amazonaws.com/graphql'
+        : e.Ref === 'AWS::Region'
+          ? 'ap-northeast-1'
+          : undefined,
+    );
+    const directives = Object.fromEntries(
+      rendered.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)] as const),
+    );
+    expect(directives['connect-src']).toEqual([
+      "'self'",
+      'https://cognito-idp.ap-northeast-1.amazonaws.com',
+      'https://abc.appsync-api.ap-northeast-1.amazonaws.com/graphql',
+      'wss://abc.appsync-realtime-api.ap-northeast-1.amazonaws.com/graphql',
+    ]);
+    expect(directives['script-src']).toEqual(["'self'"]);
+    expect(directives['style-src']).toEqual(["'self'"]);
   });
 });

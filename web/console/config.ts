@@ -22,6 +22,8 @@ export const ConsoleConfig = z.object({
   stage: z.string().default('local'),
 });
 export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
+/** What a deployment writes (CDK, `npm start`). */
+export type ConsoleConfigInput = z.input<typeof ConsoleConfig>;
 
 export async function loadConfig(url = './config.json'): Promise<ConsoleConfig> {
   const response = await fetch(url, { cache: 'no-cache' });
