@@ -71,7 +71,7 @@ export function BansPanel({ room, run, changes }: { room: Room; run: RunAction; 
       {list.loading && !list.data ? <Progress label="Loading bans…" /> : null}
       {list.data && list.data.length === 0 ? (
         <Empty title={seesBans ? 'Nobody is banned or blocked here.' : 'Nobody is blocked in this channel.'}>
-          Use “Moderate viewer…” on a comment to ban or block its author.
+          Use “Moderate” on a comment to ban or block its author.
         </Empty>
       ) : null}
       {list.data && list.data.length > 0 ? (

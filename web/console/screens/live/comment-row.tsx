@@ -97,7 +97,7 @@ export function CommentRow({ item, room, run }: { item: FeedItem; room: Room; ru
               onClick={() => setOpen(!open)}
               aria-label={`Moderate ${item.displayName}`}
             >
-              {open ? 'Close' : 'Moderate viewer…'}
+              Moderate
             </button>
           ) : null}
         </div>

@@ -47,7 +47,7 @@ export function ArtistComposer({ room }: { room: Room }) {
       <h2 id="composer-title">Message the room as {me.displayName}</h2>
       <div class="composer-grid">
         <form class="form" onSubmit={submit}>
-          <Field id="artist-text" label="Message" error={check.problem}>
+          <Field id="artist-text" label="Your message" error={check.problem}>
             <textarea
               id="artist-text"
               value={text}

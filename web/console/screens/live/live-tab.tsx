@@ -38,6 +38,7 @@ export function LiveTab({ room }: RoomTabProps) {
             <h2 id="stream-title">Comments</h2>
             <span
               class={`live-status live-status-${polling === 'degraded' ? 'down' : realtime}`}
+              data-realtime={realtime}
               role="status"
             >
               {status}

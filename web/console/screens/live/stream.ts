@@ -17,7 +17,7 @@ export interface RoomStream {
  * The room's comment stream as players see it, through the viewer SDK (read-only: no viewer
  * token): polling plus the realtime path, with deletions, purges and bans applied by the SDK, so
  * what a moderator removes leaves this view the way it leaves players. Renders at most once per
- * frame however fast comments arrive.
+ * frame (or quarter second) however fast comments arrive.
  */
 export function useRoomStream(config: ConsoleConfig, roomId: string): RoomStream {
   const [state, setState] = useState<RoomStream>({
@@ -34,18 +34,24 @@ export function useRoomStream(config: ConsoleConfig, roomId: string): RoomStream
       // A moderator watches a background tab too: keep polling.
       pauseWhenHidden: false,
     });
-    let frame: number | undefined;
+    let scheduled = false;
     let error: string | undefined;
-    const update = () => {
-      if (frame !== undefined) return;
-      frame = requestAnimationFrame(() => {
-        frame = undefined;
-        setState({
-          items: client.items().slice(-SHOWN_ITEMS).reverse(),
-          connection: client.connection,
-          error,
-        });
+    const render = () => {
+      if (!scheduled) return;
+      scheduled = false;
+      setState({
+        items: client.items().slice(-SHOWN_ITEMS).reverse(),
+        connection: client.connection,
+        error,
       });
+    };
+    // A frame when the page paints; a timer when it does not (hidden tabs get no frames, and a
+    // moderator's tab may be hidden while removals must still apply).
+    const update = () => {
+      if (scheduled) return;
+      scheduled = true;
+      requestAnimationFrame(render);
+      setTimeout(render, 250);
     };
     for (const kind of ['comment', 'artistMessage', 'notice', 'delete', 'purge', 'ban', 'unban'] as const) {
       client.on(kind, update);
@@ -63,8 +69,8 @@ export function useRoomStream(config: ConsoleConfig, roomId: string): RoomStream
     });
     client.start();
     return () => {
+      scheduled = false;
       client.close();
-      if (frame !== undefined) cancelAnimationFrame(frame);
     };
   }, [config, roomId]);
   return state;
