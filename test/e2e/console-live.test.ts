@@ -142,9 +142,9 @@ describe('console live view', () => {
     const item = await row(page, comment.id);
 
     await item.getByRole('button', { name: 'Moderate Viewer noisy' }).click();
-    await item.getByLabel('Ban in this room').selectOption({ label: '5 minutes' });
+    await item.getByLabel('Ban length').selectOption({ label: '5 minutes' });
     await item.getByLabel('Reason (optional)').fill('shouting');
-    await item.getByRole('button', { name: 'Ban', exact: true }).click();
+    await item.getByRole('button', { name: 'Ban in this room' }).click();
 
     await vi.waitFor(
       async () =>
@@ -204,7 +204,7 @@ describe('console live view', () => {
     const item = await row(page, comment.id);
     // The ladder: the first timeout lasts 60 s.
     await item.getByRole('button', { name: 'Moderate Viewer repentant' }).click();
-    await item.getByRole('button', { name: 'Ban', exact: true }).click();
+    await item.getByRole('button', { name: 'Ban in this room' }).click();
     await expect
       .poll(() => page.locator('.notice-success').textContent())
       .toContain('(timeout 1 on the ladder)');
@@ -278,8 +278,8 @@ describe('artist composer', () => {
     // Artists block; they do not delete, purge or ban.
     expect(await item.getByRole('button', { name: /Delete/ }).count()).toBe(0);
     await item.getByRole('button', { name: 'Moderate Viewer fan' }).click();
-    expect(await item.getByLabel('Ban in this room').count()).toBe(0);
-    expect(await item.getByRole('button', { name: 'Block from channel' }).count()).toBe(1);
+    expect(await item.getByLabel('Ban length').count()).toBe(0);
+    expect(await item.getByRole('button', { name: 'Block from channel default' }).count()).toBe(1);
 
     await page.getByRole('textbox', { name: 'Your message' }).fill('ありがとう！ see you 🎸');
     // Code points, as the server counts them: the guitar is one.

@@ -9,10 +9,7 @@ import { reach, type RunAction } from './activity.js';
 
 /** Ban lengths offered besides the ladder and permanent: seconds, and how people say them. */
 const BAN_CHOICES: readonly [string, string][] = [
-  [
-    'timeout',
-    `Next timeout on the ladder (${TIMEOUT_LADDER_SECONDS.map(duration).join(' → ')}, then a day each)`,
-  ],
+  ['timeout', `Next timeout (${TIMEOUT_LADDER_SECONDS.map(duration).join(' → ')}, then a day each)`],
   ['300', '5 minutes'],
   ['3600', '1 hour'],
   ['86400', '1 day'],
@@ -166,22 +163,14 @@ function UserActions({ item, room, busy, act }: { item: FeedItem; room: Room; bu
           : `Told ${r.fanout.pushed} of ${r.fanout.rooms} open rooms at once; the rest catch up on their next poll.`),
     );
 
+  const mayBan = can(me, 'bans.room', channelId);
+  const mayBlock = can(me, 'blocks.change', channelId);
+  const mayPurge = can(me, 'comments.purge', channelId);
   return (
     <div class="live-moderate" role="group" aria-label={`Moderate ${item.displayName}`}>
-      {can(me, 'bans.room', channelId) || can(me, 'blocks.change', channelId) ? (
-        <Field id={`${id}-reason`} label="Reason (optional)" hint="Moderators see it; viewers never do.">
-          <input
-            id={`${id}-reason`}
-            value={reason}
-            maxLength={500}
-            aria-describedby={`${id}-reason-hint`}
-            onInput={(e) => setReason(e.currentTarget.value)}
-          />
-        </Field>
-      ) : null}
-      {can(me, 'bans.room', channelId) ? (
-        <div class="live-moderate-row">
-          <Field id={`${id}-length`} label="Ban in this room">
+      <div class="live-moderate-fields">
+        {mayBan ? (
+          <Field id={`${id}-length`} label="Ban length">
             <select id={`${id}-length`} value={length} onChange={(e) => setLength(e.currentTarget.value)}>
               {BAN_CHOICES.map(([value, label]) => (
                 <option key={value} value={value}>
@@ -190,59 +179,68 @@ function UserActions({ item, room, busy, act }: { item: FeedItem; room: Room; bu
               ))}
             </select>
           </Field>
-          {length === 'custom' ? (
-            <Field id={`${id}-minutes`} label="Minutes">
-              <input
-                id={`${id}-minutes`}
-                type="number"
-                min={1}
-                max={525600}
-                step={1}
-                value={minutes}
-                onInput={(e) => setMinutes(e.currentTarget.value)}
-              />
-            </Field>
+        ) : null}
+        {mayBan && length === 'custom' ? (
+          <Field id={`${id}-minutes`} label="Minutes">
+            <input
+              id={`${id}-minutes`}
+              type="number"
+              min={1}
+              max={525600}
+              step={1}
+              value={minutes}
+              onInput={(e) => setMinutes(e.currentTarget.value)}
+            />
+          </Field>
+        ) : null}
+        {mayBan || mayBlock ? (
+          <Field id={`${id}-reason`} label="Reason (optional)">
+            <input
+              id={`${id}-reason`}
+              value={reason}
+              maxLength={500}
+              placeholder="Moderators see it; viewers never do"
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
+          </Field>
+        ) : null}
+      </div>
+      {confirmPurge ? (
+        <div class="live-moderate-row">
+          <p class="live-confirm" role="alert">
+            Remove every comment {item.displayName} posted in this room? Players drop them too; this cannot be
+            undone.
+          </p>
+          <button type="button" class="button button-danger" disabled={busy !== undefined} onClick={purge}>
+            {busy === 'purge' ? 'Removing…' : 'Yes, remove them all'}
+          </button>
+          <button type="button" class="button" onClick={() => setConfirmPurge(false)}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <div class="live-moderate-row">
+          {mayBan ? (
+            <button type="button" class="button button-danger" disabled={busy !== undefined} onClick={ban}>
+              {busy === 'ban' ? 'Banning…' : 'Ban in this room'}
+            </button>
           ) : null}
-          <button type="button" class="button button-danger" disabled={busy !== undefined} onClick={ban}>
-            {busy === 'ban' ? 'Banning…' : 'Ban'}
-          </button>
-        </div>
-      ) : null}
-      {can(me, 'blocks.change', channelId) ? (
-        <div class="live-moderate-row">
-          <p class="hint">Block from every room of channel {channelId}, until lifted.</p>
-          <button type="button" class="button button-danger" disabled={busy !== undefined} onClick={block}>
-            {busy === 'block' ? 'Blocking…' : 'Block from channel'}
-          </button>
-        </div>
-      ) : null}
-      {can(me, 'comments.purge', channelId) ? (
-        <div class="live-moderate-row">
-          {confirmPurge ? (
-            <>
-              <p class="live-confirm" role="alert">
-                Remove every comment {item.displayName} posted in this room? Players drop them too; this
-                cannot be undone.
-              </p>
-              <button
-                type="button"
-                class="button button-danger"
-                disabled={busy !== undefined}
-                onClick={purge}
-              >
-                {busy === 'purge' ? 'Removing…' : 'Yes, remove them all'}
-              </button>
-              <button type="button" class="button" onClick={() => setConfirmPurge(false)}>
-                Cancel
-              </button>
-            </>
-          ) : (
+          {mayBlock ? (
+            <button type="button" class="button button-danger" disabled={busy !== undefined} onClick={block}>
+              {busy === 'block' ? 'Blocking…' : `Block from channel ${channelId}`}
+            </button>
+          ) : null}
+          {mayPurge ? (
             <button type="button" class="button" onClick={() => setConfirmPurge(true)}>
               Remove all their comments…
             </button>
-          )}
+          ) : null}
         </div>
-      ) : null}
+      )}
+      <p class="hint">
+        {mayBan ? 'A ban applies to this room until it ends. ' : ''}
+        {mayBlock ? `A block applies to every room of channel ${channelId} until lifted.` : ''}
+      </p>
     </div>
   );
 }
