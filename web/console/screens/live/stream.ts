@@ -31,6 +31,8 @@ export function useRoomStream(config: ConsoleConfig, roomId: string): RoomStream
       roomId,
       ...(config.realtime ? { realtime: config.realtime } : {}),
       maxItems: SHOWN_ITEMS * 2,
+      // What was said just before the moderator opened the view (the SDK reads at most two minutes back).
+      historyItems: SHOWN_ITEMS,
       // A moderator watches a background tab too: keep polling.
       pauseWhenHidden: false,
     });
