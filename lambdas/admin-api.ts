@@ -13,6 +13,7 @@ import type { readCapacityPlan, readRoomCapacity, runScalerNow } from './domain/
 import { NoticeLevel, type Comment } from './domain/feed/comment.js';
 import { BanBody, BlockBody } from './domain/moderation/ban-actions.js';
 import type {
+  Fanout,
   listChannelBans,
   listChannelBlocks,
   listRoomBans,
@@ -110,8 +111,10 @@ type Lifted = {
   userId: string;
   scope: 'room' | 'channel';
   lifted: boolean;
+  /** Room bans: whether the push went out. */
   pushed?: boolean;
-  fanout?: unknown;
+  /** Channel bans and blocks: the open rooms of the channel told at once, of those found. */
+  fanout?: Fanout;
 };
 type AuditPage = { entries: AuditEntry[]; nextCursor?: string };
 
@@ -162,7 +165,7 @@ export interface AdminApi {
   };
   'GET /admin/v1/rooms/{roomId}/bans': {
     params: RoomParams;
-    response: { bans: Result<typeof listRoomBans> };
+    response: { bans: Result<typeof listRoomBans>['bans'] };
   };
   'PUT /admin/v1/rooms/{roomId}/bans/{userId}': {
     params: RoomParams & { userId: string };

@@ -1,5 +1,4 @@
 import {
-  commentStyle,
   createChatClient,
   type ChatClient,
   type ChatClientError,
@@ -8,26 +7,13 @@ import {
   type PostingState,
   type TokenProvider,
 } from '../../client/index.js';
-import { PLAYER_CSS } from './styles.js';
+import { bannerNode, itemNode, playerStyleSheet } from './render.js';
 import { formatLeft, pickLang, STRINGS, type Lang, type Strings } from './strings.js';
 
 /** Comments kept on screen: enough to scroll back a little, few enough to stay smooth at 50/s. */
 const DEFAULT_MAX_ITEMS = 200;
 /** Screen readers hear artist messages and notices, at most one per this interval (never every comment). */
 const ANNOUNCE_EVERY_MS = 2_000;
-
-let sheet: CSSStyleSheet | undefined;
-/**
- * One constructed stylesheet shared by every player on the page. Constructed, not a `<style>`
- * element: a host page's (or our own) CSP `style-src 'self'` does not apply to it.
- */
-function playerStyleSheet(): CSSStyleSheet {
-  if (!sheet) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(PLAYER_CSS);
-  }
-  return sheet;
-}
 
 /**
  * `<hybrid-live-chat room="…">`: the embeddable chat player, on the viewer SDK.
@@ -285,7 +271,7 @@ export class HybridLiveChatElement extends HTMLElement {
     const tail = document.createDocumentFragment();
     for (const item of items) {
       if (this.nodes.has(item.id)) continue;
-      const node = this.itemNode(item);
+      const node = itemNode(item, this.t);
       this.nodes.set(item.id, node);
       const last = this.order[this.order.length - 1];
       if (last === undefined || last < item.id) {
@@ -315,40 +301,6 @@ export class HybridLiveChatElement extends HTMLElement {
       this.el.jump.hidden = false;
       this.el.jump.textContent = this.t.newComments(this.unseen);
     }
-  }
-
-  private itemNode(item: FeedItem): HTMLLIElement {
-    const li = document.createElement('li');
-    li.dataset.id = item.id;
-    li.dataset.user = item.userId;
-    if (item.kind === 'artist_message' || item.kind === 'notice') {
-      li.className = item.kind === 'notice' ? 'notice' : 'artist';
-      const badge = document.createElement('span');
-      badge.className = 'badge';
-      badge.textContent = item.kind === 'notice' ? this.t.notice : this.t.artist;
-      li.append(badge);
-      if (item.level) li.dataset.level = item.level;
-    }
-    const style = commentStyle(item.style);
-    if (style) {
-      // The palette's colour draws the frame and a light tint; the name and text keep the theme's
-      // colours: a palette colour reaches 4:1 on both themes, short of the 4.5:1 small text
-      // needs (ADR 0024). Set through the CSSOM, which a CSP without 'unsafe-inline' allows.
-      li.dataset.style = item.style;
-      li.dataset.frame = style.frame;
-      li.style.setProperty('--hlc-style-color', style.color);
-    }
-    if (item.kind !== 'notice') {
-      const name = document.createElement('span');
-      name.className = 'name';
-      name.textContent = item.displayName;
-      li.append(name);
-    }
-    const text = document.createElement('span');
-    text.className = 'text';
-    text.textContent = item.text;
-    li.append(text);
-    return li;
   }
 
   private removeItem(id: string) {
@@ -383,21 +335,7 @@ export class HybridLiveChatElement extends HTMLElement {
   private showBanner(item: FeedItem) {
     const untilMs = item.displayUntil ? Date.parse(item.displayUntil) : NaN;
     if (!(untilMs > Date.now())) return;
-    const banner = document.createElement('div');
-    banner.className = 'banner';
-    banner.dataset.id = item.id;
-    banner.dataset.level = item.level ?? 'info';
-    banner.setAttribute('role', item.level === 'critical' ? 'alert' : 'note');
-    const p = document.createElement('p');
-    const label = document.createElement('strong');
-    label.textContent = this.t.notice;
-    p.append(label, item.text);
-    const close = document.createElement('button');
-    close.type = 'button';
-    close.textContent = '×';
-    close.setAttribute('aria-label', this.t.dismiss);
-    close.addEventListener('click', () => banner.remove());
-    banner.append(p, close);
+    const banner = bannerNode(item, this.t, () => banner.remove());
     this.el.banners.append(banner);
     const timer = setTimeout(() => {
       this.bannerTimers.delete(timer);

@@ -3,6 +3,7 @@ import { can, type Principal } from '../../../lambdas/domain/access/roles.js';
 import { AuditScreen } from './audit.js';
 import { CapacityScreen } from './capacity.js';
 import { NgWordsScreen } from './ng-words.js';
+import { NoticesScreen } from './notices.js';
 import { RoomPage } from './room.js';
 import { CreateRoomScreen } from './room-new.js';
 import { RoomsScreen } from './rooms.js';
@@ -48,6 +49,12 @@ export const SCREENS: readonly Screen[] = [
     allowed: allows('ngwords.global'),
     render: () => <NgWordsScreen />,
   },
+  {
+    pattern: '/notices',
+    title: 'Notices',
+    allowed: allows('notice.send'),
+    render: () => <NoticesScreen />,
+  },
 ];
 
 interface NavItem {
@@ -59,6 +66,7 @@ interface NavItem {
 /** The sidebar, in the order people use it. */
 const NAV: readonly NavItem[] = [
   { path: '/rooms', label: 'Rooms' },
+  { path: '/notices', label: 'Notices', allowed: allows('notice.send') },
   { path: '/capacity', label: 'Capacity', allowed: allows('capacity.read') },
   { path: '/audit', label: 'Audit log', allowed: allows('audit.read') },
   { path: '/ng-words', label: 'NG words', allowed: allows('ngwords.global') },

@@ -10,6 +10,7 @@ import { AuditTab } from './audit.js';
 import { CapacityTab } from './capacity.js';
 import { ConnectionTab } from './connection.js';
 import { StatsTab } from './stats.js';
+import { LiveTab } from './live/live-tab.js';
 
 /** What a room tab gets: the room as last read, and a way to read it again after a change. */
 export interface RoomTabProps {
@@ -29,8 +30,14 @@ export const ROOM_TABS: readonly RoomTab[] = [
   {
     id: 'settings',
     label: 'Settings',
-    allowed: (me, room) => roomAllows('room.read')(me, room),
+    allowed: roomAllows('room.read'),
     render: (p) => <RoomSettingsTab key={p.room.roomId} {...p} />,
+  },
+  {
+    id: 'live',
+    label: 'Live',
+    allowed: roomAllows('comments.list', 'artist.message', 'blocks.change'),
+    render: (props) => <LiveTab {...props} />,
   },
   {
     id: 'connection',
