@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../lambdas/domain/access/roles.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { launchChromium, pageErrors } from '../helpers/browser.js';
-import { openConsole } from '../helpers/console.js';
+import { accessibilityViolations, openConsole } from '../helpers/console.js';
 import { localAdmin, newLocalRoom } from '../helpers/local-admin.js';
 
 /**
@@ -15,7 +13,6 @@ import { localAdmin, newLocalRoom } from '../helpers/local-admin.js';
 let stack: LocalStack;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startLocalStack({ seed: false }), launchChromium()]);
@@ -82,26 +79,6 @@ async function row(page: Page, commentId: string) {
   return found;
 }
 
-interface AxeResults {
-  violations: {
-    id: string;
-    impact?: string | null;
-    help: string;
-    nodes: { html: string; failureSummary?: string }[];
-  }[];
-}
-
-/** axe-core evaluated through the DevTools protocol (the page's CSP does not govern it): serious and critical findings. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Element) => Promise<AxeResults> } }).axe;
-    const results = await axe.run(document.body);
-    return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.failureSummary ?? n.html).join(' | ')}`);
-  });
-}
 
 describe('console live view', () => {
   it('a moderator deletes a comment that a player shows; the player drops it within 1 s', async () => {
@@ -368,18 +345,18 @@ describe('accessibility (axe-core): no serious or critical violation', () => {
       const item = await row(moderator.page, comment.id);
       await item.getByRole('button', { name: 'Moderate Viewer fan' }).click();
       await moderator.page.locator('.ban-entry').first().waitFor();
-      expect(await axeViolations(moderator.page)).toEqual([]);
+      expect(await accessibilityViolations(moderator.page)).toEqual([]);
 
       const artist = await signIn(['artist'], ['default'], `/rooms/${roomId}/live`, scheme);
       await row(artist.page, comment.id);
       await artist.page.getByRole('textbox', { name: 'Your message' }).fill('ありがとう！');
       await artist.page.locator('.player-preview li.artist').waitFor();
-      expect(await axeViolations(artist.page)).toEqual([]);
+      expect(await accessibilityViolations(artist.page)).toEqual([]);
 
       const operator = await signIn(['operator'], [], '/notices', scheme);
       await operator.page.getByLabel('Text').fill('まもなく開演');
       await operator.page.locator('.player-preview .banner').waitFor();
-      expect(await axeViolations(operator.page)).toEqual([]);
+      expect(await accessibilityViolations(operator.page)).toEqual([]);
       expect([...moderator.errors, ...artist.errors, ...operator.errors]).toEqual([]);
     },
   );
