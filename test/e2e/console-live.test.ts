@@ -79,7 +79,6 @@ async function row(page: Page, commentId: string) {
   return found;
 }
 
-
 describe('console live view', () => {
   it('a moderator deletes a comment that a player shows; the player drops it within 1 s', async () => {
     // A 30 s poll interval: only the push can deliver the deletion within the second.
