@@ -1,7 +1,7 @@
 import type { VNode } from 'preact';
 import { can, type Principal } from '../../../lambdas/domain/access/roles.js';
 import { AuditScreen } from './audit.js';
-import { CapacityScreen } from './capacity.js';
+import { CapacityScreen } from './capacity/deployment.js';
 import { NgWordsScreen } from './ng-words.js';
 import { NoticesScreen } from './notices.js';
 import { RoomPage } from './room.js';

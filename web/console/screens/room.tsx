@@ -7,7 +7,7 @@ import { href } from '../router.js';
 import { Empty, ErrorNotice, PageHeader, Progress } from '../ui.js';
 import { RoomSettingsTab } from './room-settings.js';
 import { AuditTab } from './audit.js';
-import { CapacityTab } from './capacity.js';
+import { CapacityTab } from './capacity/room-capacity.js';
 import { ConnectionTab } from './connection.js';
 import { StatsTab } from './stats.js';
 import { LiveTab } from './live/live-tab.js';
