@@ -37,6 +37,14 @@ async function open(
   return opened;
 }
 
+/** The room as the admin API has it now. */
+async function readRoom(roomId: string) {
+  const { room } = await localAdmin(stack)<{
+    room: { expectedViewers?: number; schedule: { startsAt?: string } };
+  }>('GET', `/rooms/${roomId}`);
+  return room;
+}
+
 async function newRoom(body: Record<string, unknown> = {}) {
   const roomId = `ops-${randomUUID().slice(0, 8)}`;
   await localAdmin(stack)('POST', '/rooms', {
@@ -105,6 +113,67 @@ async function scalerIdle(roomId: string) {
 const go = (page: Page, path: string) => page.evaluate((hash) => (location.hash = hash), path);
 
 describe('console: capacity and cost', () => {
+  it('lets an operator create a room, set 100,000 viewers and a schedule, and see the plan, the cost and a dry run', async () => {
+    // Prepare: an event two hours from now, as a person types it (local time).
+    const local = (ms: number) => {
+      const d = new Date(ms);
+      const two = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+    };
+    const startsAt = Math.ceil((Date.now() + 2 * HOUR) / 60_000) * 60_000;
+    const roomId = `flow-${randomUUID().slice(0, 8)}`;
+    const { page, errors } = await open(['operator'], [], { path: '/rooms/new' });
+
+    // Act: create the room, then size it from its settings.
+    await page.getByLabel('Channel').fill('default');
+    await page.getByLabel('Room id (optional)').fill(roomId);
+    await page.getByLabel('Title').fill('年末カウントダウン 2026');
+    await page.getByRole('button', { name: 'Create room' }).click();
+    await page.waitForURL(`**/console/#/rooms/${roomId}`);
+    await page.getByLabel('Expected viewers').fill('100000');
+    await page.getByLabel('Starts').fill(local(startsAt));
+    await page.getByLabel('Ends').fill(local(startsAt + 2 * HOUR));
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect
+      .poll(async () => (await readRoom(roomId)).expectedViewers, { timeout: 10_000 })
+      .toBe(100_000);
+    await page.getByRole('link', { name: 'Capacity & cost' }).click();
+
+    // Assess: what the API plans for the room is what the tab shows.
+    const admin = localAdmin(stack);
+    const { capacity } = await admin<{
+      capacity: {
+        peak: { provisionedConcurrency: Record<string, number> };
+        cost: {
+          hybrid: { name: string; totalUsd: number };
+          alternatives: { name: string; totalUsd: number }[];
+        };
+        schedules: { scaleUp: { name: string } };
+      };
+    }>('GET', `/rooms/${roomId}/capacity`);
+    const peak = Object.values(capacity.peak.provisionedConcurrency).reduce((a, b) => a + b, 0);
+    expect(peak).toBeGreaterThan(0);
+    expect((await readRoom(roomId)).schedule.startsAt).toBe(new Date(startsAt).toISOString());
+    await expect
+      .poll(() => page.locator('[data-figure="peak-concurrency"]').textContent(), { timeout: 10_000 })
+      .toBe(en(peak));
+    await expect.poll(() => page.getByText(capacity.schedules.scaleUp.name).count()).toBe(1);
+    for (const design of [capacity.cost.hybrid, ...capacity.cost.alternatives]) {
+      const row = page.locator('tr', { has: page.locator('th', { hasText: design.name }) }).first();
+      expect(await row.locator('td.numeric').textContent()).toContain(usd(design.totalUsd));
+    }
+
+    // Act: capacity has drifted from the plan; the operator asks for a dry run.
+    await drift(9);
+    await page.getByRole('button', { name: 'Dry run' }).click();
+
+    // Assess: the calls the scaler would make, and none made.
+    const calls = page.locator('.calls > li');
+    await expect.poll(() => calls.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.locator('.run [role="status"]').textContent()).toContain('None was made.');
+    expect(errors).toEqual([]);
+  });
+
   it('shows a 100,000-viewer room’s plan, its cost beside the alternatives, and a dry run’s exact calls', async () => {
     // Prepare: an event two hours from now, sized for 100,000 viewers.
     const startsAt = Date.now() + 2 * HOUR;
