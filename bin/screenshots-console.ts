@@ -5,7 +5,6 @@
  * in through its dev sign-in panel. `npm run screenshots` runs it; the browser tests take the other
  * screens' pictures (UPDATE_SCREENSHOTS=1). Japanese glyphs need a CJK font (Debian: fonts-noto-cjk).
  */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { fromProjectRoot } from '../lib/paths.js';
@@ -13,6 +12,7 @@ import { startLocalStack } from '../local/stack.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { openConsole } from '../test/helpers/console.js';
 import { localAdmin } from '../test/helpers/local-admin.js';
+import { CHATTER, postChatter } from './screenshot-chatter.js';
 
 const ROOMS = [
   {
@@ -53,31 +53,8 @@ const ROOMS = [
   },
 ];
 
-const CHATTER: readonly [user: string, name: string, text: string, style?: string][] = [
-  ['u1', 'はるか', 'こんばんは！今日も楽しみにしてました 🎉'],
-  ['u2', 'Kenji', 'Hello from Osaka!'],
-  ['u3', 'みお', '新曲きたー！！'],
-  ['u4', 'さくら推し', 'この衣装かわいすぎる', 'sakura'],
-  ['u5', 'Alex', 'The sound is amazing tonight'],
-  ['u6', 'spam_bot_99', '今すぐクリック→ http://example.invalid 無料プレゼント'],
-  ['u7', 'ゆうき', 'サビの振り付け覚えた！', 'gold'],
-  ['u8', 'Mina', 'アンコール！アンコール！'],
-  ['u9', 'そら', '初見です、よろしくお願いします'],
-];
-
 const stack = await startLocalStack({ seed: false });
 
-/** Posts as a viewer (a dev viewer token) and returns the comment's id. */
-async function post(roomId: string, userId: string, displayName: string, text: string, style?: string) {
-  const { token } = await stack.tokens.issue({ userId, displayName, ...(style ? { style } : {}) });
-  const res = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text, clientMessageId: randomUUID() }),
-  });
-  if (res.status !== 201) throw new Error(`post: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { comment: { id: string } }).comment.id;
-}
 const browser = await launchChromium();
 try {
   const operator = localAdmin(stack);
@@ -122,8 +99,11 @@ try {
 
   // The live view of a room with its audience talking, a ban and a channel block in force.
   const live = 'summer-night-2026';
-  const ids: Record<string, string> = {};
-  for (const [user, name, text, style] of CHATTER) ids[user] = await post(live, user, name, text, style);
+  const ids = await postChatter(stack, live, [
+    ...CHATTER.slice(0, 5),
+    ['u6', 'spam_bot_99', '今すぐクリック→ http://example.invalid 無料プレゼント'],
+    ...CHATTER.slice(6),
+  ]);
   await operator('PUT', `/rooms/${live}/bans/u-flood`, { durationSeconds: 3600, reason: '連投' });
   await operator('PUT', '/channels/hikari-tv/blocks/u-stalker', { reason: 'blocked by the artist' });
   for (const colorScheme of ['light', 'dark'] as const) {

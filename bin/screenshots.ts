@@ -6,39 +6,13 @@
  * (Debian: fonts-noto-cjk); without one they render as boxes.
  */
 import { mkdirSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { startLocalStack } from '../local/stack.js';
 import { fromProjectRoot } from '../lib/paths.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { localAdmin } from '../test/helpers/local-admin.js';
+import { CHATTER, postChatter } from './screenshot-chatter.js';
 
 const ROOM = 'screenshot-live';
-const CHATTER: readonly [user: string, name: string, text: string, style?: string][] = [
-  ['u1', 'はるか', 'こんばんは！今日も楽しみにしてました 🎉'],
-  ['u2', 'Kenji', 'Hello from Osaka!'],
-  ['u3', 'みお', '新曲きたー！！'],
-  ['u4', 'さくら推し', 'この衣装かわいすぎる', 'sakura'],
-  ['u5', 'Alex', 'The sound is amazing tonight'],
-  ['u6', 'たくみ', '888888'],
-  ['u7', 'ゆうき', 'サビの振り付け覚えた！', 'gold'],
-  ['u8', 'Mina', 'アンコール！アンコール！'],
-  ['u9', 'そら', '初見です、よろしくお願いします'],
-];
-
-async function post(stack: LocalStack, roomId: string, [user, name, text, style]: (typeof CHATTER)[number]) {
-  const { token } = await stack.tokens.issue({
-    userId: user,
-    displayName: name,
-    ...(style ? { style } : {}),
-  });
-  const res = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text, clientMessageId: randomUUID() }),
-  });
-  if (res.status !== 201) throw new Error(`post: ${res.status} ${await res.text()}`);
-}
-
 const stack = await startLocalStack({ seed: false });
 const browser = await launchChromium();
 try {
@@ -49,7 +23,7 @@ try {
     title: '夏の夜ライブ 2026 — Summer Night Live',
     settings: { pollIntervalSeconds: 1 },
   });
-  for (const line of CHATTER.slice(0, 5)) await post(stack, ROOM, line);
+  await postChatter(stack, ROOM, CHATTER.slice(0, 5));
   const artist = await stack.adminTokens.issue({ roles: ['artist'], channels: ['default'], name: 'MIKA' });
   const sent = await fetch(`${stack.edgeUrl}/admin/v1/rooms/${ROOM}/artist-messages`, {
     method: 'POST',
@@ -57,7 +31,7 @@ try {
     body: JSON.stringify({ text: 'みんなありがとう！次はあの曲いくよ〜' }),
   });
   if (sent.status !== 201) throw new Error(`artist message: ${sent.status} ${await sent.text()}`);
-  for (const line of CHATTER.slice(5)) await post(stack, ROOM, line);
+  await postChatter(stack, ROOM, CHATTER.slice(5));
   await operator('POST', '/notices', {
     roomId: ROOM,
     level: 'info',

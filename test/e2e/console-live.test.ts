@@ -4,7 +4,7 @@ import type { Role } from '../../lambdas/domain/access/roles.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { launchChromium, pageErrors } from '../helpers/browser.js';
 import { accessibilityViolations, openConsole } from '../helpers/console.js';
-import { localAdmin, newLocalRoom } from '../helpers/local-admin.js';
+import { localAdmin, newLocalRoom, postAsViewer } from '../helpers/local-admin.js';
 
 /**
  * The console's live view, artist composer and notices page in real Chromium against the local
@@ -52,20 +52,8 @@ async function signIn(roles: Role[], channels: string[], path: string, colorSche
 
 const shownTexts = (page: Page) => page.locator('hybrid-live-chat li .text').allTextContents();
 
-async function postAs(roomId: string, userId: string, text: string, style?: string) {
-  const { token } = await stack.tokens.issue({
-    userId,
-    displayName: `Viewer ${userId}`,
-    ...(style ? { style } : {}),
-  });
-  const res = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text, clientMessageId: `m-${Math.random().toString(36).slice(2)}` }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { comment: { id: string } }).comment;
-}
+const postAs = (roomId: string, userId: string, text: string, style?: string) =>
+  postAsViewer(stack, roomId, { userId, ...(style ? { style } : {}) }, text);
 
 /** Until the live view's own realtime connection is up (its first connect waits a random moment). */
 async function consoleConnected(page: Page) {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { launchChromium } from '../helpers/browser.js';
 import { accessibilityViolations, openConsole, saveScreenshot } from '../helpers/console.js';
-import { localAdmin } from '../helpers/local-admin.js';
+import { localAdmin, postAsViewer } from '../helpers/local-admin.js';
 
 /**
  * The console's operations screens in real Chromium against the local stack: connection info,
@@ -37,6 +37,21 @@ async function open(
   return opened;
 }
 
+/** What the admin API plans for a room, and its peak provisioned concurrency over all functions. */
+async function plannedCapacity(roomId: string) {
+  const { capacity } = await localAdmin(stack)<{
+    capacity: {
+      peak: { provisionedConcurrency: Record<string, number> };
+      cost: {
+        hybrid: { name: string; totalUsd: number };
+        alternatives: { name: string; totalUsd: number }[];
+      };
+      schedules: { scaleUp: { name: string } };
+    };
+  }>('GET', `/rooms/${roomId}/capacity`);
+  return { capacity, peak: Object.values(capacity.peak.provisionedConcurrency).reduce((a, b) => a + b, 0) };
+}
+
 /** The room as the admin API has it now. */
 async function readRoom(roomId: string) {
   const { room } = await localAdmin(stack)<{
@@ -57,15 +72,8 @@ async function newRoom(body: Record<string, unknown> = {}) {
   return roomId;
 }
 
-async function post(roomId: string, userId: string, text: string) {
-  const { token } = await stack.tokens.issue({ userId, displayName: userId });
-  const res = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text, clientMessageId: randomUUID() }),
-  });
-  expect(res.status).toBe(201);
-}
+const post = (roomId: string, userId: string, text: string) =>
+  postAsViewer(stack, roomId, { userId, displayName: userId }, text);
 
 /**
  * Provisioned concurrency set by hand on the local control plane, as someone might in the AWS
@@ -140,18 +148,7 @@ describe('console: capacity and cost', () => {
     await page.getByRole('link', { name: 'Capacity & cost' }).click();
 
     // Assess: what the API plans for the room is what the tab shows.
-    const admin = localAdmin(stack);
-    const { capacity } = await admin<{
-      capacity: {
-        peak: { provisionedConcurrency: Record<string, number> };
-        cost: {
-          hybrid: { name: string; totalUsd: number };
-          alternatives: { name: string; totalUsd: number }[];
-        };
-        schedules: { scaleUp: { name: string } };
-      };
-    }>('GET', `/rooms/${roomId}/capacity`);
-    const peak = Object.values(capacity.peak.provisionedConcurrency).reduce((a, b) => a + b, 0);
+    const { capacity, peak } = await plannedCapacity(roomId);
     expect(peak).toBeGreaterThan(0);
     expect((await readRoom(roomId)).schedule.startsAt).toBe(new Date(startsAt).toISOString());
     await expect
@@ -185,17 +182,7 @@ describe('console: capacity and cost', () => {
       },
     });
     const admin = localAdmin(stack);
-    const { capacity } = await admin<{
-      capacity: {
-        peak: { provisionedConcurrency: Record<string, number> };
-        cost: {
-          hybrid: { name: string; totalUsd: number };
-          alternatives: { name: string; totalUsd: number }[];
-        };
-        schedules: { scaleUp: { name: string } };
-      };
-    }>('GET', `/rooms/${roomId}/capacity`);
-    const peak = Object.values(capacity.peak.provisionedConcurrency).reduce((a, b) => a + b, 0);
+    const { capacity, peak } = await plannedCapacity(roomId);
     expect(peak).toBeGreaterThan(0);
 
     // Act

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-c
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { launchChromium, pageErrors } from '../helpers/browser.js';
-import { localAdmin, newLocalRoom } from '../helpers/local-admin.js';
+import { localAdmin, newLocalRoom, postAsViewer } from '../helpers/local-admin.js';
 import type { HybridLiveChatElement } from '../../web/player/element.js';
 
 /**
@@ -53,20 +53,8 @@ async function send(page: Page, text: string) {
   await page.locator('hybrid-live-chat button.send').click();
 }
 
-async function postAs(roomId: string, userId: string, text: string, style?: string) {
-  const { token } = await stack.tokens.issue({
-    userId,
-    displayName: `Viewer ${userId}`,
-    ...(style ? { style } : {}),
-  });
-  const res = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text, clientMessageId: `m-${Math.random().toString(36).slice(2)}` }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { comment: { id: string } }).comment;
-}
+const postAs = (roomId: string, userId: string, text: string, style?: string) =>
+  postAsViewer(stack, roomId, { userId, ...(style ? { style } : {}) }, text);
 
 interface AxeResults {
   violations: {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Role } from '../../lambdas/domain/access/roles.js';
 import type { LocalStack } from '../../local/stack.js';
 
@@ -33,4 +34,28 @@ export async function newLocalRoom(stack: LocalStack, settings: Record<string, u
     settings: { pollIntervalSeconds: 1, ...settings },
   });
   return roomId;
+}
+
+/**
+ * Posts a comment as a viewer (a dev viewer token, `Viewer <userId>` unless named) through a local
+ * stack's edge, and returns the stored comment; throws unless the API answered 201.
+ */
+export async function postAsViewer(
+  stack: LocalStack,
+  roomId: string,
+  viewer: { userId: string; displayName?: string; style?: string },
+  text: string,
+): Promise<{ id: string; text: string }> {
+  const { token } = await stack.tokens.issue({
+    userId: viewer.userId,
+    displayName: viewer.displayName ?? `Viewer ${viewer.userId}`,
+    ...(viewer.style ? { style: viewer.style } : {}),
+  });
+  const res = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text, clientMessageId: randomUUID() }),
+  });
+  if (res.status !== 201) throw new Error(`post as ${viewer.userId}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { comment: { id: string; text: string } }).comment;
 }
