@@ -180,8 +180,8 @@ describe.each(STAGES)('CloudFront (%s)', (stage) => {
 
   it('reaches the REST API stage over HTTPS', () => {
     const origin = config.Origins.find((o: CfnJson) => o.Id === config.DefaultCacheBehavior.TargetOriginId);
-    // The other origin is the web player's bucket (ADR 0025).
-    expect(config.Origins).toHaveLength(2);
+    // The other origins are the web player's and the admin console's buckets (ADR 0025).
+    expect(config.Origins).toHaveLength(3);
     expect(config.Origins.filter((o: CfnJson) => o.CustomOriginConfig)).toEqual([origin]);
     expect(JSON.stringify(origin.DomainName)).toContain(logicalId(s.stacks.api.http.restApi));
     expect(JSON.stringify(origin.OriginPath)).toContain(logicalId(s.stacks.api.http.restApi.deploymentStage));

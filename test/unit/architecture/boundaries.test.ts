@@ -86,7 +86,7 @@ describe('module boundaries', { timeout: 30_000 }, () => {
     }
   });
 
-  it("keeps the console to browser code: web/console/ imports the domain, the API's contract, the SDK and its few packages", async () => {
+  it("keeps the console to browser code: web/console/ imports the domain, the API's contract, the SDK, the player's renderer and its few packages", async () => {
     const result = await madge('web/console', {
       baseDir: projectRoot,
       fileExtensions: ['ts', 'tsx'],
@@ -98,7 +98,7 @@ describe('module boundaries', { timeout: 30_000 }, () => {
       deps
         .filter(
           (dep) =>
-            !/^(web\/console\/|client\/|lambdas\/domain\/|lambdas\/admin-api\.ts$|lambdas\/routes\.ts$)/.test(
+            !/^(web\/console\/|web\/player\/|client\/|lambdas\/domain\/|lambdas\/admin-api\.ts$|lambdas\/routes\.ts$)/.test(
               dep,
             ),
         )
