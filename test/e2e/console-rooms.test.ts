@@ -112,7 +112,7 @@ describe('console rooms', () => {
     const rows = page.locator('table.rooms-table tbody tr');
 
     // Act
-    await field(page, 'Channel').fill(channel);
+    await page.getByRole('combobox', { name: 'Channel', exact: true }).fill(channel);
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     await expect.poll(() => rows.count()).toBe(25);
     await page.getByRole('button', { name: 'Show more rooms' }).click();
@@ -137,7 +137,7 @@ describe('console rooms', () => {
     const channel = unique('closing');
     const room = await roomIn(channel, '閉じる部屋');
     const { page, errors } = await signIn(['operator'], [], { path: '/rooms' });
-    await field(page, 'Channel').fill(channel);
+    await page.getByRole('combobox', { name: 'Channel', exact: true }).fill(channel);
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     // The first close reaches the API, but its answer is lost on the way back.
     let lost = 0;
