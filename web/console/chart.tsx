@@ -30,6 +30,8 @@ export interface ChartProps {
   readonly formatValue?: (value: number) => string;
   /** How the value axis labels its ticks (default: compact, 1.2K). */
   readonly formatTick?: (value: number) => string;
+  /** A logarithmic value axis, for figures orders of magnitude apart (costs of designs). */
+  readonly logScale?: boolean;
   readonly height?: number;
 }
 
@@ -90,7 +92,17 @@ export function Chart(props: ChartProps) {
         height: props.height ?? 220,
         scales: {
           x: bars ? { time: false, range: [-0.5, props.x.length - 0.5] } : { time: true },
-          y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
+          // Log: from a decade below the smallest figure, so even the smallest bar has height.
+          y: props.logScale
+            ? {
+                distr: 3,
+                log: 10,
+                range: (_u, min, max) => [
+                  10 ** (Math.floor(Math.log10(Math.max(min, 1e-9))) - 1),
+                  10 ** Math.ceil(Math.log10(Math.max(max, 1e-9))),
+                ],
+              }
+            : { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
         },
         axes: [
           axis(
@@ -100,7 +112,14 @@ export function Chart(props: ChartProps) {
               : undefined,
           ),
           {
-            ...axis(props.yLabel, (_u, splits) => splits.map((s) => (props.formatTick ?? formatCompact)(s))),
+            // A log axis labels its powers of ten only; the ticks between stay unlabelled.
+            ...axis(props.yLabel, (_u, splits) =>
+              splits.map((s) =>
+                props.logScale && !Number.isInteger(Math.round(Math.log10(s) * 1e6) / 1e6)
+                  ? ''
+                  : (props.formatTick ?? formatCompact)(s),
+              ),
+            ),
             size: 64,
           },
         ],

@@ -25,7 +25,8 @@ export function CostComparison({ cost }: { cost: Cost }) {
         categories={designs.map((d) => SHORT_DESIGN_NAMES[d.design] ?? d.name)}
         series={[{ label: 'Cost (USD)', values: designs.map((d) => d.totalUsd) }]}
         xLabel="Design"
-        yLabel="US dollars"
+        yLabel="US dollars (log scale)"
+        logScale
         formatValue={usd}
         formatTick={(v) => `$${formatCompact(v)}`}
         summary={`This design: ${usd(cost.hybrid.totalUsd)}. ${cost.alternatives.map((d) => `${d.name}: ${usd(d.totalUsd)}`).join('. ')}.`}
