@@ -22,7 +22,14 @@ export default defineConfig({
         test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 },
       },
       {
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // A browser, a local stack and DynamoDB Local share two cores: a page may take seconds.
+          expect: { poll: { timeout: 10_000 } },
+        },
       },
     ],
   },

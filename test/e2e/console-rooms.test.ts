@@ -114,7 +114,10 @@ describe('console rooms', () => {
     // Act
     await page.getByRole('combobox', { name: 'Channel', exact: true }).fill(channel);
     await page.getByRole('button', { name: 'Show', exact: true }).click();
-    await expect.poll(() => rows.count()).toBe(25);
+    // The channel's first page, not the unfiltered list it replaces (which may hold 25 rows too).
+    const ours = new Set(rooms.map((r) => r.roomId));
+    const shown = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-room')));
+    await expect.poll(async () => (await shown()).filter((id) => ours.has(id!)).length).toBe(25);
     await page.getByRole('button', { name: 'Show more rooms' }).click();
 
     // Assess
