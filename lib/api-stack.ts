@@ -30,6 +30,7 @@ import {
   type FunctionEnvironment,
   type RealtimeEndpoints,
 } from './constructs/chat-function.js';
+import { Monitoring } from './constructs/monitoring.js';
 import { BASELINE_CSP, WebApp } from './constructs/web-app.js';
 import {
   assertStage,
@@ -90,6 +91,11 @@ export interface ApiStackProps extends StackProps {
    * @default true
    */
   readonly apiGatewayCloudWatchRole?: boolean;
+  /**
+   * Subscribes this address to the alarm topic (`-c alarmEmail=…`; AWS sends a confirmation mail first).
+   * @default no subscription
+   */
+  readonly alarmEmail?: string;
 }
 
 /**
@@ -113,6 +119,8 @@ export class ApiStack extends Stack {
   readonly player?: WebApp;
   /** The admin console behind the distribution, when `consoleDirectory` was given. */
   readonly console?: WebApp;
+  /** The dashboard and the alarms, to one SNS topic (ADR 0033). */
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -223,6 +231,20 @@ export class ApiStack extends Stack {
       fn.grantEdgeAccess({ distribution: this.cdn.distribution, parameter: this.edgeParameter });
     }
 
+    const edgeFunctions = [...new Set(routes.filter((r) => r.cache === 'edge').map((r) => r.function))];
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      apiStage: this.http.restApi.deploymentStage,
+      routeFunctions: this.functions,
+      postFunction: this.functions.postComment,
+      edgeOriginFunctions: edgeFunctions.map((name) => this.functions[name]),
+      scaler: this.capacity.scaler.function,
+      tables,
+      distribution: this.cdn.distribution,
+      realtimeApiId: props.realtime.apiId,
+      removalPolicy: settings.removalPolicy,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+
     if (props.playerDirectory !== undefined) {
       this.player = new WebApp(this, 'Player', {
         distribution: this.cdn.distribution,
@@ -301,6 +323,15 @@ export class ApiStack extends Stack {
         'The capacity scaler. Dry run: aws lambda invoke --function-name <this> --qualifier live ' +
         '--cli-binary-format raw-in-base64-out --payload \'{"reason":"manual","dryRun":true}\' out.json',
       value: this.capacity.scaler.function.functionName,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The CloudWatch dashboard: every alarm and signal (README: Runbook).',
+      value: this.monitoring.dashboardUrl,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description:
+        'Every alarm notifies this SNS topic: subscribe on-call here (or deploy with -c alarmEmail=…).',
+      value: this.monitoring.topic.topicArn,
     });
     new CfnOutput(this, 'ApiUrl', {
       description: 'The API stage behind CloudFront (uncached; for diagnostics).',

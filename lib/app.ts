@@ -79,6 +79,7 @@ export function buildApp(app: App, config: StageConfig, options: BuildOptions = 
     playerDirectory: options.playerDirectory,
     consoleDirectory: options.consoleDirectory,
     adminConsoleClient: auth.adminUsers.consoleClient,
+    ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
   return { data, api, realtime, auth };

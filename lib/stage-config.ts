@@ -47,6 +47,8 @@ export interface StageConfig {
   readonly stage: Stage;
   readonly viewerToken: ViewerTokenSettings;
   readonly capacity: CapacityTiming;
+  /** Subscribed to the alarm topic when given (`-c alarmEmail=ops@example.com`). */
+  readonly alarmEmail?: string;
 }
 
 /**
@@ -67,6 +69,7 @@ export interface StageContext {
   readonly viewerTokenAudience?: unknown;
   readonly capacityLeadMinutes?: unknown;
   readonly capacityTailMinutes?: unknown;
+  readonly alarmEmail?: unknown;
 }
 
 const VIEWER_TOKEN_CONTEXT = {
@@ -129,7 +132,17 @@ export function resolveStageConfig(context: StageContext): StageConfig {
       DEFAULT_CAPACITY_TAIL_MINUTES,
     ),
   };
-  return { stage, viewerToken, capacity };
+  const alarmEmail = optionalEmail('alarmEmail', context.alarmEmail);
+  return { stage, viewerToken, capacity, ...(alarmEmail ? { alarmEmail } : {}) };
+}
+
+/** An e-mail address, or nothing when the key is absent or empty. */
+function optionalEmail(key: keyof StageContext, value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value.trim())) {
+    throw new Error(`Context ${key} must be an e-mail address, got ${JSON.stringify(value)}.`);
+  }
+  return value.trim();
 }
 
 /**
