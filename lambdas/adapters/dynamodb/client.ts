@@ -100,6 +100,9 @@ const TRANSIENT_CODES = new Set([
   'ETIMEDOUT',
 ]);
 
+/** Cancellation reasons of a transaction that was throttled (TransactWriteItems, "Errors"). */
+const THROTTLED_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
+
 const DEFAULT_TIMEOUT_MS = 2_000;
 /** aws-lite retries 5xx, 429 and network errors; two retries keep a call inside its deadline. */
 const RETRIES = 2;
@@ -201,6 +204,14 @@ function typed(operation: string, error: unknown): unknown {
       code: reason.Code ?? 'None',
       ...(reason.Item ? { item: unmarshall(reason.Item) } : {}),
     }));
+    // DynamoDB reports a throttled transaction as cancelled, the throttling in its reasons: that
+    // is not an answer about the items (no condition failed), so it is transient like any throttle.
+    if (
+      reasons.some((r) => THROTTLED_REASONS.has(r.code)) &&
+      !reasons.some((r) => r.code === 'ConditionalCheckFailed')
+    ) {
+      return new TransientDynamoError(message, { cause: error });
+    }
     return new TransactionCanceledError(message, reasons, { cause: error });
   }
   if (TRANSIENT_CODES.has(code) || (e.statusCode !== undefined && e.statusCode >= 500)) {
