@@ -150,5 +150,5 @@ describe('the post path under DynamoDB faults', () => {
     expect(sent.size).toBe(acknowledged.length);
     const recordIds = records.map((r) => (r.comment as FeedItem).id).sort();
     expect(recordIds).toEqual(ackedIds);
-  });
+  }, 120_000);
 });
