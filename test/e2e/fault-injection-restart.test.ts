@@ -40,10 +40,21 @@ describe('DynamoDB Local restarted under a running stack', () => {
     const acknowledged: { comment: FeedItem; atMs: number }[] = [];
     const attempted = new Set<string>();
     let gaveUp = 0;
+    const answers: number[] = [];
+    const counting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (init?.method === 'POST') answers.push(response.status);
+      return response;
+    };
     let posting = true;
     const loops = Array.from({ length: POSTERS }, async (_, v) => {
       const { token } = await stack.tokens.issue({ userId: `poster-${v}`, displayName: `Poster ${v}` });
-      const client = createChatClient({ baseUrl: stack.edgeUrl, roomId, getToken: () => token });
+      const client = createChatClient({
+        baseUrl: stack.edgeUrl,
+        roomId,
+        getToken: () => token,
+        fetch: counting,
+      });
       for (let k = 0; posting; k++) {
         const text = `poster ${v} post ${k}`;
         attempted.add(text);
@@ -75,8 +86,12 @@ describe('DynamoDB Local restarted under a running stack', () => {
     console.log(
       `restart: DynamoDB Local down and up again in ${Math.round(upAt - killedAt)} ms, first post ` +
         `acknowledged ${Math.round(firstAfterMs)} ms after; ${acknowledged.length} acknowledged ` +
-        `(${before} before the kill), ${gaveUp} sends given up`,
+        `(${before} before the kill), ${answers.length} attempts, ${gaveUp} sends given up`,
     );
+
+    // DynamoDB Local being away is answered as what it is (503, retryable), never as our own 500.
+    expect(answers.filter((status) => status !== 201 && status !== 503)).toEqual([]);
+    expect(answers.filter((status) => status === 503).length).toBeGreaterThan(0);
 
     // Assess: the feed, read through the edge's segments, holds every acknowledged comment once.
     const ids = acknowledged.map((a) => a.comment.id).sort();

@@ -64,6 +64,8 @@ export interface DynamoFaultStats {
   readonly requests: Record<string, number>;
   /** Faults injected, per kind. */
   readonly faults: Record<DynamoFault, number>;
+  /** Faults injected, per operation and kind. */
+  readonly faultsByOperation: Record<string, Partial<Record<DynamoFault, number>>>;
 }
 
 export interface DynamoFaultProxy {
@@ -98,6 +100,7 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
   let rules = options.rules ?? [];
   const requests: Record<string, number> = {};
   const faults = Object.fromEntries(DYNAMO_FAULTS.map((f) => [f, 0])) as Record<DynamoFault, number>;
+  const byOperation: Record<string, Partial<Record<DynamoFault, number>>> = {};
   const upstream = new Agent({ keepAlive: true });
   const held = new Set<NodeJS.Timeout>();
 
@@ -164,7 +167,11 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
         .pop() ?? '';
     requests[operation] = (requests[operation] ?? 0) + 1;
     const fault = pick(operation, body.toString('utf8'));
-    if (fault) faults[fault]++;
+    if (fault) {
+      faults[fault]++;
+      const counts = (byOperation[operation] ??= {});
+      counts[fault] = (counts[fault] ?? 0) + 1;
+    }
 
     switch (fault) {
       case 'throttling':
@@ -213,7 +220,11 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
     setRules: (next) => {
       rules = next;
     },
-    stats: () => ({ requests: { ...requests }, faults: { ...faults } }),
+    stats: () => ({
+      requests: { ...requests },
+      faults: { ...faults },
+      faultsByOperation: structuredClone(byOperation),
+    }),
     stop: async () => {
       for (const timer of held) clearTimeout(timer);
       held.clear();

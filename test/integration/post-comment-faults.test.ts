@@ -106,6 +106,22 @@ describe('POST /v1/rooms/{roomId}/comments when DynamoDB fails', () => {
     },
   );
 
+  it('answers 503 while every attempt’s connection drops after the commit, then replays the landed comment', async () => {
+    const room = await stores.room();
+    injectOnPost('ambiguous-drop');
+
+    const first = await post(room.roomId, 'm-1');
+    proxy.setRules([]);
+    const retry = await post(room.roomId, 'm-1');
+
+    expect(first.statusCode).toBe(503);
+    expect(first.json).toMatchObject({ code: 'unavailable', retryable: true });
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers?.['Idempotent-Replayed']).toBe('true');
+    const stored = await stores.commentItems(room.roomId, 1);
+    expect(stored.map((i) => i.sk)).toEqual([(retry.json.comment as { id: string }).id]);
+  });
+
   it('answers 503 when the commit’s answer comes after the deadline, then replays the landed comment', async () => {
     const room = await stores.room({ settings: { slowModeSeconds: 30 } });
     injectOnPost('timeout', 1);

@@ -93,7 +93,7 @@ const TRANSIENT_CODES = new Set([
   'TransactionConflictException',
   'ServiceUnavailable',
   'LimitExceededException',
-  // Network failures left after aws-lite's own retries.
+  // Network failures (aws-lite usually drops the code after its retries: see typed()).
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
@@ -186,6 +186,8 @@ interface AwsLiteError {
   readonly name?: string;
   readonly statusCode?: number;
   readonly message?: string;
+  /** Set by aws-lite's HTTP layer when the request itself failed (no answer). */
+  readonly rawStack?: string;
   readonly CancellationReasons?: readonly {
     readonly Code?: string;
     readonly Item?: Parameters<typeof unmarshall>[0];
@@ -215,6 +217,11 @@ function typed(operation: string, error: unknown): unknown {
     return new TransactionCanceledError(message, reasons, { cause: error });
   }
   if (TRANSIENT_CODES.has(code) || (e.statusCode !== undefined && e.statusCode >= 500)) {
+    return new TransientDynamoError(message, { cause: error });
+  }
+  // A connection that failed after aws-lite's retries ("socket hang up", "connect ECONNREFUSED")
+  // comes out with neither a code nor a status, only the request's stack: transient all the same.
+  if (e.statusCode === undefined && typeof e.rawStack === 'string') {
     return new TransientDynamoError(message, { cause: error });
   }
   return error;
