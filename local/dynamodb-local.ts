@@ -13,6 +13,12 @@ export interface DynamoDbLocalOptions {
 
 export interface RunningDynamoDbLocal {
   readonly endpoint: string;
+  /**
+   * Kills the process (SIGKILL, as a crash would) and starts it again on the same port and data
+   * directory; resolves when it answers again. Tests of recovery use it: what was acknowledged
+   * before must still be there in persistent mode.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,36 +38,50 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   assertJavaAvailable();
   const port = options.port || (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child: ChildProcess = spawnDynamoDbLocal({
-    port,
-    sharedDb: true,
-    stdio: 'pipe',
-    ...(options.dataDir ? { path: options.dataDir } : {}),
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const endpoint = `http://127.0.0.1:${port}`;
+  let child: ChildProcess;
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
-  const endpoint = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    process.removeListener('exit', killOnExit);
+  const spawn = async () => {
+    child = spawnDynamoDbLocal({
+      port,
+      sharedDb: true,
+      stdio: 'pipe',
+      ...(options.dataDir ? { path: options.dataDir } : {}),
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitUntilReady(endpoint, child, () => output);
+  };
+  const kill = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
+    child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
   };
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    await kill('SIGTERM');
+  };
 
   try {
-    await waitUntilReady(endpoint, child, () => output);
+    await spawn();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { endpoint, stop };
+  return {
+    endpoint,
+    restart: async () => {
+      await kill('SIGKILL');
+      await spawn();
+    },
+    stop,
+  };
 }
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {

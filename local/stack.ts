@@ -66,6 +66,8 @@ export interface LocalRealtime {
   /** Events published so far (successful `publish` mutations). */
   readonly publishedCount: number;
   stats(): ReturnType<LocalAppSync['stats']>;
+  /** Makes the functions' publishes fail (tests of the poll path); `undefined` turns it off. */
+  failPublishes: LocalAppSync['failPublishes'];
 }
 
 export interface LocalStack {
@@ -232,6 +234,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           return endpoint.stats().published;
         },
         stats: () => endpoint.stats(),
+        failPublishes: (fault) => endpoint.failPublishes(fault),
       },
       stop: async () => {
         await capacity.stop();

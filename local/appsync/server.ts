@@ -39,11 +39,20 @@ export interface LocalAppSync {
   /** The self-signed certificate of the TLS port, for clients to trust explicitly. */
   readonly certificatePem: string;
   readonly region: string;
-  stats(): EngineStats & { connections: number };
+  stats(): EngineStats & { connections: number; publishesRefused: number };
+  /**
+   * A fault switch for tests of the poll path's promise (ADR 0034): while set, every `publish`
+   * mutation over HTTP fails — `unavailable` (503 ServiceUnavailable, which the publisher
+   * retries), `unauthorized` (401, which it does not) or `drop` (the connection is cut) — and
+   * nothing is delivered. `undefined` turns it off.
+   */
+  failPublishes(fault: PublishFault | undefined): void;
   /** Open subscriptions to a field, with these arguments (statistics: one room's subscribers). */
   countSubscriptions(fieldName: string, args?: Record<string, unknown>): number;
   stop(): Promise<void>;
 }
+
+export type PublishFault = 'unavailable' | 'unauthorized' | 'drop';
 
 /** An API key shaped like AppSync's (`da2-` + 26 lower-case alphanumerics). */
 export function newApiKey(): string {
@@ -103,7 +112,8 @@ export async function startLocalAppSync(options: LocalAppSyncOptions = {}): Prom
     connectPath: `${GRAPHQL_PATH}/connect`,
   });
 
-  const handler = (req: IncomingMessage, res: ServerResponse) => void handle(engine, req, res);
+  const faults: PublishFaults = { fault: undefined, refused: 0 };
+  const handler = (req: IncomingMessage, res: ServerResponse) => void handle(engine, faults, req, res);
   const plain = createServer(handler);
   const tls = createTlsServer({ key: certificate.key, cert: certificate.cert }, handler);
   const servers: Server[] = [plain, tls];
@@ -121,7 +131,10 @@ export async function startLocalAppSync(options: LocalAppSyncOptions = {}): Prom
       apiKey,
       certificatePem: certificate.cert,
       region: 'us-east-1',
-      stats: () => ({ ...engine.stats(), ...realtime.stats() }),
+      stats: () => ({ ...engine.stats(), ...realtime.stats(), publishesRefused: faults.refused }),
+      failPublishes: (fault) => {
+        faults.fault = fault;
+      },
       countSubscriptions: (fieldName, args) => engine.countSubscriptions(fieldName, args),
       stop: async () => {
         realtime.close();
@@ -135,7 +148,19 @@ export async function startLocalAppSync(options: LocalAppSyncOptions = {}): Prom
   }
 }
 
-async function handle(engine: AppSyncEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+interface PublishFaults {
+  fault: PublishFault | undefined;
+  refused: number;
+}
+
+const PUBLISH_MUTATION = /\bpublish\s*\(/;
+
+async function handle(
+  engine: AppSyncEngine,
+  faults: PublishFaults,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://local');
   const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...CORS_HEADERS, ...headers });
@@ -158,6 +183,19 @@ async function handle(engine: AppSyncEngine, req: IncomingMessage, res: ServerRe
     const body = await readBody(req);
     if (body === undefined) {
       return reply(413, { errors: [{ errorType: 'PayloadTooLarge', message: 'The request is over 1 MB.' }] });
+    }
+    if (faults.fault && PUBLISH_MUTATION.test(body)) {
+      faults.refused++;
+      if (faults.fault === 'drop') return void req.socket.destroy();
+      return faults.fault === 'unavailable'
+        ? reply(503, {
+            errors: [{ errorType: 'ServiceUnavailable', message: 'Publishing is failing (fault switch).' }],
+          })
+        : reply(401, {
+            errors: [
+              { errorType: 'UnauthorizedException', message: 'Publishing is refused (fault switch).' },
+            ],
+          });
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
@@ -90,6 +90,39 @@ describe('createDynamoClient', () => {
     expect(first.LastEvaluatedKey).toEqual({ pk, sk: 's1' });
     expect(pages.flat()).toEqual(['s0', 's1', 's2', 's3', 's4']);
     expect(pages.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each([
+    ['drops every connection', (socket: Socket) => socket.destroy()],
+    ['answers with something that is not HTTP', (socket: Socket) => socket.end('garbage\r\n\r\n')],
+  ])('fails as transient when the endpoint %s', async (_, answer) => {
+    const broken = createServer((socket) => socket.once('data', () => answer(socket)));
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    const { port } = broken.address() as { port: number };
+    const client = createDynamoClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      await expect(client.get({ TableName: table, Key: key() })).rejects.toBeInstanceOf(TransientDynamoError);
+    } finally {
+      broken.close();
+    }
+  });
+
+  it('fails as transient when nothing listens on the endpoint', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const client = createDynamoClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+
+    await expect(client.get({ TableName: table, Key: key() })).rejects.toBeInstanceOf(TransientDynamoError);
   });
 
   it('fails as transient when DynamoDB does not answer within the deadline', async () => {

@@ -93,12 +93,15 @@ const TRANSIENT_CODES = new Set([
   'TransactionConflictException',
   'ServiceUnavailable',
   'LimitExceededException',
-  // Network failures left after aws-lite's own retries.
+  // Network failures (aws-lite usually drops the code after its retries: see typed()).
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
   'ETIMEDOUT',
 ]);
+
+/** Cancellation reasons of a transaction that was throttled (TransactWriteItems, "Errors"). */
+const THROTTLED_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
 
 const DEFAULT_TIMEOUT_MS = 2_000;
 /** aws-lite retries 5xx, 429 and network errors; two retries keep a call inside its deadline. */
@@ -183,6 +186,8 @@ interface AwsLiteError {
   readonly name?: string;
   readonly statusCode?: number;
   readonly message?: string;
+  /** Set by aws-lite's HTTP layer when the request itself failed (no answer). */
+  readonly rawStack?: string;
   readonly CancellationReasons?: readonly {
     readonly Code?: string;
     readonly Item?: Parameters<typeof unmarshall>[0];
@@ -201,9 +206,22 @@ function typed(operation: string, error: unknown): unknown {
       code: reason.Code ?? 'None',
       ...(reason.Item ? { item: unmarshall(reason.Item) } : {}),
     }));
+    // DynamoDB reports a throttled transaction as cancelled, the throttling in its reasons: that
+    // is not an answer about the items (no condition failed), so it is transient like any throttle.
+    if (
+      reasons.some((r) => THROTTLED_REASONS.has(r.code)) &&
+      !reasons.some((r) => r.code === 'ConditionalCheckFailed')
+    ) {
+      return new TransientDynamoError(message, { cause: error });
+    }
     return new TransactionCanceledError(message, reasons, { cause: error });
   }
   if (TRANSIENT_CODES.has(code) || (e.statusCode !== undefined && e.statusCode >= 500)) {
+    return new TransientDynamoError(message, { cause: error });
+  }
+  // A connection that failed after aws-lite's retries ("socket hang up", "connect ECONNREFUSED")
+  // comes out with neither a code nor a status, only the request's stack: transient all the same.
+  if (e.statusCode === undefined && typeof e.rawStack === 'string') {
     return new TransientDynamoError(message, { cause: error });
   }
   return error;
