@@ -175,6 +175,15 @@ export const cors = {
 } as const;
 
 /**
+ * Request media types API Gateway hands the functions as the exact bytes, base64-encoded with
+ * `isBase64Encoded` (its `binaryMediaTypes`), rather than as text it decoded itself, where bytes
+ * that are not UTF-8 silently become U+FFFD. The functions decode JSON bodies strictly
+ * (handlers/http.ts) and refuse such bytes with 400 (ADR 0036). CDK sets it on the REST API; the
+ * local gateway encodes the same bodies the same way.
+ */
+export const binaryMediaTypes: readonly string[] = ['application/json'];
+
+/**
  * Answers the API gateway gives by itself, before any function runs, in the
  * API's JSON error shape. CDK sets them as API Gateway gateway responses; the
  * local runtime answers with the same ones.

@@ -21,7 +21,14 @@ import {
 import { ADMIN_API_PREFIX, CONSOLE_PATH_PREFIX, PLAYER_PATH_PREFIX } from '../lambdas/domain/paths.js';
 import type { ConsoleConfigInput } from '../web/console/config.js';
 import { CLOSED_SEGMENT_CDN_SECONDS } from '../lambdas/cache-control.js';
-import { cors, type FunctionName, functions, gatewayResponses, routes } from '../lambdas/routes.js';
+import {
+  binaryMediaTypes,
+  cors,
+  type FunctionName,
+  functions,
+  gatewayResponses,
+  routes,
+} from '../lambdas/routes.js';
 import { CapacityScaler } from './constructs/capacity-scaler.js';
 import { ChatApi } from './constructs/chat-api.js';
 import { ChatCdn } from './constructs/chat-cdn.js';
@@ -199,6 +206,7 @@ export class ApiStack extends Stack {
       // The aliases, not the functions: provisioned concurrency lives on the alias (ADR 0016).
       functions: this.aliases,
       cors,
+      binaryMediaTypes,
       gatewayResponses,
       adminUserPool: props.adminUserPool,
       // CloudFormation deploys the baseline; the scaler raises it for events and returns to it after.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
+  binaryMediaTypes,
   cors,
   functions,
   gatewayResponses,
@@ -20,7 +21,10 @@ export interface GatewayRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: Record<string, string>;
+  /** The body as UTF-8 text, for the local endpoints that read JSON. */
   readonly body: string;
+  /** The exact bytes received; when absent, `body`'s UTF-8 bytes. */
+  readonly rawBody?: Buffer;
   readonly sourceIp: string;
 }
 
@@ -130,6 +134,8 @@ export class LocalApiGateway {
       ? Object.fromEntries([...new Set(request.query.keys())].map((k) => [k, request.query.getAll(k)]))
       : null;
     const now = Date.now();
+    const bytes = request.rawBody ?? Buffer.from(request.body, 'utf8');
+    const binary = bytes.length > 0 && isBinaryMediaType(request.headers['content-type']);
     return {
       resource: match.route.path,
       path: request.path,
@@ -140,8 +146,10 @@ export class LocalApiGateway {
       multiValueQueryStringParameters: multiQuery,
       pathParameters: match.pathParameters,
       stageVariables: null,
-      body: request.body.length > 0 ? request.body : null,
-      isBase64Encoded: false,
+      // A binary media type's bytes are passed base64-encoded; any other body as text, where API
+      // Gateway's own decoding turns bytes that are not UTF-8 into U+FFFD, as Node's does here.
+      body: bytes.length === 0 ? null : bytes.toString(binary ? 'base64' : 'utf8'),
+      isBase64Encoded: binary,
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',
@@ -158,6 +166,17 @@ export class LocalApiGateway {
       },
     };
   }
+}
+
+/**
+ * Whether API Gateway treats a request body of this Content-Type as binary: its media type, without
+ * parameters, is one of `binaryMediaTypes` or matches a `type/*` or `*\/*` entry.
+ */
+export function isBinaryMediaType(contentType: string | undefined): boolean {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (!mediaType) return false;
+  const [type] = mediaType.split('/');
+  return binaryMediaTypes.some((entry) => entry === mediaType || entry === '*/*' || entry === `${type}/*`);
 }
 
 function preflight(): EdgeResponse {

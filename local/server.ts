@@ -71,6 +71,7 @@ export function createEdgeServer(services: LocalServices): Server {
         query: new URLSearchParams(),
         headers: pick(request.headers, ['host', 'user-agent', 'accept-encoding']),
         body: '',
+        rawBody: Buffer.alloc(0),
       };
       const { response, outcome, ageSeconds } = await services.edge.fetch(request.path, () =>
         gateway.invoke(originRequest),
@@ -113,7 +114,8 @@ async function handle(
         path: url.pathname,
         query: url.searchParams,
         headers,
-        body,
+        body: body.toString('utf8'),
+        rawBody: body,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
       });
     }
@@ -125,7 +127,7 @@ async function handle(
   res.end(req.method === 'HEAD' ? undefined : response.body);
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -135,7 +137,7 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
       if (size > MAX_REQUEST_BYTES) tooLarge = true;
       else chunks.push(chunk);
     });
-    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

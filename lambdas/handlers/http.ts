@@ -16,6 +16,9 @@ export type ApiResult = APIGatewayProxyResult;
 /** What a route function exports as `handler`; the context is optional so tests may leave it out. */
 export type HttpHandler = (event: ApiEvent, context?: Context) => Promise<ApiResult>;
 
+/** `fatal`: a byte sequence that is not UTF-8 throws instead of decoding to U+FFFD. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Posts are small: text is at most 1,000 code points. */
 export const MAX_BODY_BYTES = 8 * 1024;
 
@@ -87,11 +90,19 @@ export function jsonBody<T>(event: ApiEvent, schema: $ZodType<T>, maxBytes = MAX
   if (mediaType !== 'application/json') {
     throw new UnsupportedMediaTypeError('Send the body as Content-Type: application/json.');
   }
-  const raw = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-    : (event.body ?? '');
-  if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+  // API Gateway hands JSON bodies over as the exact bytes, base64-encoded (ADR 0036): decoded
+  // strictly, so bytes that are not UTF-8 are refused instead of becoming U+FFFD.
+  const bytes = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64')
+    : Buffer.from(event.body ?? '', 'utf8');
+  if (bytes.byteLength > maxBytes) {
     throw new PayloadTooLargeError(`The body is larger than ${maxBytes} bytes.`);
+  }
+  let raw: string;
+  try {
+    raw = STRICT_UTF8.decode(bytes);
+  } catch (error) {
+    throw new BadRequestError('invalid_utf8', 'The body is not valid UTF-8 text.', error);
   }
   let value: unknown;
   try {

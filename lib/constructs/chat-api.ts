@@ -3,6 +3,7 @@ import {
   AccessLogField,
   AccessLogFormat,
   AuthorizationType,
+  type CfnMethod,
   CognitoUserPoolsAuthorizer,
   EndpointType,
   IdentitySource,
@@ -63,6 +64,12 @@ export interface ChatApiProps {
   /** The function each route's `function` names. */
   readonly functions: Readonly<Record<FunctionName, IFunction>>;
   readonly cors: CorsSettings;
+  /**
+   * Request media types API Gateway base64-encodes for the functions (`binaryMediaTypes`): the
+   * exact bytes, so a function can refuse a body that is not UTF-8 (ADR 0036). Proxy responses stay
+   * text: the functions never set `isBase64Encoded`, and preflights convert to text.
+   */
+  readonly binaryMediaTypes: readonly string[];
   /** The answers API Gateway gives by itself, in the API's JSON error shape. */
   readonly gatewayResponses: GatewayResponses;
   readonly throttling: StageThrottling;
@@ -112,6 +119,7 @@ export class ChatApi extends Construct {
     this.restApi = new RestApi(this, 'Api', {
       description: 'Hybrid live chat: comments API (behind CloudFront)',
       endpointTypes: [EndpointType.REGIONAL],
+      binaryMediaTypes: [...props.binaryMediaTypes],
       cloudWatchRole,
       deployOptions: {
         stageName: props.stageName,
@@ -166,13 +174,21 @@ export class ChatApi extends Construct {
       // Preflights stay unauthenticated: browsers send OPTIONS without the Authorization header.
       if (!withPreflight.has(resource)) {
         withPreflight.add(resource);
-        resource.addCorsPreflight({
+        const preflight = resource.addCorsPreflight({
           allowOrigins: [props.cors.allowOrigin],
           allowMethods: [...props.cors.allowMethods],
           allowHeaders: [...props.cors.allowHeaders],
           exposeHeaders: [...props.cors.exposeHeaders],
           maxAge: Duration.seconds(props.cors.maxAgeSeconds),
         });
+        // A preflight whose Content-Type or Accept names a binary media type would make the mock
+        // integration's payload binary, skip its mapping template and answer 500: keep it text.
+        const cfnPreflight = preflight.node.defaultChild as CfnMethod;
+        cfnPreflight.addPropertyOverride('Integration.ContentHandling', 'CONVERT_TO_TEXT');
+        cfnPreflight.addPropertyOverride(
+          'Integration.IntegrationResponses.0.ContentHandling',
+          'CONVERT_TO_TEXT',
+        );
       }
     }
 

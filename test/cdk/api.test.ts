@@ -6,6 +6,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { BASELINE_STAGE_THROTTLING } from '../../lambdas/domain/capacity/target.js';
 import {
+  binaryMediaTypes,
   cors,
   type FunctionName,
   functions,
@@ -80,6 +81,30 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
       ...routes.map((r) => `OPTIONS ${r.path}`),
     ]);
     expect(new Set(methods(s).map((m) => `${m.method} ${m.path}`))).toEqual(expected);
+  });
+
+  it('hands JSON request bodies to the functions as their exact bytes, base64-encoded', () => {
+    const [[, api]] = resourcesOfType(s.api, 'AWS::ApiGateway::RestApi') as [[string, CfnJson]];
+    expect(api.Properties.BinaryMediaTypes).toEqual(['application/json']);
+    expect(binaryMediaTypes).toEqual(['application/json']);
+  });
+
+  it('keeps every Lambda proxy method free of content conversion, so responses stay the functions’ text', () => {
+    for (const method of methods(s).filter((m) => m.method !== 'OPTIONS')) {
+      expect(method.props.Integration.ContentHandling, `${method.method} ${method.path}`).toBeUndefined();
+    }
+  });
+
+  it('converts preflights to text, so a binary media type in Content-Type or Accept cannot break them', () => {
+    const preflights = methods(s).filter((m) => m.method === 'OPTIONS');
+    expect(preflights.length).toBeGreaterThan(0);
+    for (const preflight of preflights) {
+      expect(preflight.props.Integration.Type).toBe('MOCK');
+      expect(preflight.props.Integration.ContentHandling).toBe('CONVERT_TO_TEXT');
+      expect(preflight.props.Integration.IntegrationResponses).toEqual([
+        expect.objectContaining({ ContentHandling: 'CONVERT_TO_TEXT' }),
+      ]);
+    }
   });
 
   it('answers preflights from the CORS settings of lambdas/routes.ts', () => {
@@ -284,6 +309,7 @@ describe('ChatApi route checks', () => {
       routes: table,
       functions: fns,
       cors,
+      binaryMediaTypes,
       gatewayResponses,
       throttling: { rateLimit: 1, burstLimit: 1 },
       ...(options.userPool === false

@@ -119,6 +119,40 @@ describe('jsonBody', () => {
     expect(error.status).toBe(413);
   });
 
+  it('decodes a base64-encoded body, as API Gateway passes a binary media type', () => {
+    const text = 'h\u00E9 \u{1F600}';
+    const event = {
+      ...postWith(Buffer.from(JSON.stringify({ text }), 'utf8').toString('base64')),
+      isBase64Encoded: true,
+    };
+
+    expect(jsonBody(event, TextOnly)).toEqual({ text });
+  });
+
+  it.each([
+    ['a lone continuation byte', [0x80]],
+    ['a truncated two-byte sequence', [0xc3]],
+    ['an overlong encoding of "/"', [0xc0, 0xaf]],
+    ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+    ['a byte that never occurs in UTF-8', [0xff]],
+  ])('returns 400 invalid_utf8 for a body with %s', (_name, bad) => {
+    // Prepare: valid JSON around the bad bytes, so only the decoding can refuse it.
+    const bytes = Buffer.concat([Buffer.from('{"text":"a'), Buffer.from(bad), Buffer.from('b"}')]);
+    const event = { ...postWith(bytes.toString('base64')), isBase64Encoded: true };
+
+    const error = thrown(() => jsonBody(event, TextOnly));
+
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toMatchObject({ status: 400, code: 'invalid_utf8', retryable: false });
+  });
+
+  it('counts the decoded bytes of a base64-encoded body against the limit', () => {
+    const raw = bodyOfBytes(MAX_BODY_BYTES + 1);
+    const event = { ...postWith(Buffer.from(raw).toString('base64')), isBase64Encoded: true };
+
+    expect(thrown(() => jsonBody(event, TextOnly)).status).toBe(413);
+  });
+
   it.each([
     ['an empty body', ''],
     ['a missing body', null],
