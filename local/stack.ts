@@ -22,6 +22,7 @@ import { LocalUserPool } from './cognito/user-pool.js';
 import { LOCAL_COGNITO_PATH } from './cognito/protocol.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { EdgeCache } from './edge-cache.js';
+import { EventLoopMonitor } from './event-loop.js';
 import { close, listen } from './ports.js';
 import { DEMO_ROOM_ID, seedDemoRoom } from './seed.js';
 import { buildLocalWebApps } from './web-apps.js';
@@ -140,6 +141,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tokens: await DevTokenIssuer.create(),
       userPool,
       cognito: new LocalUserPool(userPool),
+      eventLoop: new EventLoopMonitor(),
     };
     const edgeServer = createEdgeServer(services);
     const originServer = createOriginServer(services);
@@ -254,6 +256,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       stop: async () => {
         await capacity.stop();
+        services.eventLoop?.stop();
         await Promise.all([...servers.map(close), endpoint.stop()]);
         await dynamodb.stop();
         removeCertificateDir();
