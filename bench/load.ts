@@ -1,6 +1,6 @@
 /**
  * `npm run load [-- --stages 1000,5000,10000 --seconds 60 --posts-per-second 200]`: the staged load
- * run of issue 12, as the Sony Music write-up's team staged theirs. Starts the local stack (the
+ * run of issue 12, staged as the source write-up's team staged theirs. Starts the local stack (the
  * one `npm start` runs; DynamoDB Local in memory, free loopback ports), creates a room without slow
  * mode through the admin API, and per stage forks a generator process (load-viewers.ts) with N
  * virtual viewers polling through the local edge as the viewer SDK does plus posts from a pool of
