@@ -38,6 +38,8 @@ export interface StageReport {
   readonly errors: number;
   readonly errorCodes: Record<string, number>;
   readonly errorMessages: Record<string, string>;
+  /** How long the stage's in-flight requests took to be answered after its end: a backlog when large. */
+  readonly drainSeconds: number;
   /** Refusals the SDK reads as "nothing there" (segments before the room or not started). */
   readonly handled: Record<string, number>;
   /** Polls (`live` and `live/{tick}`) per second: what the viewers' schedule asks for, what was answered. */
@@ -78,13 +80,14 @@ export function stageReport(input: StageInput): StageReport {
   const elapsedS = result.elapsedMs / 1000;
   const intervals = elapsedS / pollS;
   const polls = live.requests + liveTick.requests;
+  const pollsAnswered = live.answeredInStage + liveTick.answeredInStage;
   // The SDK's schedule: `live` on joining, then one `live/{tick}` per tick; viewers join spread over
   // the first interval, so on average each polls ticks for elapsed − P/2.
   const offeredPolls = result.viewers * (1 + Math.max(0, elapsedS - pollS / 2) / pollS);
   const misses = (k: { outcomes: Record<string, number> }) => k.outcomes.Miss ?? 0;
   const liveOrigin = (misses(live) + misses(liveTick)) / intervals;
   const postP50 = post.latencyMs.p50;
-  const postsAnswered = post.requests - post.errors;
+  const postsAnswered = post.answeredInStage;
   const generatorKeptUp =
     result.generatorEventLoop.p99Ms < GENERATOR_LAG_MS && !(result.postLateness.p99 > GENERATOR_LAG_MS);
   const viewerRequestsPerInterval = (polls + segment.requests) / Math.max(1, result.viewers) / intervals;
@@ -139,11 +142,12 @@ export function stageReport(input: StageInput): StageReport {
     viewers: result.viewers,
     seconds: round(elapsedS),
     requests: live.requests + liveTick.requests + segment.requests + post.requests,
-    errors: live.errors + liveTick.errors + segment.errors + post.errors,
+    errors: live.errors + liveTick.errors + segment.errors + post.errors + result.unanswered,
+    drainSeconds: round(result.drainMs / 1000),
     errorCodes: result.errorCodes,
     errorMessages: result.errorMessages,
     handled: result.handled,
-    pollsPerSecond: { offered: round(offeredPolls / elapsedS), achieved: round(polls / elapsedS) },
+    pollsPerSecond: { offered: round(offeredPolls / elapsedS), achieved: round(pollsAnswered / elapsedS) },
     generatorKeptUp,
     segmentReadsPerViewerPerInterval: round(segment.requests / Math.max(1, result.viewers) / intervals),
     originCallsPerInterval: { live: round(liveOrigin), segments: round(misses(segment) / intervals) },

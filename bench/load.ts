@@ -128,7 +128,7 @@ try {
       progress(`  error ${code} × ${count}: ${report.errorMessages[code]}`);
     }
     progress(
-      `  ${report.requests} requests, ${report.errors} errors; polls/s ${report.pollsPerSecond.offered} offered, ${report.pollsPerSecond.achieved} achieved; live origin calls/interval ${report.originCallsPerInterval.live}`,
+      `  ${report.requests} requests, ${report.errors} errors, ${report.drainSeconds} s to answer the last; polls/s ${report.pollsPerSecond.offered} offered, ${report.pollsPerSecond.achieved} achieved; live origin calls/interval ${report.originCallsPerInterval.live}`,
     );
   }
 } finally {

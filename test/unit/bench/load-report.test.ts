@@ -11,6 +11,7 @@ const kind = (over: Partial<KindCounts>): KindCounts => ({
   latencyMs: summary(0),
   missLatencyMs: summary(0),
   bytes: 0,
+  answeredInStage: (over.requests ?? 0) - (over.errors ?? 0),
   ...over,
 });
 const loop = (p99Ms: number) => ({ since: '', samples: 100, p50Ms: 1, p99Ms, maxMs: p99Ms, meanMs: 1 });
@@ -29,6 +30,8 @@ function input(over: Partial<LoadStageResult> = {}): StageInput {
   const result: LoadStageResult = {
     viewers: 100,
     elapsedMs: 30_000,
+    drainMs: 200,
+    unanswered: 0,
     kinds: {
       live: kind({ requests: 100, outcomes: { Miss: 1, Hit: 99 } }),
       liveTick: kind({ requests: 1_000, outcomes: { Miss: 10, Hit: 990 }, missLatencyMs: summary(40) }),
