@@ -37,6 +37,8 @@ export interface StageReport {
   readonly requests: number;
   readonly errors: number;
   readonly errorCodes: Record<string, number>;
+  /** Errors by what was asked for: `live`, `live/{tick}`, segments, posts. */
+  readonly errorsByKind: Record<string, number>;
   readonly errorMessages: Record<string, string>;
   /** How long the stage's in-flight requests took to be answered after its end: a backlog when large. */
   readonly drainSeconds: number;
@@ -145,6 +147,12 @@ export function stageReport(input: StageInput): StageReport {
     errors: live.errors + liveTick.errors + segment.errors + post.errors + result.unanswered,
     drainSeconds: round(result.drainMs / 1000),
     errorCodes: result.errorCodes,
+    errorsByKind: {
+      live: live.errors,
+      liveTick: liveTick.errors,
+      segment: segment.errors,
+      post: post.errors,
+    },
     errorMessages: result.errorMessages,
     handled: result.handled,
     pollsPerSecond: { offered: round(offeredPolls / elapsedS), achieved: round(pollsAnswered / elapsedS) },

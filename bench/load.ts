@@ -13,6 +13,7 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { format } from 'prettier';
 import { adminPath } from '../lambdas/domain/paths.js';
 import type { EdgeStats } from '../local/edge-cache.js';
 import type { EventLoopDelay } from '../local/event-loop.js';
@@ -154,7 +155,8 @@ const output = {
   stages: reports,
 };
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(outFile, `${JSON.stringify(output, null, 2)}\n`);
+// As Prettier writes it, so a rerun leaves the repository's format check green.
+writeFileSync(outFile, await format(JSON.stringify(output), { parser: 'json' }));
 writeFileSync(outFile.replace(/\.json$/, '') + '.md', markdown);
 console.log(`\n${markdown}`);
 progress(`report in ${outFile} (and .md)`);

@@ -97,6 +97,7 @@ describe('stageReport', () => {
     );
 
     expect(report.errors).toBe(3);
+    expect(report.errorsByKind).toEqual({ live: 0, liveTick: 0, segment: 0, post: 3 });
     expect(report.posts.achievedPerSecond).toBe(19.9);
     expect(report.generatorKeptUp).toBe(false);
     expect(renderLoadMarkdown([report])).toContain('(generator late)');
