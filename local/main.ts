@@ -19,7 +19,8 @@ const USAGE = `Usage: npm start -- [options]
   --appsync-port <n>      AppSync stand-in, plain HTTP/WS port   default 4000
   --appsync-tls-port <n>  AppSync stand-in, HTTPS/WSS port       default 4001
   --data-dir <path>       where DynamoDB Local keeps its data    default .local/dynamodb
-  --in-memory             keep no data between runs
+                          (the AppSync stand-in's certificate is written there too)
+  --in-memory             keep no data between runs (the certificate goes to the OS temp directory)
   --log-level <level>     the functions' log level: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT
                           default $POWERTOOLS_LOG_LEVEL, else WARN
   -h, --help              this text`;
@@ -73,7 +74,7 @@ const options = {
   dynamodbPort: port('dynamodb-port', values['dynamodb-port']),
   appsyncPort: port('appsync-port', values['appsync-port']),
   appsyncTlsPort: port('appsync-tls-port', values['appsync-tls-port']),
-  ...(values['in-memory'] ? {} : { dataDir: values['data-dir'] }),
+  ...(values['in-memory'] ? {} : { dataDir: values['data-dir'], certificateDir: values['data-dir'] }),
 };
 
 console.log('Starting DynamoDB Local and the local stack…');
@@ -101,7 +102,9 @@ Hybrid live chat is running locally.
   Realtime WebSocket             ${realtime.realtimeUrl}
   GraphQL, plain HTTP            ${realtime.httpGraphqlUrl} (the local functions publish here)
   AppSync API key                ${realtime.apiKey}
-  (self-signed certificate for 127.0.0.1 and localhost, made at start: trust it in your client)
+  AppSync certificate            ${realtime.certificateFile}
+  (self-signed for 127.0.0.1 and localhost, new at every start: trust this file instead of turning
+  TLS checks off, e.g. NODE_EXTRA_CA_CERTS=${realtime.certificateFile} node your-client.js)
 
 Try it:
 

@@ -13,6 +13,7 @@ import { openApiDocument } from '../lambdas/openapi.js';
 import { RoomId } from '../lambdas/domain/rooms/room.js';
 import type { LocalStats } from './adapters/traffic-metrics.js';
 import type { EdgeCache, EdgeResponse } from './edge-cache.js';
+import type { EventLoopMonitor } from './event-loop.js';
 import type { LocalCapacity } from './capacity.js';
 import type { LocalWebApps } from './web-apps.js';
 import { CallsRequest, LocalControlPlaneError } from './control-plane.js';
@@ -34,6 +35,8 @@ export interface LocalServices {
   capacity?: LocalCapacity;
   /** The web apps (`/player/`); set once built. */
   web?: LocalWebApps;
+  /** This process's event-loop delay (`GET /local/event-loop`; `npm run load` reads it per stage). */
+  eventLoop?: EventLoopMonitor;
 }
 
 export interface LocalRealtimeCounters {
@@ -253,6 +256,10 @@ async function localEndpoint(services: LocalServices, request: GatewayRequest): 
     }
     case 'GET /local/edge':
       return jsonResponse(200, services.edge.stats());
+    case 'GET /local/event-loop':
+      return services.eventLoop ? jsonResponse(200, services.eventLoop.read()) : notReady();
+    case 'POST /local/event-loop/reset':
+      return services.eventLoop ? jsonResponse(200, services.eventLoop.reset()) : notReady();
     case 'GET /local/stats': {
       const roomId = RoomId.safeParse(request.query.get('roomId'));
       if (!roomId.success) return invalid(roomId.error, 'invalid_room_id');

@@ -1,4 +1,7 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient } from '../lambdas/adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
@@ -19,6 +22,7 @@ import { LocalUserPool } from './cognito/user-pool.js';
 import { LOCAL_COGNITO_PATH } from './cognito/protocol.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { EdgeCache } from './edge-cache.js';
+import { EventLoopMonitor } from './event-loop.js';
 import { close, listen } from './ports.js';
 import { DEMO_ROOM_ID, seedDemoRoom } from './seed.js';
 import { buildLocalWebApps } from './web-apps.js';
@@ -42,6 +46,11 @@ export interface LocalStackOptions {
   /** Local AppSync endpoint: plain HTTP/WS port (in-process publisher) and HTTPS/WSS port (clients); 0 = free. */
   readonly appsyncPort?: number;
   readonly appsyncTlsPort?: number;
+  /**
+   * Where to write the AppSync stand-in's certificate (`appsync-cert.pem`), for clients to trust.
+   * Default: a directory of its own under the OS temp directory, removed at stop.
+   */
+  readonly certificateDir?: string;
   /** Interval of the realtime endpoint's `ka` messages. Default 60 s. */
   readonly realtimeKeepAliveMs?: number;
   /** The functions' log level. Default WARN. */
@@ -63,6 +72,8 @@ export interface LocalRealtime {
   readonly region: string;
   /** The TLS port's self-signed certificate: clients trust it explicitly. */
   readonly certificatePem: string;
+  /** The same certificate in a PEM file: `NODE_EXTRA_CA_CERTS=<file>` for Node, or a client's `ca`. */
+  readonly certificateFile: string;
   /** Events published so far (successful `publish` mutations). */
   readonly publishedCount: number;
   stats(): ReturnType<LocalAppSync['stats']>;
@@ -107,6 +118,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
   const servers: Server[] = [];
   let appsync: LocalAppSync | undefined;
+  // A directory made here is removed at stop; one the caller named is the caller's.
+  const certificateDir = options.certificateDir ?? mkdtempSync(join(tmpdir(), 'hybrid-live-chat-'));
+  const removeCertificateDir = () => {
+    if (!options.certificateDir) rmSync(certificateDir, { recursive: true, force: true });
+  };
   try {
     // The local runtime never talks to AWS: fixed local credentials, DynamoDB Local's endpoint.
     const tables = tableNames(options.tablePrefix ?? 'local');
@@ -127,6 +143,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tokens: await DevTokenIssuer.create(),
       userPool,
       cognito: new LocalUserPool(userPool),
+      eventLoop: new EventLoopMonitor(),
     };
     const edgeServer = createEdgeServer(services);
     const originServer = createOriginServer(services);
@@ -141,6 +158,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         : {}),
     });
     services.realtime = appsync;
+    mkdirSync(certificateDir, { recursive: true });
+    const certificateFile = join(certificateDir, 'appsync-cert.pem');
+    writeFileSync(certificateFile, appsync.certificatePem);
     const realtimeForPlayers = appsync;
     const playerRealtime = {
       // Browsers would refuse the TLS port's self-signed certificate: pages use the plain port.
@@ -230,6 +250,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         apiKey: endpoint.apiKey,
         region: endpoint.region,
         certificatePem: endpoint.certificatePem,
+        certificateFile,
         get publishedCount() {
           return endpoint.stats().published;
         },
@@ -238,13 +259,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       stop: async () => {
         await capacity.stop();
+        services.eventLoop?.stop();
         await Promise.all([...servers.map(close), endpoint.stop()]);
         await dynamodb.stop();
+        removeCertificateDir();
       },
     };
   } catch (error) {
     await Promise.all([...servers.map(close), appsync?.stop()]);
     await dynamodb.stop();
+    removeCertificateDir();
     throw error;
   }
 }
