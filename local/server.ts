@@ -14,6 +14,7 @@ import { RoomId } from '../lambdas/domain/rooms/room.js';
 import type { LocalStats } from './adapters/traffic-metrics.js';
 import type { EdgeCache, EdgeResponse } from './edge-cache.js';
 import type { LocalCapacity } from './capacity.js';
+import type { LocalCanary } from './canary.js';
 import type { LocalWebApps } from './web-apps.js';
 import { CallsRequest, LocalControlPlaneError } from './control-plane.js';
 
@@ -34,6 +35,8 @@ export interface LocalServices {
   capacity?: LocalCapacity;
   /** The web apps (`/player/`); set once built. */
   web?: LocalWebApps;
+  /** The canary and its recent runs; set once the functions are. */
+  canary?: LocalCanary;
 }
 
 export interface LocalRealtimeCounters {
@@ -265,6 +268,18 @@ async function localEndpoint(services: LocalServices, request: GatewayRequest): 
     case 'POST /local/control-plane/calls':
     case 'POST /local/scaler/invocations':
       return capacityEndpoint(services, request);
+    case 'GET /local/canary': {
+      const canary = services.canary;
+      if (!canary) return notReady();
+      return jsonResponse(200, {
+        roomId: canary.roomId,
+        intervalMs: canary.intervalMs,
+        runs: canary.recent(),
+      });
+    }
+    case 'POST /local/canary/runs':
+      if (!services.canary) return notReady();
+      return jsonResponse(201, await services.canary.runNow());
     default:
       return gatewayError('routeNotFound');
   }

@@ -7,7 +7,10 @@ import { LocalApiGateway } from './api-gateway.js';
 import { LOCAL_CREDENTIALS } from './appsync/auth.js';
 import { LocalCapacity } from './capacity.js';
 import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
+import { webSocketTrusting } from './adapters/trusting-websocket.js';
+import { LocalCanary } from './canary.js';
 import {
+  composeLocalCanary,
   composeLocalFunctions,
   LOCAL_REGION,
   type LocalFunctions,
@@ -48,6 +51,12 @@ export interface LocalStackOptions {
   readonly logLevel?: LogLevel;
   /** Overrides of the functions' settings (their AWS defaults otherwise). */
   readonly settings?: LocalFunctionsOptions['settings'];
+  /**
+   * How often the canary runs (ADR 0032), in ms; 0 runs it only when asked (`stack.canary.runNow()`,
+   * `POST /local/canary/runs`). Default 0, so stacks started by tests see no canary traffic;
+   * `npm start` runs it every 60 s.
+   */
+  readonly canaryIntervalMs?: number;
 }
 
 /** The local AppSync-compatible endpoint (GraphQL over HTTP and the realtime WebSocket). */
@@ -87,6 +96,8 @@ export interface LocalStack {
   readonly capacity: LocalCapacity;
   /** The functions behind the gateway, as local/composition.ts built them (benchmarks invoke them directly). */
   readonly functions: LocalFunctions;
+  /** The canary on its timer, and its recent runs (`GET /local/canary`). */
+  readonly canary: LocalCanary;
   stop(): Promise<void>;
 }
 
@@ -198,6 +209,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     services.gateway = new LocalApiGateway(functions.handlers, services.userPool);
     const capacity = new LocalCapacity(functions.scaler);
     services.capacity = capacity;
+    const tokens = services.tokens;
+    const canary = new LocalCanary(
+      composeLocalCanary({
+        dynamodbEndpoint: dynamodb.endpoint,
+        tables,
+        edgeUrl,
+        realtime: {
+          publishUrl: appsync.httpGraphqlUrl,
+          // The TLS endpoint, as AppSync's; its certificate trusted explicitly.
+          graphqlUrl: appsync.graphqlUrl,
+          realtimeUrl: appsync.realtimeUrl,
+          apiKey: appsync.apiKey,
+        },
+        WebSocket: webSocketTrusting(appsync.certificatePem),
+        // The dev issuer stands in for the host service, which issues the canary's token in AWS.
+        viewerToken: async () =>
+          (await tokens.issue({ userId: 'canary', displayName: 'Canary', ttlSeconds: 300 })).token,
+        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      }),
+      options.canaryIntervalMs ?? 0,
+    );
+    services.canary = canary;
 
     if (options.seed ?? true) {
       const db = createDynamoClient({
@@ -220,6 +253,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       edge: services.edge,
       capacity,
       functions,
+      canary,
       realtime: {
         graphqlUrl: endpoint.graphqlUrl,
         realtimeUrl: endpoint.realtimeUrl,
@@ -234,7 +268,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         stats: () => endpoint.stats(),
       },
       stop: async () => {
-        await capacity.stop();
+        await Promise.all([capacity.stop(), canary.stop()]);
         await Promise.all([...servers.map(close), endpoint.stop()]);
         await dynamodb.stop();
       },
