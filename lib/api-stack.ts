@@ -22,6 +22,7 @@ import { ADMIN_API_PREFIX, CONSOLE_PATH_PREFIX, PLAYER_PATH_PREFIX } from '../la
 import type { ConsoleConfigInput } from '../web/console/config.js';
 import { CLOSED_SEGMENT_CDN_SECONDS } from '../lambdas/cache-control.js';
 import { cors, type FunctionName, functions, gatewayResponses, routes } from '../lambdas/routes.js';
+import { Canary } from './constructs/canary.js';
 import { CapacityScaler } from './constructs/capacity-scaler.js';
 import { ChatApi } from './constructs/chat-api.js';
 import { ChatCdn } from './constructs/chat-cdn.js';
@@ -113,6 +114,8 @@ export class ApiStack extends Stack {
   readonly player?: WebApp;
   /** The admin console behind the distribution, when `consoleDirectory` was given. */
   readonly console?: WebApp;
+  /** The canary through the distribution and AppSync, every minute, and its metrics (ADR 0032). */
+  readonly canary: Canary;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -222,6 +225,23 @@ export class ApiStack extends Stack {
     for (const fn of chatFunctions) {
       fn.grantEdgeAccess({ distribution: this.cdn.distribution, parameter: this.edgeParameter });
     }
+
+    // After the distribution: the canary goes through it, and nothing in front of it needs the canary.
+    this.canary = new Canary(this, 'Canary', {
+      stage: props.stage,
+      environment,
+      control: props.control,
+      realtime: props.realtime,
+      edgeUrl,
+      logRetention: settings.logRetention,
+      logRemovalPolicy: settings.removalPolicy,
+    });
+    new CfnOutput(this, 'CanaryTokenSecretName', {
+      description:
+        "Store the canary's viewer token here: aws secretsmanager put-secret-value --secret-id <this> " +
+        '--secret-string \'{"token":"<JWT for the canary user>"}\' (README: runbook)',
+      value: this.canary.tokenSecret.secretName,
+    });
 
     if (props.playerDirectory !== undefined) {
       this.player = new WebApp(this, 'Player', {

@@ -3,23 +3,9 @@ import type { Context } from 'aws-lambda';
 import { runCanary, type CanaryDeps } from '../domain/canary/canary.js';
 import { CANARY_STEPS, type CanaryRun, type CanaryStepName } from '../domain/canary/ports.js';
 import { invocation } from './invocation.js';
+import { CANARY_METRICS, canaryStepMetric } from '../domain/canary/metrics.js';
 
-/**
- * The canary's metrics (namespace `HybridLiveChat`, lambdas/adapters/metrics.ts), one set per run.
- * lib/constructs/canary.ts exposes the same names as CloudWatch metrics for the alarms.
- */
-export const CANARY_METRICS = {
-  /** 1 when any step failed, else 0. */
-  runFailed: 'CanaryRunFailed',
-  /** ms from the PING's publish call to its arrival on the subscription; only when it arrived. */
-  pushLatency: 'CanaryPushLatency',
-  /** ms from the post's start to the comment showing in a polled `live`; only when it showed. */
-  postToPollLatency: 'CanaryPostToPollLatency',
-} as const;
-
-/** Per step, 1 when it failed, else 0: `CanaryRoomFailed`, `CanarySubscribeFailed`, `CanaryPushFailed`, … */
-export const canaryStepMetric = (step: CanaryStepName) =>
-  `Canary${step[0]!.toUpperCase()}${step.slice(1)}Failed`;
+export { CANARY_METRICS, canaryStepMetric };
 
 /** What the handler emits metrics through: Powertools Metrics in AWS, a recorder locally. */
 export interface CanaryMetricsSink {
