@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { runCanary, type CanaryDeps } from '../domain/canary/canary.js';
-import { CANARY_STEPS, type CanaryRun, type CanaryStepName } from '../domain/canary/ports.js';
+import { CANARY_STEPS, type CanaryRun } from '../domain/canary/ports.js';
 import { invocation } from './invocation.js';
 import { CANARY_METRICS, canaryStepMetric } from '../domain/canary/metrics.js';
 

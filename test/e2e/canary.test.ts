@@ -195,6 +195,23 @@ describe('the local canary', () => {
     expect(run.steps.subscribe.error).toMatch(/realtime_unauthorized/);
   });
 
+  it('reports the subscription failed, saying why, when the realtime endpoint is unreachable', async () => {
+    const canary = canaryWith({
+      realtime: {
+        publishUrl: stack.realtime.httpGraphqlUrl,
+        graphqlUrl: stack.realtime.graphqlUrl,
+        realtimeUrl: `wss://127.0.0.1:${await closedPort()}/graphql/realtime`,
+        apiKey: stack.realtime.apiKey,
+      },
+      timeouts: { subscribeMs: 1_500 },
+    });
+
+    const run = await canary.runNow();
+
+    expect(outcomes(run)).toMatchObject({ subscribe: 'failed', push: 'skipped', post: 'ok', poll: 'ok' });
+    expect(run.steps.subscribe.error).toMatch(/not subscribed in time/);
+  });
+
   it('says not_configured, not failed, when it has no viewer token', async () => {
     const canary = canaryWith({ viewerToken: async () => undefined });
 
