@@ -8,3 +8,15 @@ export const METRICS_NAMESPACE = 'HybridLiveChat';
 export function createMetrics(): Metrics {
   return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
 }
+
+/**
+ * The canary's metrics emitter: the stage as a dimension beside the service, so stages sharing an
+ * account never mix (lib/constructs/canary.ts exposes metrics with exactly these dimensions).
+ */
+export function createCanaryMetrics(stage: string): Metrics {
+  return new Metrics({
+    namespace: METRICS_NAMESPACE,
+    serviceName: SERVICE_NAME,
+    defaultDimensions: { stage },
+  });
+}

@@ -3,7 +3,6 @@
  * room store and the probes made once per instance. It subscribes with the runtime's own
  * WebSocket (nodejs22.x has one), so the bundle carries no WebSocket package.
  */
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { AppSyncPublisher } from '../adapters/appsync-publisher.js';
 import { SdkEdgeViewer } from '../adapters/canary/edge-viewer.js';
 import { SdkRoomSubscriber } from '../adapters/canary/room-subscriber.js';
@@ -11,10 +10,10 @@ import { SecretCanaryToken } from '../adapters/canary/secret-token.js';
 import { currentCorrelationId } from '../adapters/correlation.js';
 import { createDynamoClient } from '../adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../adapters/dynamodb/room-store.js';
-import { createLogger, SERVICE_NAME } from '../adapters/logger.js';
+import { createLogger } from '../adapters/logger.js';
 import { CanaryConfig, dynamoSettings, parseConfig } from '../config.js';
 import { createCanaryHandler } from '../handlers/canary.js';
-import { METRICS_NAMESPACE } from '../adapters/metrics.js';
+import { createCanaryMetrics } from '../adapters/metrics.js';
 
 const config = parseConfig(CanaryConfig, process.env);
 const token = config.CANARY_TOKEN_SECRET_ARN
@@ -41,10 +40,6 @@ export const handler = createCanaryHandler({
     viewerToken: token ? token.token : async () => undefined,
     clock: Date.now,
   },
-  metrics: new Metrics({
-    namespace: METRICS_NAMESPACE,
-    serviceName: SERVICE_NAME,
-    defaultDimensions: { stage: config.STAGE },
-  }),
+  metrics: createCanaryMetrics(config.STAGE),
   logger: createLogger(),
 });
