@@ -209,6 +209,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     services.gateway = new LocalApiGateway(functions.handlers, services.userPool);
     const capacity = new LocalCapacity(functions.scaler);
     services.capacity = capacity;
+
+    if (options.seed ?? true) {
+      const db = createDynamoClient({
+        region: LOCAL_REGION,
+        endpoint: dynamodb.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+      });
+      await seedDemoRoom(new DynamoRoomStore(db, tables.control));
+    }
+
+    // Last: its timer must not start for a stack that fails to start.
     const tokens = services.tokens;
     const canary = new LocalCanary(
       composeLocalCanary({
@@ -231,15 +242,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.canaryIntervalMs ?? 0,
     );
     services.canary = canary;
-
-    if (options.seed ?? true) {
-      const db = createDynamoClient({
-        region: LOCAL_REGION,
-        endpoint: dynamodb.endpoint,
-        credentials: LOCAL_CREDENTIALS,
-      });
-      await seedDemoRoom(new DynamoRoomStore(db, tables.control));
-    }
 
     const endpoint = appsync;
     return {
