@@ -40,6 +40,11 @@ export interface CanaryTimeouts {
    */
   readonly pollIntervals: number;
   readonly pollSlackMs: number;
+  /**
+   * The poll's wait never exceeds this, whatever the room's interval (an operator may set up to
+   * 60 s): the post's 10 s and this stay inside the function's 60 s timeout.
+   */
+  readonly pollMaxMs: number;
 }
 
 export const DEFAULT_CANARY_TIMEOUTS: CanaryTimeouts = {
@@ -48,6 +53,7 @@ export const DEFAULT_CANARY_TIMEOUTS: CanaryTimeouts = {
   postMs: 10_000,
   pollIntervals: 2,
   pollSlackMs: 2_000,
+  pollMaxMs: 40_000,
 };
 
 export interface CanaryDeps {
@@ -175,7 +181,10 @@ async function commentProbe(deps: CanaryDeps, timeouts: CanaryTimeouts, steps: S
     return;
   }
 
-  const pollMs = room.settings.pollIntervalSeconds * 1000 * timeouts.pollIntervals + timeouts.pollSlackMs;
+  const pollMs = Math.min(
+    room.settings.pollIntervalSeconds * 1000 * timeouts.pollIntervals + timeouts.pollSlackMs,
+    timeouts.pollMaxMs,
+  );
   try {
     await deps.edge.pollUntilShown(roomId, commentId, AbortSignal.timeout(pollMs));
     steps.poll = { outcome: 'ok', latencyMs: clock() - sentAtMs };

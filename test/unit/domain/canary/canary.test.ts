@@ -8,7 +8,14 @@ import { aRoom, InMemoryRooms } from '../../fakes.js';
  * The run's logic over the ports (the adapters run against the real local endpoints in
  * test/e2e/canary.test.ts). The stand-ins here deliver, lose or refuse as each test says.
  */
-const FAST = { subscribeMs: 200, pushMs: 200, postMs: 200, pollIntervals: 0, pollSlackMs: 200 };
+const FAST = {
+  subscribeMs: 200,
+  pushMs: 200,
+  postMs: 200,
+  pollIntervals: 0,
+  pollSlackMs: 200,
+  pollMaxMs: 1_000,
+};
 
 /** A realtime path that delivers what is published to the subscribed handler (or loses it). */
 function loopback(options: { deliver?: boolean; subscribeFails?: boolean } = {}) {
@@ -161,6 +168,18 @@ describe('runCanary', () => {
 
     expect(outcomes(run)).toMatchObject({ post: 'ok', poll: 'failed' });
     expect(run.steps.poll.error).toMatch(/did not show/);
+  });
+
+  it('waits for the poll no longer than its cap, however long the room’s interval', async () => {
+    const room = aRoom({ roomId: 'canary', settings: { pollIntervalSeconds: 60 } });
+    const timeouts = { ...FAST, pollIntervals: 2, pollMaxMs: 300 };
+
+    const run = await runCanary(
+      deps({ rooms: new InMemoryRooms(room), edge: edge({ shows: false }).viewer, timeouts }),
+    );
+
+    // Two 60 s intervals would outlast the test's own timeout: the cap ended it.
+    expect(run.steps.poll.outcome).toBe('failed');
   });
 
   it('fails the post with the refusal and skips the poll', async () => {
