@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import './domain/zod-english.js';
+import { DEFAULT_CANARY_ROOM_ID } from './domain/canary/room-ids.js';
 import { DEFAULT_LIVE_COMMENT_LIMIT } from './domain/feed/ticks.js';
+import { ROOM_ID_PATTERN } from './domain/paths.js';
 
 /** A lead or tail longer than a day is a unit mistake (hours for minutes), not a plan. */
 export const MINUTES_PER_DAY = 1_440;
@@ -84,6 +86,19 @@ export const Config = z.object({
   CAPACITY_LEAD_MINUTES: z.optional(envInt(0, MINUTES_PER_DAY)),
   /** Minutes after an event ends that its capacity is kept (unset: DEFAULT_CAPACITY_TAIL_MINUTES). */
   CAPACITY_TAIL_MINUTES: z.optional(envInt(0, MINUTES_PER_DAY)),
+
+  // The canary's settings (ADR 0032).
+  /** The distribution's URL (https://…cloudfront.net): the canary posts and polls through it. */
+  CANARY_EDGE_URL: z.optional(z.url()),
+  /** The room the canary posts and pings in; created on first run. */
+  CANARY_ROOM_ID: z._default(
+    z.string().check(z.regex(new RegExp(ROOM_ID_PATTERN), 'a room id is 1–64 of A–Z a–z 0–9 _ -')),
+    DEFAULT_CANARY_ROOM_ID,
+  ),
+  /** The Secrets Manager secret holding the canary's viewer token (`{"token":"…"}`). */
+  CANARY_TOKEN_SECRET_ARN: z.optional(NonEmpty),
+  /** The deployment stage: a dimension of the canary's metrics, so stages sharing an account stay apart. */
+  STAGE: z.optional(NonEmpty),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -171,6 +186,24 @@ export const ScalerConfig = z.extend(
   },
 );
 export type ScalerConfig = z.infer<typeof ScalerConfig>;
+
+/**
+ * The canary: the control table (its room), where it publishes and subscribes, the edge, the
+ * stage. Without a token secret its post step says `not_configured`.
+ */
+export const CanaryConfig = z.extend(
+  z.pick(Config, { CONTROL_TABLE_NAME: true, CANARY_ROOM_ID: true, CANARY_TOKEN_SECRET_ARN: true }),
+  {
+    ...Runtime,
+    REALTIME_GRAPHQL_URL: required(shape.REALTIME_GRAPHQL_URL),
+    REALTIME_CLIENT_GRAPHQL_URL: required(shape.REALTIME_CLIENT_GRAPHQL_URL),
+    REALTIME_CLIENT_REALTIME_URL: required(shape.REALTIME_CLIENT_REALTIME_URL),
+    REALTIME_API_KEY: required(shape.REALTIME_API_KEY),
+    CANARY_EDGE_URL: required(shape.CANARY_EDGE_URL),
+    STAGE: required(shape.STAGE),
+  },
+);
+export type CanaryConfig = z.infer<typeof CanaryConfig>;
 
 /**
  * The environment parsed by `schema`, or an Error naming every problem: a function that cannot

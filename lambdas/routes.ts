@@ -101,6 +101,18 @@ export const scalerFunction = {
   timeoutMs: 120_000,
 } as const;
 
+/**
+ * The canary (ADR 0032): no route. An EventBridge rule invokes it every minute; locally, a timer.
+ * It publishes its PING with the same publisher and grant as the admin function.
+ */
+export const canaryFunction = {
+  entry: 'lambdas/functions/canary.ts',
+  description: 'Canary: a PING through AppSync and a comment through CloudFront, every minute',
+  /** A run takes seconds (each step has its own deadline, 10 s at most, the poll 2 intervals + 2 s). */
+  timeoutMs: 60_000,
+  publishes: true,
+} as const;
+
 export interface Route {
   readonly method: HttpMethod;
   /** API Gateway path syntax: `{name}` is a path parameter. */

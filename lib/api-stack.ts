@@ -29,6 +29,7 @@ import {
   gatewayResponses,
   routes,
 } from '../lambdas/routes.js';
+import { Canary } from './constructs/canary.js';
 import { CapacityScaler } from './constructs/capacity-scaler.js';
 import { ChatApi } from './constructs/chat-api.js';
 import { ChatCdn } from './constructs/chat-cdn.js';
@@ -128,6 +129,8 @@ export class ApiStack extends Stack {
   readonly console?: WebApp;
   /** The dashboard and the alarms, to one SNS topic (ADR 0033). */
   readonly monitoring: Monitoring;
+  /** The canary through the distribution and AppSync, every minute, and its metrics (ADR 0032). */
+  readonly canary: Canary;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -239,6 +242,23 @@ export class ApiStack extends Stack {
       fn.grantEdgeAccess({ distribution: this.cdn.distribution, parameter: this.edgeParameter });
     }
 
+    // After the distribution: the canary goes through it, and nothing in front of it needs the canary.
+    this.canary = new Canary(this, 'Canary', {
+      stage: props.stage,
+      environment,
+      control: props.control,
+      realtime: props.realtime,
+      edgeUrl,
+      logRetention: settings.logRetention,
+      logRemovalPolicy: settings.removalPolicy,
+    });
+    new CfnOutput(this, 'CanaryTokenSecretName', {
+      description:
+        "Store the canary's viewer token here: aws secretsmanager put-secret-value --secret-id <this> " +
+        '--secret-string \'{"token":"<JWT for the canary user>"}\' (README: runbook)',
+      value: this.canary.tokenSecret.secretName,
+    });
+
     const edgeFunctions = [...new Set(routes.filter((r) => r.cache === 'edge').map((r) => r.function))];
     this.monitoring = new Monitoring(this, 'Monitoring', {
       apiStage: this.http.restApi.deploymentStage,
@@ -251,6 +271,7 @@ export class ApiStack extends Stack {
       realtimeApiId: props.realtime.apiId,
       removalPolicy: settings.removalPolicy,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+      canary: this.canary,
     });
 
     if (props.playerDirectory !== undefined) {

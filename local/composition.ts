@@ -24,6 +24,14 @@ import type { HttpHandler } from '../lambdas/handlers/http.js';
 import { createPostCommentHandler } from '../lambdas/handlers/post-comment.js';
 import { createScalerHandler, type ScalerHandler } from '../lambdas/handlers/scaler.js';
 import type { FunctionName } from '../lambdas/routes.js';
+import type { WebSocketLike } from '../client/types.js';
+import { SdkEdgeViewer } from '../lambdas/adapters/canary/edge-viewer.js';
+import { SdkRoomSubscriber } from '../lambdas/adapters/canary/room-subscriber.js';
+import { DynamoRoomStore } from '../lambdas/adapters/dynamodb/room-store.js';
+import type { CanaryTimeouts } from '../lambdas/domain/canary/canary.js';
+import { DEFAULT_CANARY_ROOM_ID } from '../lambdas/domain/canary/room-ids.js';
+import { createCanaryHandler, type CanaryHandler } from '../lambdas/handlers/canary.js';
+import { RecordingCanaryMetrics } from './adapters/canary-metrics.js';
 import {
   LocalCapacityControls,
   LocalScalerInvoker,
@@ -150,4 +158,74 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
   });
 
   return { settings, handlers, scaler };
+}
+
+export interface LocalCanaryOptions {
+  readonly dynamodbEndpoint: string;
+  readonly tables: TableNames;
+  /** The local edge: the canary posts and polls through it, as it does through CloudFront in AWS. */
+  readonly edgeUrl: string;
+  readonly realtime: {
+    /** Where it publishes its PING: the same plain-HTTP endpoint the admin function publishes to. */
+    readonly publishUrl: string;
+    /** Where it subscribes: the TLS endpoint, as AppSync's (`https://…/graphql`, `wss://…/graphql/realtime`). */
+    readonly graphqlUrl: string;
+    readonly realtimeUrl: string;
+    readonly apiKey: string;
+  };
+  /** Node 20 has no global WebSocket: `ws`, trusting the local endpoint's certificate. */
+  readonly WebSocket: WebSocketLike;
+  /** A dev viewer token for the canary's user; undefined leaves the post step `not_configured`. */
+  readonly viewerToken: () => Promise<string | undefined>;
+  /** Default `canary`. */
+  readonly roomId?: string;
+  readonly timeouts?: Partial<CanaryTimeouts>;
+  /** Default WARN. */
+  readonly logLevel?: LogLevel;
+}
+
+export interface LocalCanaryFunction {
+  readonly roomId: string;
+  /** The same handler the canary's Lambda entry builds (lambdas/functions/canary.ts). */
+  readonly handler: CanaryHandler;
+  /** What the handler emitted for its last run (EMF in AWS). */
+  readonly metrics: RecordingCanaryMetrics;
+}
+
+/** The canary function, wired to the local endpoints and the dev token issuer. */
+export function composeLocalCanary(options: LocalCanaryOptions): LocalCanaryFunction {
+  const roomId = options.roomId ?? DEFAULT_CANARY_ROOM_ID;
+  const dynamo = createDynamoClient({
+    region: LOCAL_REGION,
+    endpoint: options.dynamodbEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const metrics = new RecordingCanaryMetrics();
+  const handler = createCanaryHandler({
+    canary: {
+      roomId,
+      rooms: new DynamoRoomStore(dynamo, options.tables.control),
+      publisher: new AppSyncPublisher({
+        graphqlUrl: options.realtime.publishUrl,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        correlationId: currentCorrelationId,
+      }),
+      subscriber: new SdkRoomSubscriber({
+        endpoint: {
+          graphqlUrl: options.realtime.graphqlUrl,
+          realtimeUrl: options.realtime.realtimeUrl,
+          apiKey: options.realtime.apiKey,
+        },
+        WebSocket: options.WebSocket,
+      }),
+      edge: new SdkEdgeViewer({ baseUrl: options.edgeUrl }),
+      viewerToken: options.viewerToken,
+      clock: Date.now,
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    },
+    metrics,
+    logger: createLogger({ logLevel: options.logLevel ?? 'WARN' }),
+  });
+  return { roomId, handler, metrics };
 }

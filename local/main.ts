@@ -21,6 +21,7 @@ const USAGE = `Usage: npm start -- [options]
   --data-dir <path>       where DynamoDB Local keeps its data    default .local/dynamodb
                           (the AppSync stand-in's certificate is written there too)
   --in-memory             keep no data between runs (the certificate goes to the OS temp directory)
+  --canary-interval <s>   seconds between canary runs (0: only when asked) default 60
   --log-level <level>     the functions' log level: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT
                           default $POWERTOOLS_LOG_LEVEL, else WARN
   -h, --help              this text`;
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     'appsync-tls-port': { type: 'string', default: '4001' },
     'data-dir': { type: 'string', default: join(projectRoot, '.local', 'dynamodb') },
     'in-memory': { type: 'boolean', default: false },
+    'canary-interval': { type: 'string', default: '60' },
     'log-level': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -67,8 +69,18 @@ function logLevel(value: string): Level {
   return level as Level;
 }
 
+function seconds(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 86_400) {
+    console.error(`--${name} must be whole seconds (0–86400); got "${value}".\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+}
+
 const options = {
   port: port('port', values.port),
+  canaryIntervalMs: seconds('canary-interval', values['canary-interval']) * 1000,
   logLevel: logLevel(values['log-level'] ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN'),
   apiPort: port('api-port', values['api-port']),
   dynamodbPort: port('dynamodb-port', values['dynamodb-port']),
@@ -98,6 +110,7 @@ Hybrid live chat is running locally.
   OpenAPI document               ${edgeUrl}/openapi.json
   Edge cache counters            ${edgeUrl}/local/edge
   Capacity (scaler stand-ins)    ${edgeUrl}/local/capacity
+  Canary (recent runs)           ${edgeUrl}/local/canary  (${options.canaryIntervalMs ? `every ${options.canaryIntervalMs / 1000} s` : 'only when asked: POST /local/canary/runs'})
   GraphQL (AppSync stand-in)     ${realtime.graphqlUrl}
   Realtime WebSocket             ${realtime.realtimeUrl}
   GraphQL, plain HTTP            ${realtime.httpGraphqlUrl} (the local functions publish here)

@@ -15,6 +15,7 @@ import type { LocalStats } from './adapters/traffic-metrics.js';
 import type { EdgeCache, EdgeResponse } from './edge-cache.js';
 import type { EventLoopMonitor } from './event-loop.js';
 import type { LocalCapacity } from './capacity.js';
+import type { LocalCanary } from './canary.js';
 import type { LocalWebApps } from './web-apps.js';
 import { CallsRequest, LocalControlPlaneError } from './control-plane.js';
 
@@ -37,6 +38,8 @@ export interface LocalServices {
   web?: LocalWebApps;
   /** This process's event-loop delay (`GET /local/event-loop`; `npm run load` reads it per stage). */
   eventLoop?: EventLoopMonitor;
+  /** The canary and its recent runs; set once the functions are. */
+  canary?: LocalCanary;
 }
 
 export interface LocalRealtimeCounters {
@@ -274,6 +277,18 @@ async function localEndpoint(services: LocalServices, request: GatewayRequest): 
     case 'POST /local/control-plane/calls':
     case 'POST /local/scaler/invocations':
       return capacityEndpoint(services, request);
+    case 'GET /local/canary': {
+      const canary = services.canary;
+      if (!canary) return notReady();
+      return jsonResponse(200, {
+        roomId: canary.roomId,
+        intervalMs: canary.intervalMs,
+        runs: canary.recent(),
+      });
+    }
+    case 'POST /local/canary/runs':
+      if (!services.canary) return notReady();
+      return jsonResponse(201, await services.canary.runNow());
     default:
       return gatewayError('routeNotFound');
   }

@@ -10,7 +10,10 @@ import { LocalApiGateway } from './api-gateway.js';
 import { LOCAL_CREDENTIALS } from './appsync/auth.js';
 import { LocalCapacity } from './capacity.js';
 import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
+import { webSocketTrusting } from './adapters/trusting-websocket.js';
+import { LocalCanary } from './canary.js';
 import {
+  composeLocalCanary,
   composeLocalFunctions,
   LOCAL_REGION,
   type LocalFunctions,
@@ -57,6 +60,12 @@ export interface LocalStackOptions {
   readonly logLevel?: LogLevel;
   /** Overrides of the functions' settings (their AWS defaults otherwise). */
   readonly settings?: LocalFunctionsOptions['settings'];
+  /**
+   * How often the canary runs (ADR 0032), in ms; 0 runs it only when asked (`stack.canary.runNow()`,
+   * `POST /local/canary/runs`). Default 0, so stacks started by tests see no canary traffic;
+   * `npm start` runs it every 60 s.
+   */
+  readonly canaryIntervalMs?: number;
 }
 
 /** The local AppSync-compatible endpoint (GraphQL over HTTP and the realtime WebSocket). */
@@ -100,6 +109,8 @@ export interface LocalStack {
   readonly capacity: LocalCapacity;
   /** The functions behind the gateway, as local/composition.ts built them (benchmarks invoke them directly). */
   readonly functions: LocalFunctions;
+  /** The canary on its timer, and its recent runs (`GET /local/canary`). */
+  readonly canary: LocalCanary;
   stop(): Promise<void>;
 }
 
@@ -230,6 +241,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await seedDemoRoom(new DynamoRoomStore(db, tables.control));
     }
 
+    // Last: its timer must not start for a stack that fails to start.
+    const tokens = services.tokens;
+    const canary = new LocalCanary(
+      composeLocalCanary({
+        dynamodbEndpoint: dynamodb.endpoint,
+        tables,
+        edgeUrl,
+        realtime: {
+          publishUrl: appsync.httpGraphqlUrl,
+          // The TLS endpoint, as AppSync's; its certificate trusted explicitly.
+          graphqlUrl: appsync.graphqlUrl,
+          realtimeUrl: appsync.realtimeUrl,
+          apiKey: appsync.apiKey,
+        },
+        WebSocket: webSocketTrusting(appsync.certificatePem),
+        // The dev issuer stands in for the host service, which issues the canary's token in AWS.
+        viewerToken: async () =>
+          (await tokens.issue({ userId: 'canary', displayName: 'Canary', ttlSeconds: 300 })).token,
+        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      }),
+      options.canaryIntervalMs ?? 0,
+    );
+    services.canary = canary;
+
     const endpoint = appsync;
     return {
       edgeUrl,
@@ -242,6 +277,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       edge: services.edge,
       capacity,
       functions,
+      canary,
       realtime: {
         graphqlUrl: endpoint.graphqlUrl,
         realtimeUrl: endpoint.realtimeUrl,
@@ -258,7 +294,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         failPublishes: (fault) => endpoint.failPublishes(fault),
       },
       stop: async () => {
-        await capacity.stop();
+        await Promise.all([capacity.stop(), canary.stop()]);
         services.eventLoop?.stop();
         await Promise.all([...servers.map(close), endpoint.stop()]);
         await dynamodb.stop();

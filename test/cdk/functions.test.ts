@@ -148,11 +148,13 @@ describe.each([
   ['dev', dev],
   ['prod', prod],
 ] as const)('functions (%s)', (stage, synthesized) => {
-  it('one Lambda function per function of lambdas/routes.ts, and the scaler, beside CDK’s own deploy-time handlers', () => {
+  it('one Lambda function per function of lambdas/routes.ts, the scaler and the canary, beside CDK’s own deploy-time handlers', () => {
     const api = synthesized.stacks.api;
-    const ours = [...names.map((name) => api.functions[name]), api.capacity.scaler.function].map((fn) =>
-      logicalId(fn),
-    );
+    const ours = [
+      ...names.map((name) => api.functions[name]),
+      api.capacity.scaler.function,
+      api.canary.function.function,
+    ].map((fn) => logicalId(fn));
     const all = resourcesOfType(synthesized.api, 'AWS::Lambda::Function').map(([id]) => id);
     expect(
       all
@@ -166,7 +168,7 @@ describe.each([
         : ['CustomCDKBucketDeployment'],
     );
     expect(all).toEqual(expect.arrayContaining(ours));
-    expect(new Set(ours).size).toBe(names.length + 1);
+    expect(new Set(ours).size).toBe(names.length + 2);
   });
 
   describe.each(names)('%s', (name) => {
@@ -356,7 +358,7 @@ describe.each([
       expect(variables).not.toHaveProperty('LOCAL_EDGE_URL');
     });
 
-    it('attaches the publish policy to the admin role only', () => {
+    it('attaches the publish policy to the admin role and the canary’s only', () => {
       const publishPolicy = { Ref: logicalId(synthesized.stacks.realtime.realtime.publishPolicy) };
       const publishers = resourcesOfType(synthesized.api, 'AWS::IAM::Role')
         .filter(([, r]) =>
@@ -368,7 +370,11 @@ describe.each([
           ),
         )
         .map(([id]) => id);
-      expect(publishers).toEqual([roleOf(synthesized, 'admin')]);
+      const canaryRole = (
+        resources(synthesized.api)[logicalId(synthesized.stacks.api.canary.function.function)]!
+          .Properties as CfnJson
+      ).Role['Fn::GetAtt'][0] as string;
+      expect(publishers.sort()).toEqual([roleOf(synthesized, 'admin'), canaryRole].sort());
     });
 
     it('lets only the admin role invalidate, and only this distribution', () => {

@@ -105,6 +105,8 @@ describe('alarms in the Api stack', () => {
       'realtime-publish-failed',
       'appsync-server-errors',
       'appsync-connects',
+      // The Api stack composes its canary (ADR 0032) into the monitoring.
+      'canary-failed',
     ];
     expect(Object.keys(monitoring.alarms).sort()).toEqual(expected.sort());
     const all = resourcesOfType(s.api, 'AWS::CloudWatch::Alarm');
@@ -383,6 +385,7 @@ describe('the dashboard', () => {
       'Realtime publishes given up',
       'AppSync errors',
       'AppSync connections',
+      'Canary latency (ms)',
     ]);
     expect(byTitle('Alarms').properties.alarms).toHaveLength(Object.keys(monitoring.alarms).length);
   });

