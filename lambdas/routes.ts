@@ -101,6 +101,16 @@ export const scalerFunction = {
   timeoutMs: 120_000,
 } as const;
 
+/**
+ * The origin secret's rotation (ADR 0030): no route. Secrets Manager invokes it for each step of a
+ * rotation; each step may wait for the distribution to deploy, so it has Lambda's longest timeout.
+ */
+export const originSecretRotationFunction = {
+  entry: 'lambdas/functions/rotate-origin-secret.ts',
+  description: 'Rotate the origin secret: a new value, CloudFront sends it, then it becomes current',
+  timeoutMs: 900_000,
+} as const;
+
 export interface Route {
   readonly method: HttpMethod;
   /** API Gateway path syntax: `{name}` is a path parameter. */
