@@ -175,6 +175,12 @@ export const routes: readonly Route[] = [
 /** The key an operation is registered under: `GET /admin/v1/rooms/{roomId}`. */
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
 
+/**
+ * The origin custom header CloudFront adds to every request it sends to the API, with the origin
+ * secret's value (ADR 0030); the local edge adds it too. Lower case, as header names are compared.
+ */
+export const ORIGIN_HEADER = 'x-origin-verify';
+
 /** CORS for browsers on any origin: public reads, and posts with a bearer token (no cookies). */
 export const cors = {
   allowOrigin: '*',
@@ -211,6 +217,13 @@ export const gatewayResponses = {
     status: 403,
     code: 'forbidden',
     message: 'Access denied.',
+    retryable: false,
+  },
+  /** WAF_FILTERED: the API stage's web ACL blocked the request (ADR 0031; not the rate rule, which answers its own 429). */
+  firewallBlocked: {
+    status: 403,
+    code: 'request_blocked',
+    message: 'The request was refused by the API firewall.',
     retryable: false,
   },
   /** THROTTLED */

@@ -47,6 +47,8 @@ export interface StageConfig {
   readonly stage: Stage;
   readonly viewerToken: ViewerTokenSettings;
   readonly capacity: CapacityTiming;
+  /** AWS WAF on the API stage (ADR 0031): on unless `-c waf=false`. */
+  readonly waf: boolean;
 }
 
 /**
@@ -67,6 +69,7 @@ export interface StageContext {
   readonly viewerTokenAudience?: unknown;
   readonly capacityLeadMinutes?: unknown;
   readonly capacityTailMinutes?: unknown;
+  readonly waf?: unknown;
 }
 
 const VIEWER_TOKEN_CONTEXT = {
@@ -129,7 +132,15 @@ export function resolveStageConfig(context: StageContext): StageConfig {
       DEFAULT_CAPACITY_TAIL_MINUTES,
     ),
   };
-  return { stage, viewerToken, capacity };
+  return { stage, viewerToken, capacity, waf: onOff('waf', context.waf, true) };
+}
+
+/** A switch: `-c waf=false` arrives as the string "false", cdk.json may hold the boolean. */
+function onOff(key: keyof StageContext, value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`Context ${key} must be true or false, got ${JSON.stringify(value)}.`);
 }
 
 /**

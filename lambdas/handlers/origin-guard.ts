@@ -2,12 +2,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { ChatError, UnavailableError } from '../domain/errors.js';
 
-/**
- * The origin custom header CloudFront adds to every request it sends to the API (ADR 0030); the
- * local edge adds it too. Lower case: API Gateway and the local gateway pass header names as sent,
- * and `header()` matches them without regard to case.
- */
-export const ORIGIN_HEADER = 'x-origin-verify';
+import { ORIGIN_HEADER } from '../routes.js';
+
+/** The header's name (lambdas/routes.ts), for the handlers and tests that import it from here. */
+export { ORIGIN_HEADER };
 
 /**
  * The port: the values the origin header may carry now. In AWS the secret's versions labelled
