@@ -53,8 +53,14 @@ interface Held {
 export class OriginGuard {
   private held: Held | undefined;
   private loading: Promise<Held> | undefined;
-  /** When the last read started, successful or not: the refresh interval counts from it. */
+  /** When the last read started, successful or not: a failed read is retried after the refresh interval. */
   private attemptedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * When a value that matched none held last caused a read: the next such read waits the refresh
+   * interval from it. Other reads (the first, the periodic one) do not count, so a rotated value is
+   * picked up at once unless wrong values were presented just before.
+   */
+  private unmatchedReadAt = Number.NEGATIVE_INFINITY;
   private readonly refreshAfterMs: number;
   private readonly maxAgeMs: number;
   private readonly clock: Clock;
@@ -83,7 +89,9 @@ export class OriginGuard {
     const digest = sha256(presented);
     if (matches(await this.values(), digest)) return;
     // A value no held one matches may be a new one (a rotation): read again, but not too often.
-    if (this.clock() - this.attemptedAt < this.refreshAfterMs) throw new OriginOnlyError();
+    const now = this.clock();
+    if (now - this.unmatchedReadAt < this.refreshAfterMs) throw new OriginOnlyError();
+    this.unmatchedReadAt = now;
     if (!matches(await this.load(), digest)) throw new OriginOnlyError();
   }
 

@@ -72,7 +72,20 @@ describe('OriginGuard', () => {
     await guard.check('v1');
   });
 
-  it('refuses an unknown value without reading again within the refresh interval', async () => {
+  it('picks up a rotated value at once when no wrong value came just before', async () => {
+    const source = secrets('v1');
+    const t = clock();
+    const guard = new OriginGuard(source, { refreshAfterMs: 10_000, clock: t.now });
+    await guard.check('v1');
+    source.state.values = ['v2', 'v1'];
+
+    t.time.now += 1;
+    await guard.check('v2');
+
+    expect(source.state.reads).toBe(2);
+  });
+
+  it('reads once for a flood of wrong values, then not again within the refresh interval', async () => {
     // Prepare
     const source = secrets('v1');
     const t = clock();
@@ -85,11 +98,11 @@ describe('OriginGuard', () => {
     source.state.values = ['v2', 'v1'];
     await expect(guard.check('v2')).rejects.toThrow(OriginOnlyError);
 
-    // Assess: still the first read only; the next second's request reads and is admitted
-    expect(source.state.reads).toBe(1);
+    // Assess: one read for the whole flood; the next second's request reads and is admitted
+    expect(source.state.reads).toBe(2);
     t.time.now += 1;
     await guard.check('v2');
-    expect(source.state.reads).toBe(2);
+    expect(source.state.reads).toBe(3);
   });
 
   it('reads at most once per refresh interval however many wrong values arrive', async () => {
@@ -131,9 +144,11 @@ describe('OriginGuard', () => {
     t.time.now += 60_000;
     await guard.check('v1');
     await expect(guard.check('other')).rejects.toThrow(OriginOnlyError);
-    // The failed read is retried after the refresh interval, not on every request.
+    // The failed periodic read is retried after the refresh interval, not on every request
+    // (the wrong value made one read of its own).
     await guard.check('v1');
-    expect(source.state.reads).toBe(2);
+    await guard.check('v1');
+    expect(source.state.reads).toBe(3);
   });
 
   it('answers 503 unavailable when the values were never read, and reads again on the next request', async () => {
