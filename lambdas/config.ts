@@ -102,6 +102,8 @@ const Runtime = {
    * bundle in a fresh process). Unset in AWS. Read here and passed on, so any client honours it.
    */
   AWS_ENDPOINT_URL_DYNAMODB: z.optional(z.url()),
+  /** The same for Secrets Manager (the benchmark's stand-in for the origin secret). Unset in AWS. */
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: z.optional(z.url()),
 };
 
 /** Settings optional in `Config` that one kind of function cannot run without are unwrapped below. */
