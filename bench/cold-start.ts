@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +14,7 @@ import { LOCAL_CREDENTIALS } from '../local/appsync/auth.js';
 import { LOCAL_REGION } from '../local/composition.js';
 import { projectRoot } from '../local/paths.js';
 import type { LocalStack } from '../local/stack.js';
-import { apiEvent, benchStores, createBenchRoom, liveEvent, postEvent } from './fixtures.js';
+import { apiEvent, benchStores, createBenchRoom, liveEvent, postEvent, throughEdge } from './fixtures.js';
 import { median, ratio } from './stats.js';
 import { FUNCTION_BUNDLING } from '../lib/bundling.js';
 
@@ -50,8 +52,10 @@ const ROOM_ID = 'bench-cold';
  * variable, local credentials), its dev JWKS. The admin function's and the scaler's AWS-only
  * settings stand in with well-formed values: they are imported only, never asked to call AWS.
  */
-export function functionEnvironment(stack: LocalStack): Record<string, string> {
+export function functionEnvironment(stack: LocalStack, secretsManagerUrl: string): Record<string, string> {
   return {
+    ORIGIN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bench-origin-AbCdEf',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -138,22 +142,27 @@ export async function benchColdStart(
   const room = await createBenchRoom(rooms, ROOM_ID, 1, { slowModeSeconds: 0 });
   const { token } = await stack.tokens.issue({ userId: 'bench-cold', displayName: 'Bench cold' });
   const segment = String(segmentOf(Date.now(), room.settings.segmentSeconds));
+  const edge = (event: APIGatewayProxyEvent) => throughEdge(event, stack.origin.header);
   const requests: Partial<Record<FunctionName, Omit<Subject, 'name' | 'entry'>>> = {
-    postComment: { label: 'POST comment', event: (n) => postEvent(ROOM_ID, token, n) },
-    getLive: { label: 'GET live', event: () => liveEvent(ROOM_ID) },
+    postComment: { label: 'POST comment', event: (n) => edge(postEvent(ROOM_ID, token, n)) },
+    getLive: { label: 'GET live', event: () => edge(liveEvent(ROOM_ID)) },
     getSegment: {
       label: 'GET open segment',
       event: () =>
-        apiEvent({
-          method: 'GET',
-          resource: '/v1/rooms/{roomId}/segments/{n}',
-          pathParameters: { roomId: ROOM_ID, n: segment },
-        }),
+        edge(
+          apiEvent({
+            method: 'GET',
+            resource: '/v1/rooms/{roomId}/segments/{n}',
+            pathParameters: { roomId: ROOM_ID, n: segment },
+          }),
+        ),
     },
     getRoom: {
       label: 'GET room',
       event: () =>
-        apiEvent({ method: 'GET', resource: '/v1/rooms/{roomId}', pathParameters: { roomId: ROOM_ID } }),
+        edge(
+          apiEvent({ method: 'GET', resource: '/v1/rooms/{roomId}', pathParameters: { roomId: ROOM_ID } }),
+        ),
     },
   };
   const subjects: Subject[] = (Object.keys(functions) as FunctionName[]).map((name) => ({
@@ -169,7 +178,25 @@ export async function benchColdStart(
     skipped.push({ function: 'scaler', reason: `${scalerFunction.entry} does not exist yet` });
   }
 
-  const environment = functionEnvironment(stack);
+  // Secrets Manager's GetSecretValue for the origin secret, as the functions read it at cold start:
+  // the stack's value as AWSCURRENT, no other label (as before a first rotation).
+  const secretsManager = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { VersionStage } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        VersionStage?: string;
+      };
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (VersionStage === 'AWSCURRENT') res.end(JSON.stringify({ SecretString: stack.origin.header.value }));
+      else res.writeHead(400).end(JSON.stringify({ __type: 'ResourceNotFoundException' }));
+    });
+  });
+  await new Promise<void>((resolve) => secretsManager.listen(0, '127.0.0.1', resolve));
+  const environment = functionEnvironment(
+    stack,
+    `http://127.0.0.1:${(secretsManager.address() as AddressInfo).port}`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'hlc-bench-cold-'));
   try {
     const probe = join(dir, 'probe.mjs');
@@ -253,6 +280,7 @@ export async function benchColdStart(
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    await new Promise((resolve) => secretsManager.close(resolve));
   }
 }
 

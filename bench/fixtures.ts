@@ -139,6 +139,19 @@ export function apiEvent(request: {
   };
 }
 
+/** The event as the edge sends it on: with the origin header the functions check (ADR 0030). */
+export function throughEdge(
+  event: APIGatewayProxyEvent,
+  origin: { readonly name: string; readonly value: string },
+): APIGatewayProxyEvent {
+  const headers = { ...event.headers, [origin.name]: origin.value };
+  return {
+    ...event,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v ?? '']])),
+  };
+}
+
 /** A post event: a viewer's bearer token, a unique clientMessageId. */
 export function postEvent(roomId: string, token: string, n: number): APIGatewayProxyEvent {
   return apiEvent({

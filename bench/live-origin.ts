@@ -5,7 +5,7 @@ import { lowestIdAt } from '../lambdas/domain/feed/ids.js';
 import type { Room } from '../lambdas/domain/rooms/room.js';
 import { liveWindow, tickOf } from '../lambdas/domain/feed/ticks.js';
 import type { LocalStack } from '../local/stack.js';
-import { benchStores, createBenchRoom, fillRoom, lambdaContext, liveEvent } from './fixtures.js';
+import { benchStores, createBenchRoom, fillRoom, lambdaContext, liveEvent, throughEdge } from './fixtures.js';
 import { summarize, summaryRatio, type Summary } from './stats.js';
 
 /**
@@ -110,7 +110,10 @@ export async function benchLiveOrigin(
     options.progress(`  getLive, ${room.shards.read} shard(s), ${options.calls} calls…`);
     const viaHandler = async (): Promise<number> => {
       const started = performance.now();
-      const result = await handler(liveEvent(room.roomId), lambdaContext('getLive'));
+      const result = await handler(
+        throughEdge(liveEvent(room.roomId), stack.origin.header),
+        lambdaContext('getLive'),
+      );
       const elapsed = performance.now() - started;
       if (result.statusCode !== 200) throw new Error(`getLive answered ${result.statusCode}: ${result.body}`);
       const served = (JSON.parse(result.body) as { comments: unknown[] }).comments.length;

@@ -2,7 +2,14 @@ import { performance } from 'node:perf_hooks';
 import { commentTransactionItems } from '../lambdas/adapters/dynamodb/comment-store.js';
 import { commentPartition } from '../lambdas/adapters/dynamodb/keys.js';
 import type { LocalStack } from '../local/stack.js';
-import { benchComment, benchStores, createBenchRoom, lambdaContext, postEvent } from './fixtures.js';
+import {
+  benchComment,
+  benchStores,
+  createBenchRoom,
+  lambdaContext,
+  postEvent,
+  throughEdge,
+} from './fixtures.js';
 import { summarize, summaryRatio, type Summary } from './stats.js';
 
 /**
@@ -64,7 +71,7 @@ export async function benchPostPath(
 
   let n = 0;
   const post = async (token: string): Promise<number> => {
-    const event = postEvent(ROOM_ID, token, n++);
+    const event = throughEdge(postEvent(ROOM_ID, token, n++), stack.origin.header);
     const started = performance.now();
     const result = await handler(event, lambdaContext('postComment'));
     const elapsed = performance.now() - started;

@@ -7,6 +7,7 @@
  *   -c capacityLeadMinutes=30 -c capacityTailMinutes=15 (whole minutes, 0–1440: when the scaler
  *      applies an event's capacity before it starts, and returns to the baseline after it ends)
  *   -c alarmEmail=ops@example.com (optional: subscribed to the alarm topic)
+ *   -c waf=false (AWS WAF on the API stage is on by default; ADR 0031)
  * The account and region come from the CLI's credentials when it has them.
  * The web player and the admin console are deployed from the web build's output
  * (`PLAYER_BUILD_DIRECTORY`, `CONSOLE_BUILD_DIRECTORY`): run the web build before synth, or synth
@@ -29,6 +30,7 @@ try {
     capacityLeadMinutes: app.node.tryGetContext('capacityLeadMinutes'),
     capacityTailMinutes: app.node.tryGetContext('capacityTailMinutes'),
     alarmEmail: app.node.tryGetContext('alarmEmail'),
+    waf: app.node.tryGetContext('waf'),
   });
 } catch (error) {
   console.error(`Cannot build the app: ${(error as Error).message}`);

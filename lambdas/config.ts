@@ -53,6 +53,13 @@ export const Config = z.object({
   LIVE_COMMENT_LIMIT: z._default(envInt(1, 1_000), DEFAULT_LIVE_COMMENT_LIMIT),
   /** Days a comment is kept before the table's TTL removes it. */
   COMMENT_RETENTION_DAYS: z._default(envInt(1, 3_650), 30),
+  /**
+   * The Secrets Manager secret whose values the origin header must carry (ADR 0030): required by
+   * every HTTP function, unset for the scaler and the rotation function's own reads.
+   */
+  ORIGIN_SECRET_ARN: z.optional(NonEmpty),
+  /** The CloudFront distribution the rotation function points at the new value (ADR 0030). */
+  DISTRIBUTION_ID: z.optional(NonEmpty),
 
   // The admin function's settings (unset for the viewer functions).
   /** Where the backend publishes realtime events (AppSync's GraphQL endpoint; IAM-signed). */
@@ -110,6 +117,8 @@ const Runtime = {
    * bundle in a fresh process). Unset in AWS. Read here and passed on, so any client honours it.
    */
   AWS_ENDPOINT_URL_DYNAMODB: z.optional(z.url()),
+  /** The same for Secrets Manager (the benchmark's stand-in for the origin secret). Unset in AWS. */
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: z.optional(z.url()),
 };
 
 /** Settings optional in `Config` that one kind of function cannot run without are unwrapped below. */
@@ -124,7 +133,7 @@ export const ReadConfig = z.extend(
     ROOM_CACHE_TTL_MS: true,
     LIVE_COMMENT_LIMIT: true,
   }),
-  Runtime,
+  { ...Runtime, ORIGIN_SECRET_ARN: required(shape.ORIGIN_SECRET_ARN) },
 );
 export type ReadConfig = z.infer<typeof ReadConfig>;
 
@@ -139,7 +148,7 @@ export const PostConfig = z.extend(
     VIEWER_TOKEN_ISSUER: true,
     VIEWER_TOKEN_AUDIENCE: true,
   }),
-  Runtime,
+  { ...Runtime, ORIGIN_SECRET_ARN: required(shape.ORIGIN_SECRET_ARN) },
 );
 export type PostConfig = z.infer<typeof PostConfig>;
 
@@ -161,6 +170,7 @@ export const AdminConfig = z.extend(
   }),
   {
     ...Runtime,
+    ORIGIN_SECRET_ARN: required(shape.ORIGIN_SECRET_ARN),
     REALTIME_GRAPHQL_URL: required(shape.REALTIME_GRAPHQL_URL),
     EDGE_PARAMETER_NAME: required(shape.EDGE_PARAMETER_NAME),
     SCALER_FUNCTION_ARN: required(shape.SCALER_FUNCTION_ARN),
@@ -186,6 +196,13 @@ export const ScalerConfig = z.extend(
   },
 );
 export type ScalerConfig = z.infer<typeof ScalerConfig>;
+
+/** The origin secret's rotation function (ADR 0030): which distribution sends the header. */
+export const RotationConfig = z.extend(z.object({}), {
+  ...Runtime,
+  DISTRIBUTION_ID: required(shape.DISTRIBUTION_ID),
+});
+export type RotationConfig = z.infer<typeof RotationConfig>;
 
 /**
  * The canary: the control table (its room), where it publishes and subscribes, the edge, the

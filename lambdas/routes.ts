@@ -113,6 +113,16 @@ export const canaryFunction = {
   publishes: true,
 } as const;
 
+/**
+ * The origin secret's rotation (ADR 0030): no route. Secrets Manager invokes it for each step of a
+ * rotation; each step may wait for the distribution to deploy, so it has Lambda's longest timeout.
+ */
+export const originSecretRotationFunction = {
+  entry: 'lambdas/functions/rotate-origin-secret.ts',
+  description: 'Rotate the origin secret: a new value, CloudFront sends it, then it becomes current',
+  timeoutMs: 900_000,
+} as const;
+
 export interface Route {
   readonly method: HttpMethod;
   /** API Gateway path syntax: `{name}` is a path parameter. */
@@ -177,6 +187,12 @@ export const routes: readonly Route[] = [
 /** The key an operation is registered under: `GET /admin/v1/rooms/{roomId}`. */
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
 
+/**
+ * The origin custom header CloudFront adds to every request it sends to the API, with the origin
+ * secret's value (ADR 0030); the local edge adds it too. Lower case, as header names are compared.
+ */
+export const ORIGIN_HEADER = 'x-origin-verify';
+
 /** CORS for browsers on any origin: public reads, and posts with a bearer token (no cookies). */
 export const cors = {
   allowOrigin: '*',
@@ -222,6 +238,13 @@ export const gatewayResponses = {
     status: 403,
     code: 'forbidden',
     message: 'Access denied.',
+    retryable: false,
+  },
+  /** WAF_FILTERED: the API stage's web ACL blocked the request (ADR 0031; not the rate rule, which answers its own 429). */
+  firewallBlocked: {
+    status: 403,
+    code: 'request_blocked',
+    message: 'The request was refused by the API firewall.',
     retryable: false,
   },
   /** THROTTLED */

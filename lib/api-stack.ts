@@ -27,9 +27,11 @@ import {
   type FunctionName,
   functions,
   gatewayResponses,
+  ORIGIN_HEADER,
   routes,
 } from '../lambdas/routes.js';
 import { Canary } from './constructs/canary.js';
+import { ApiFirewall, VIEWER_ADDRESS_HEADER } from './constructs/api-firewall.js';
 import { CapacityScaler } from './constructs/capacity-scaler.js';
 import { ChatApi } from './constructs/chat-api.js';
 import { ChatCdn } from './constructs/chat-cdn.js';
@@ -39,6 +41,7 @@ import {
   type RealtimeEndpoints,
 } from './constructs/chat-function.js';
 import { Monitoring } from './constructs/monitoring.js';
+import { OriginSecret } from './constructs/origin-secret.js';
 import { BASELINE_CSP, WebApp } from './constructs/web-app.js';
 import {
   assertStage,
@@ -74,6 +77,11 @@ export interface ApiStackProps extends StackProps {
   readonly realtime: RealtimeEndpoints;
   /** When the scaler runs around events (`-c capacityLeadMinutes`, `-c capacityTailMinutes`). */
   readonly capacity: CapacityTiming;
+  /**
+   * AWS WAF on the API stage (ADR 0031; `-c waf=false` turns it off).
+   * @default true
+   */
+  readonly waf?: boolean;
   /**
    * @default PriceClass.PRICE_CLASS_200 (see `ChatCdnProps.priceClass`)
    */
@@ -121,6 +129,10 @@ export class ApiStack extends Stack {
   readonly capacity: CapacityScaler;
   readonly http: ChatApi;
   readonly cdn: ChatCdn;
+  /** The secret CloudFront sends and the functions check, and its rotation (ADR 0030). */
+  readonly originSecret: OriginSecret;
+  /** The API stage's web ACL (ADR 0031); undefined with `waf: false`. Its metrics: `blockedRequests()`. */
+  readonly firewall?: ApiFirewall;
   /** `edgeParameterName(stage)`: `{"distributionId","url"}` of `cdn.distribution`. */
   readonly edgeParameter: StringParameter;
   /** The web player behind the distribution, when `playerDirectory` was given (ADR 0025). */
@@ -142,8 +154,11 @@ export class ApiStack extends Stack {
     }
     validateViewerToken(props.viewerToken);
     const settings = stageSettings(props.stage);
+    const waf = props.waf ?? true;
+    this.originSecret = new OriginSecret(this, 'Origin', { removalPolicy: settings.removalPolicy });
 
     const environment: FunctionEnvironment = {
+      ORIGIN_SECRET_ARN: this.originSecret.secret.secretArn,
       COMMENTS_TABLE_NAME: props.comments.tableName,
       CONTROL_TABLE_NAME: props.control.tableName,
       VIEWER_TOKEN_JWKS_URL: props.viewerToken.jwksUrl,
@@ -168,6 +183,7 @@ export class ApiStack extends Stack {
         logRemovalPolicy: settings.removalPolicy,
       });
       fn.grantTableAccess(tables);
+      this.originSecret.grantRead(fn.function);
       built[name] = fn;
     };
 
@@ -217,14 +233,30 @@ export class ApiStack extends Stack {
       logRetention: settings.logRetention,
       logRemovalPolicy: settings.removalPolicy,
       cloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
+      firewall: waf,
     });
     this.capacity.manageStage(this.http.restApi, props.stage);
+    if (waf) {
+      this.firewall = new ApiFirewall(this, 'Firewall', {
+        name: `hybrid-chat-${props.stage}-api`,
+        stageArn: this.http.restApi.deploymentStage.stageArn,
+      });
+    }
 
     this.cdn = new ChatCdn(this, 'Edge', {
       api: this.http.restApi,
       routes,
       maxTtl: EDGE_MAX_TTL,
       ...(props.priceClass ? { priceClass: props.priceClass } : {}),
+      // A dynamic reference: the template never holds the value (ADR 0030).
+      originHeaders: { [ORIGIN_HEADER]: this.originSecret.headerValue },
+      ...(waf ? { viewerAddressHeader: VIEWER_ADDRESS_HEADER } : {}),
+    });
+    this.originSecret.rotateWith({
+      distribution: this.cdn.distribution,
+      environment,
+      logRetention: settings.logRetention,
+      logRemovalPolicy: settings.removalPolicy,
     });
 
     const edgeUrl = `https://${this.cdn.distribution.distributionDomainName}`;
@@ -272,6 +304,7 @@ export class ApiStack extends Stack {
       removalPolicy: settings.removalPolicy,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
       canary: this.canary,
+      ...(this.firewall ? { webAcl: { blockedRequests: this.firewall.blockedRequests() } } : {}),
     });
 
     if (props.playerDirectory !== undefined) {

@@ -76,6 +76,7 @@ export function buildApp(app: App, config: StageConfig, options: BuildOptions = 
     adminUserPool: auth.userPool,
     realtime: realtime.endpoints,
     capacity: config.capacity,
+    waf: config.waf,
     playerDirectory: options.playerDirectory,
     consoleDirectory: options.consoleDirectory,
     adminConsoleClient: auth.adminUsers.consoleClient,

@@ -49,6 +49,8 @@ export interface StageConfig {
   readonly capacity: CapacityTiming;
   /** Subscribed to the alarm topic when given (`-c alarmEmail=ops@example.com`). */
   readonly alarmEmail?: string;
+  /** AWS WAF on the API stage (ADR 0031): on unless `-c waf=false`. */
+  readonly waf: boolean;
 }
 
 /**
@@ -70,6 +72,7 @@ export interface StageContext {
   readonly capacityLeadMinutes?: unknown;
   readonly capacityTailMinutes?: unknown;
   readonly alarmEmail?: unknown;
+  readonly waf?: unknown;
 }
 
 const VIEWER_TOKEN_CONTEXT = {
@@ -133,7 +136,13 @@ export function resolveStageConfig(context: StageContext): StageConfig {
     ),
   };
   const alarmEmail = optionalEmail('alarmEmail', context.alarmEmail);
-  return { stage, viewerToken, capacity, ...(alarmEmail ? { alarmEmail } : {}) };
+  return {
+    stage,
+    viewerToken,
+    capacity,
+    waf: onOff('waf', context.waf, true),
+    ...(alarmEmail ? { alarmEmail } : {}),
+  };
 }
 
 /** An e-mail address, or nothing when the key is absent or empty. */
@@ -143,6 +152,14 @@ function optionalEmail(key: keyof StageContext, value: unknown): string | undefi
     throw new Error(`Context ${key} must be an e-mail address, got ${JSON.stringify(value)}.`);
   }
   return value.trim();
+}
+
+/** A switch: `-c waf=false` arrives as the string "false", cdk.json may hold the boolean. */
+function onOff(key: keyof StageContext, value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`Context ${key} must be true or false, got ${JSON.stringify(value)}.`);
 }
 
 /**

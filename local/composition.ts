@@ -23,6 +23,11 @@ import { createGetSegmentHandler } from '../lambdas/handlers/get-segment.js';
 import type { HttpHandler } from '../lambdas/handlers/http.js';
 import { createPostCommentHandler } from '../lambdas/handlers/post-comment.js';
 import { createScalerHandler, type ScalerHandler } from '../lambdas/handlers/scaler.js';
+import {
+  OriginGuard,
+  type OriginGuardOptions,
+  type OriginSecrets,
+} from '../lambdas/handlers/origin-guard.js';
 import type { FunctionName } from '../lambdas/routes.js';
 import type { WebSocketLike } from '../client/types.js';
 import { SdkEdgeViewer } from '../lambdas/adapters/canary/edge-viewer.js';
@@ -71,6 +76,12 @@ export interface LocalFunctionsOptions {
     readonly realtimeUrl?: string;
     readonly apiKey?: string;
   };
+  /**
+   * The values the origin header must carry (ADR 0030): the local edge's (local/adapters/origin-secrets.ts).
+   * `originCheck` tunes the check's refresh interval (tests).
+   */
+  readonly originSecrets: OriginSecrets;
+  readonly originCheck?: Omit<OriginGuardOptions, 'clock'>;
   /** Overrides of the functions' settings (e.g. no room cache in tests). */
   readonly settings?: z.input<typeof LocalSettings>;
   /** Default WARN. */
@@ -105,6 +116,8 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
   const reads = { ...viewer, clock, liveLimit: settings.LIVE_COMMENT_LIMIT };
   const admin = adminStores(dynamo, tables);
   const windows = capacityWindows(settings);
+  // One check per function, like one per Lambda instance.
+  const origin = () => new OriginGuard(options.originSecrets, options.originCheck ?? {});
 
   const handlers = {
     postComment: createPostCommentHandler({
@@ -116,10 +129,11 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
         logger,
       ),
       logger,
+      origin: origin(),
     }),
-    getLive: createGetLiveHandler({ feed: reads, logger }),
-    getSegment: createGetSegmentHandler({ feed: reads, logger }),
-    getRoom: createGetRoomHandler({ feed: reads, logger }),
+    getLive: createGetLiveHandler({ feed: reads, logger, origin: origin() }),
+    getSegment: createGetSegmentHandler({ feed: reads, logger, origin: origin() }),
+    getRoom: createGetRoomHandler({ feed: reads, logger, origin: origin() }),
     admin: createAdminHandler({
       ...admin,
       // The same publisher and signing as in AWS, with the local credentials the endpoint accepts.
@@ -143,6 +157,7 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
       retentionDays: settings.COMMENT_RETENTION_DAYS,
       clock,
       logger,
+      origin: origin(),
     }),
   } satisfies Record<FunctionName, HttpHandler>;
 

@@ -97,13 +97,15 @@ try {
   console.error(`Could not start the local stack: ${(error as Error).message}`);
   process.exit(1);
 }
-const { edgeUrl, apiUrl, dynamodbEndpoint, realtime } = stack;
+const { edgeUrl, apiUrl, dynamodbEndpoint, realtime, origin } = stack;
 
 console.log(`
 Hybrid live chat is running locally.
 
   Edge (CloudFront stand-in)     ${edgeUrl}
   API origin (API Gateway)       ${apiUrl}
+    (answers only requests with the header the edge adds, as API Gateway behind CloudFront:
+     ${origin.header.name}: ${origin.header.value})
   DynamoDB Local                 ${dynamodbEndpoint} (${options.dataDir ? `data in ${options.dataDir}` : 'in memory'})
   Demo room                      ${DEMO_ROOM_ID}
   Player (demo page)             ${edgeUrl}/player/?room=${DEMO_ROOM_ID}  (&user=<id> picks the viewer)

@@ -25,6 +25,11 @@ const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 export interface LocalServices {
   /** Set once the handlers are loaded; until then requests get 503. */
   gateway?: LocalApiGateway;
+  /**
+   * The origin custom header the edge adds to every request it passes to the API, as CloudFront
+   * does (ADR 0030): the origin refuses requests without it.
+   */
+  readonly originHeader: () => { readonly name: string; readonly value: string };
   readonly edge: EdgeCache;
   readonly tokens: DevTokenIssuer;
   readonly userPool: DevUserPool;
@@ -66,16 +71,21 @@ export function createEdgeServer(services: LocalServices): Server {
       }
       const gateway = services.gateway;
       if (!gateway) return notReady();
+      const origin = services.originHeader();
       const match = matchRoute(request.method === 'HEAD' ? 'GET' : request.method, request.path);
       if (match?.route.cache !== 'edge' || (request.method !== 'GET' && request.method !== 'HEAD')) {
-        return gateway.invoke(request);
+        // Like CloudFront's origin custom headers: added, replacing any the viewer sent.
+        return gateway.invoke({ ...request, headers: { ...request.headers, [origin.name]: origin.value } });
       }
       // The cache key is the path only: no query string, headers or cookies reach the origin.
       const originRequest: GatewayRequest = {
         ...request,
         method: 'GET',
         query: new URLSearchParams(),
-        headers: pick(request.headers, ['host', 'user-agent', 'accept-encoding']),
+        headers: {
+          ...pick(request.headers, ['host', 'user-agent', 'accept-encoding']),
+          [origin.name]: origin.value,
+        },
         body: '',
         rawBody: Buffer.alloc(0),
       };
@@ -90,7 +100,10 @@ export function createEdgeServer(services: LocalServices): Server {
   });
 }
 
-/** The API Gateway stand-in: the origin, with no cache in front. */
+/**
+ * The API Gateway stand-in: the origin, with no cache in front. Like API Gateway behind CloudFront,
+ * its functions answer 403 `origin_only` unless the request carries the edge's origin header.
+ */
 export function createOriginServer(services: LocalServices): Server {
   return createServer((req, res) => {
     void handle(req, res, async (request) =>

@@ -26,6 +26,8 @@ import { LOCAL_COGNITO_PATH } from './cognito/protocol.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { EdgeCache } from './edge-cache.js';
 import { EventLoopMonitor } from './event-loop.js';
+import { LocalOriginSecrets } from './adapters/origin-secrets.js';
+import { ORIGIN_HEADER } from '../lambdas/handlers/origin-guard.js';
 import { close, listen } from './ports.js';
 import { DEMO_ROOM_ID, seedDemoRoom } from './seed.js';
 import { buildLocalWebApps } from './web-apps.js';
@@ -92,7 +94,16 @@ export interface LocalRealtime {
 
 export interface LocalStack {
   readonly edgeUrl: string;
+  /** The origin (API Gateway stand-in): it answers only requests that carry `origin.header`. */
   readonly apiUrl: string;
+  /**
+   * The origin header the edge adds (ADR 0030): send `{ [origin.header.name]: origin.header.value }`
+   * to call `apiUrl` directly. `origin.secrets.rotate()` plays a rotation.
+   */
+  readonly origin: {
+    readonly header: { readonly name: string; readonly value: string };
+    readonly secrets: LocalOriginSecrets;
+  };
   readonly dynamodbEndpoint: string;
   readonly tables: TableNames;
   readonly tokens: DevTokenIssuer;
@@ -149,7 +160,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     const userPool = await DevUserPool.create();
+    const originSecrets = new LocalOriginSecrets();
     const services: LocalServices = {
+      originHeader: () => ({ name: ORIGIN_HEADER, value: originSecrets.value }),
       edge: new EdgeCache(),
       tokens: await DevTokenIssuer.create(),
       userPool,
@@ -215,6 +228,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         audience: DEV_TOKEN_AUDIENCE,
       },
       edgeUrl,
+      originSecrets,
       // The scaler's AWS calls, schedules and invocations go to this runtime's stand-ins.
       controlPlaneUrl: edgeUrl,
       realtime: {
@@ -269,6 +283,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       edgeUrl,
       apiUrl,
+      origin: {
+        get header() {
+          return services.originHeader();
+        },
+        secrets: originSecrets,
+      },
       dynamodbEndpoint: dynamodb.endpoint,
       tables,
       tokens: services.tokens,

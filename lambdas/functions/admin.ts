@@ -13,6 +13,7 @@ import { CloudFrontInvalidator } from '../adapters/cloudfront-invalidator.js';
 import { currentCorrelationId } from '../adapters/correlation.js';
 import { createDynamoClient } from '../adapters/dynamodb/client.js';
 import { SsmEdgeSettings } from '../adapters/edge-settings.js';
+import { lambdaOriginGuard } from '../adapters/lambda-origin-guard.js';
 import { createLogger } from '../adapters/logger.js';
 import { createMetrics } from '../adapters/metrics.js';
 import { CloudWatchTrafficMetrics } from '../adapters/traffic-metrics.js';
@@ -67,4 +68,5 @@ export const handler = createAdminHandler({
   retentionDays: config.COMMENT_RETENTION_DAYS,
   clock: Date.now,
   logger: createLogger(),
+  origin: lambdaOriginGuard(config),
 });

@@ -2,6 +2,7 @@
 import { CachedRoomReader } from '../adapters/cached-room-reader.js';
 import { createDynamoClient } from '../adapters/dynamodb/client.js';
 import { DynamoRoomStore } from '../adapters/dynamodb/room-store.js';
+import { lambdaOriginGuard } from '../adapters/lambda-origin-guard.js';
 import { createLogger } from '../adapters/logger.js';
 import { dynamoSettings, parseConfig, ReadConfig } from '../config.js';
 import { createGetRoomHandler } from '../handlers/get-room.js';
@@ -18,4 +19,5 @@ export const handler = createGetRoomHandler({
     clock: Date.now,
   },
   logger: createLogger(),
+  origin: lambdaOriginGuard(config),
 });

@@ -1,5 +1,6 @@
 /** The getSegment function in AWS: settings parsed once, adapters made once per instance. */
 import { createDynamoClient } from '../adapters/dynamodb/client.js';
+import { lambdaOriginGuard } from '../adapters/lambda-origin-guard.js';
 import { createLogger } from '../adapters/logger.js';
 import { viewerStores } from '../adapters/viewer-stores.js';
 import { dynamoSettings, parseConfig, ReadConfig, tableNames } from '../config.js';
@@ -15,4 +16,5 @@ export const handler = createGetSegmentHandler({
     liveLimit: config.LIVE_COMMENT_LIMIT,
   },
   logger: createLogger(),
+  origin: lambdaOriginGuard(config),
 });

@@ -3,6 +3,7 @@
  * once per instance, the handler built from them (handlers/post-comment.ts).
  */
 import { createDynamoClient } from '../adapters/dynamodb/client.js';
+import { lambdaOriginGuard } from '../adapters/lambda-origin-guard.js';
 import { createLogger } from '../adapters/logger.js';
 import { viewerStores } from '../adapters/viewer-stores.js';
 import { ViewerTokenVerifier } from '../adapters/viewer-tokens.js';
@@ -26,4 +27,5 @@ export const handler = createPostCommentHandler({
     logger,
   ),
   logger,
+  origin: lambdaOriginGuard(config),
 });

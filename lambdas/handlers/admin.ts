@@ -36,7 +36,7 @@ export function createAdminHandler(deps: AdminDeps): HttpHandler {
       }
       return respond(result);
     },
-    { cacheableErrors: false, logger },
+    { cacheableErrors: false, logger, origin: deps.origin },
   );
 }
 

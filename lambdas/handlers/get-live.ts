@@ -2,11 +2,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { getLive, getLiveTick, type ReadFeedDeps } from '../domain/feed/read-feed.js';
 import { RoomId } from '../domain/rooms/room.js';
 import { pollCacheControl, tickCacheControl } from '../cache-control.js';
+import type { OriginGuard } from './origin-guard.js';
 import { httpHandler, json, pathParam, type HttpHandler } from './http.js';
 
 export interface ReadHandlerDeps {
   readonly feed: ReadFeedDeps;
   readonly logger: Logger;
+  /** The origin header check every HTTP function runs first (ADR 0030). */
+  readonly origin: OriginGuard;
 }
 
 /** GET /v1/rooms/{roomId}/live and GET /v1/rooms/{roomId}/live/{tick} (ADR 0019) */
@@ -29,6 +32,6 @@ export function createGetLiveHandler(deps: ReadHandlerDeps): HttpHandler {
         ),
       });
     },
-    { cacheableErrors: true, logger: deps.logger },
+    { cacheableErrors: true, logger: deps.logger, origin: deps.origin },
   );
 }

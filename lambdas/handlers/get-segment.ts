@@ -21,6 +21,6 @@ export function createGetSegmentHandler(deps: ReadHandlerDeps): HttpHandler {
         'Cache-Control': segmentCacheControl(result.state, result.room.settings.pollIntervalSeconds),
       });
     },
-    { cacheableErrors: true, logger: deps.logger },
+    { cacheableErrors: true, logger: deps.logger, origin: deps.origin },
   );
 }

@@ -10,6 +10,7 @@ import {
 } from '../domain/errors.js';
 import { cors } from '../routes.js';
 import { invocation } from './invocation.js';
+import { ORIGIN_HEADER, type OriginGuard } from './origin-guard.js';
 
 export type ApiEvent = APIGatewayProxyEvent;
 export type ApiResult = APIGatewayProxyResult;
@@ -124,21 +125,25 @@ export interface HttpHandlerOptions {
   /** Whether a deterministic 4xx may be cached for a second (the edge routes). */
   readonly cacheableErrors: boolean;
   readonly logger: Logger;
+  /** Refuses, before any work, a request that did not come through the CDN (ADR 0030). */
+  readonly origin: OriginGuard;
 }
 
 /**
  * Wraps a route's logic: each invocation is logged with its Lambda context and
- * API Gateway's request id as correlation id (handlers/invocation.ts), and
- * every thrown error becomes the JSON error shape.
+ * API Gateway's request id as correlation id (handlers/invocation.ts), the
+ * origin header is checked before the route's logic runs, and every thrown
+ * error becomes the JSON error shape.
  */
 export function httpHandler(
   run: (event: ApiEvent) => Promise<ApiResult>,
   options: HttpHandlerOptions,
 ): HttpHandler {
-  const { logger, cacheableErrors } = options;
+  const { logger, cacheableErrors, origin } = options;
   return (event, context) =>
     invocation(logger, context, event.requestContext?.requestId, async () => {
       try {
+        await origin.check(header(event, ORIGIN_HEADER));
         return await run(event);
       } catch (error) {
         return errorResult(error, cacheableErrors, logger);

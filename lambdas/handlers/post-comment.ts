@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { PostCommentBody, type Viewer } from '../domain/feed/comment.js';
 import { postComment, startPostReads, type PostCommentDeps } from '../domain/feed/post-comment.js';
 import { RoomId } from '../domain/rooms/room.js';
+import type { OriginGuard } from './origin-guard.js';
 import { header, httpHandler, json, jsonBody, pathParam, type HttpHandler } from './http.js';
 
 export interface PostCommentHandlerDeps {
@@ -9,6 +10,8 @@ export interface PostCommentHandlerDeps {
   /** Verifies the `Authorization` header's viewer token (401 otherwise) and reads the viewer from it. */
   readonly viewerTokens: { verify(authorization: string | undefined): Promise<Viewer> };
   readonly logger: Logger;
+  /** The origin header check every HTTP function runs first (ADR 0030). */
+  readonly origin: OriginGuard;
 }
 
 /** POST /v1/rooms/{roomId}/comments */
@@ -28,6 +31,6 @@ export function createPostCommentHandler(deps: PostCommentHandlerDeps): HttpHand
         { 'Cache-Control': 'no-store', ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) },
       );
     },
-    { cacheableErrors: false, logger: deps.logger },
+    { cacheableErrors: false, logger: deps.logger, origin: deps.origin },
   );
 }

@@ -35,6 +35,7 @@ const GATEWAY_RESPONSE_TYPES: Record<keyof GatewayResponses, ResponseType> = {
   bodyTooLarge: ResponseType.REQUEST_TOO_LARGE,
   unauthorized: ResponseType.UNAUTHORIZED,
   accessDenied: ResponseType.ACCESS_DENIED,
+  firewallBlocked: ResponseType.WAF_FILTERED,
   throttled: ResponseType.THROTTLED,
   serverError: ResponseType.DEFAULT_5XX,
 };
@@ -80,6 +81,12 @@ export interface ChatApiProps {
   readonly adminUserPool?: IUserPool;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /**
+   * Whether a WAF web ACL protects the stage (`ApiFirewall`, ADR 0031); without one, cdk-nag's
+   * APIG3 is acknowledged as the operator's choice (`-c waf=false`).
+   * @default true
+   */
+  readonly firewall?: boolean;
   /**
    * Whether this stack sets the API Gateway account's CloudWatch Logs role
    * (one per account and region), which stage logging needs. Turn off where the
@@ -216,12 +223,14 @@ export class ChatApi extends Construct {
         "unknown fields rejected), so every refusal carries the API's own error code and shape; an API " +
         'Gateway validator would answer its own {message} 400s, and a body model would duplicate the schema.',
     });
-    Validations.of(this.restApi.deploymentStage).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason:
-        'Viewers reach the API through CloudFront; a WAF web ACL is left to the operator, who chooses it with ' +
-        'its per-request price at poll volumes in mind. The stage throttle bounds the load meanwhile.',
-    });
+    if (props.firewall === false) {
+      Validations.of(this.restApi.deploymentStage).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'The operator turned the API stage web ACL off (-c waf=false, ADR 0031). The API answers only requests ' +
+          'that came through CloudFront (ADR 0030), and the stage throttle bounds the load.',
+      });
+    }
     if (cloudWatchRole) {
       Validations.of(this.restApi.node.findChild('CloudWatchRole')).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

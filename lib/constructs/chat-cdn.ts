@@ -10,6 +10,10 @@ import {
   CacheQueryStringBehavior,
   Distribution,
   type ErrorResponse,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   HttpVersion,
   OriginRequestPolicy,
   PriceClass,
@@ -74,6 +78,17 @@ export interface ChatCdnProps {
    * included edge; a few more milliseconds do not matter to a seconds-long poll interval.
    */
   readonly priceClass?: PriceClass;
+  /**
+   * Headers CloudFront adds to every request to the API (ADR 0030): the origin secret, as a
+   * dynamic reference. CloudFront replaces a header of the same name a viewer sent.
+   */
+  readonly originHeaders?: Readonly<Record<string, string>>;
+  /**
+   * When given, a CloudFront Function on the viewer routes' uncached behaviour (the posts) sets
+   * this header to the viewer's address, for the API's WAF rate rule (ADR 0031). Posts only: the
+   * function is billed per invocation.
+   */
+  readonly viewerAddressHeader?: string;
 }
 
 /**
@@ -86,6 +101,8 @@ export interface ChatCdnProps {
 export class ChatCdn extends Construct {
   readonly distribution: Distribution;
   readonly edgeCachePolicy: CachePolicy;
+  /** Sets `viewerAddressHeader` on posts; undefined without it. */
+  readonly viewerAddressFunction?: CloudFrontFunction;
 
   constructor(scope: Construct, id: string, props: ChatCdnProps) {
     super(scope, id);
@@ -103,7 +120,17 @@ export class ChatCdn extends Construct {
       enableAcceptEncodingBrotli: true,
     });
 
-    const origin = new RestApiOrigin(props.api);
+    const origin = new RestApiOrigin(props.api, {
+      ...(props.originHeaders ? { customHeaders: { ...props.originHeaders } } : {}),
+    });
+    if (props.viewerAddressHeader !== undefined) {
+      this.viewerAddressFunction = new CloudFrontFunction(this, 'ViewerAddress', {
+        comment: `Sets ${props.viewerAddressHeader} to the viewer's address (the API's WAF rate rule)`,
+        runtime: FunctionRuntime.JS_2_0,
+        code: FunctionCode.fromInline(viewerAddressCode(props.viewerAddressHeader)),
+      });
+    }
+    const viewerAddress = this.viewerAddressFunction;
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Hybrid live chat: cached reads, uncached posts',
       defaultBehavior: {
@@ -125,6 +152,13 @@ export class ChatCdn extends Construct {
             // A redirect would turn a POST into a GET and drop its body: refuse plain HTTP instead.
             viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
             compress: true,
+            ...(viewerAddress && pattern !== ADMIN_PATH_PATTERN
+              ? {
+                  functionAssociations: [
+                    { function: viewerAddress, eventType: FunctionEventType.VIEWER_REQUEST },
+                  ],
+                }
+              : {}),
           },
         ]),
       ),
@@ -147,8 +181,9 @@ export class ChatCdn extends Construct {
       {
         id: 'AwsSolutions-CFR2',
         reason:
-          'A WAF web ACL is left to the operator: it is billed per request at poll volumes, the cache absorbs ' +
-          'read floods, and the API stage throttle bounds what reaches the origin.',
+          'WAF is on the regional API stage by design (ADR 0031), not the distribution: there it inspects posts ' +
+          'and cache misses only, not the polls the cache answers, and WAF bills per request inspected. The API ' +
+          'answers only requests that came through this distribution (ADR 0030).',
       },
       {
         id: 'AwsSolutions-CFR3',
@@ -165,6 +200,19 @@ export class ChatCdn extends Construct {
       },
     );
   }
+}
+
+/**
+ * The viewer-request function: the header set from `event.viewer.ip`, replacing any a client sent
+ * (unlike X-Forwarded-For, to which CloudFront appends).
+ */
+export function viewerAddressCode(headerName: string): string {
+  return [
+    'function handler(event) {',
+    `  event.request.headers[${JSON.stringify(headerName)}] = { value: event.viewer.ip };`,
+    '  return event.request;',
+    '}',
+  ].join('\n');
 }
 
 /** CloudFront's pattern for an API Gateway path: each `{param}` segment becomes `*`. */

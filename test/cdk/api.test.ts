@@ -120,10 +120,10 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
   });
 
   it('lets API Gateway invoke each function’s live alias only through its own route on this stage', () => {
-    // The canary's rule is the one other invoker (test/cdk/canary.test.ts).
+    // The others: the canary's rule (canary.test.ts) and Secrets Manager on the rotation function (edge-protection.test.ts).
     const permissions = resourcesOfType(s.api, 'AWS::Lambda::Permission')
       .map(([, p]) => p.Properties as CfnJson)
-      .filter((p) => p.Principal !== 'events.amazonaws.com');
+      .filter((p) => p.Principal === 'apigateway.amazonaws.com');
     expect(permissions).toHaveLength(routes.length);
     const stageRef = { Ref: logicalId(s.stacks.api.http.restApi.deploymentStage) };
     for (const route of routes) {
@@ -176,6 +176,7 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
       bodyTooLarge: 'REQUEST_TOO_LARGE',
       unauthorized: 'UNAUTHORIZED',
       accessDenied: 'ACCESS_DENIED',
+      firewallBlocked: 'WAF_FILTERED',
       throttled: 'THROTTLED',
       serverError: 'DEFAULT_5XX',
     };

@@ -148,12 +148,13 @@ describe.each([
   ['dev', dev],
   ['prod', prod],
 ] as const)('functions (%s)', (stage, synthesized) => {
-  it('one Lambda function per function of lambdas/routes.ts, the scaler and the canary, beside CDK’s own deploy-time handlers', () => {
+  it('one Lambda function per function of lambdas/routes.ts, the scaler, the canary and the origin secret rotation, beside CDK’s own deploy-time handlers', () => {
     const api = synthesized.stacks.api;
     const ours = [
       ...names.map((name) => api.functions[name]),
       api.capacity.scaler.function,
       api.canary.function.function,
+      api.originSecret.rotation!.function,
     ].map((fn) => logicalId(fn));
     const all = resourcesOfType(synthesized.api, 'AWS::Lambda::Function').map(([id]) => id);
     expect(
@@ -168,7 +169,7 @@ describe.each([
         : ['CustomCDKBucketDeployment'],
     );
     expect(all).toEqual(expect.arrayContaining(ours));
-    expect(new Set(ours).size).toBe(names.length + 2);
+    expect(new Set(ours).size).toBe(names.length + 3);
   });
 
   describe.each(names)('%s', (name) => {
@@ -226,6 +227,7 @@ describe.each([
         REALTIME_API_ID: 'abc',
         SCALER_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:111111111111:function:scaler:live',
         SCHEDULER_ROLE_ARN: 'arn:aws:iam::111111111111:role/scheduler',
+        ORIGIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:origin-AbCdEf',
       };
       const parsed = Object.fromEntries(
         Object.entries(variables).map(([key, value]) => [
@@ -378,7 +380,7 @@ describe.each([
     });
 
     it('lets only the admin role invalidate, and only this distribution', () => {
-      const grants = grantsOf(synthesized, 'cloudfront:');
+      const grants = grantsOf(synthesized, 'cloudfront:CreateInvalidation');
       expect(grants).toHaveLength(1);
       const [{ roles, statement }] = grants as [Grant];
       expect(roles).toEqual([roleOf(synthesized, 'admin')]);
@@ -411,7 +413,7 @@ describe.each([
     it('keeps the edge grants in a policy the admin function does not wait for (else: a cycle)', () => {
       // The function waits for (DependsOn) its role's default policy; the distribution waits for the
       // API, and so for the function. A grant naming the distribution must live in another policy.
-      const [edge] = grantsOf(synthesized, 'cloudfront:') as [Grant];
+      const [edge] = grantsOf(synthesized, 'cloudfront:CreateInvalidation') as [Grant];
       const [ssm] = grantsOf(synthesized, 'ssm:') as [Grant];
       expect(ssm.policy).toBe(edge.policy);
       const admin = resources(synthesized.api)[lambdaOf(synthesized, 'admin').id]!;

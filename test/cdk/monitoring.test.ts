@@ -105,7 +105,8 @@ describe('alarms in the Api stack', () => {
       'realtime-publish-failed',
       'appsync-server-errors',
       'appsync-connects',
-      // The Api stack composes its canary (ADR 0032) into the monitoring.
+      // The Api stack composes its web ACL (ADR 0031) and its canary (ADR 0032) into the monitoring.
+      'waf-blocked',
       'canary-failed',
     ];
     expect(Object.keys(monitoring.alarms).sort()).toEqual(expected.sort());
@@ -385,6 +386,7 @@ describe('the dashboard', () => {
       'Realtime publishes given up',
       'AppSync errors',
       'AppSync connections',
+      'WAF blocked requests',
       'Canary latency (ms)',
     ]);
     expect(byTitle('Alarms').properties.alarms).toHaveLength(Object.keys(monitoring.alarms).length);

@@ -21,6 +21,7 @@ describe('resolveStageConfig', () => {
       stage: 'dev',
       viewerToken: DEV_VIEWER_TOKEN_PLACEHOLDERS,
       capacity: { leadMinutes: 30, tailMinutes: 15 },
+      waf: true,
     });
     expect(DEV_VIEWER_TOKEN_PLACEHOLDERS).toEqual({
       jwksUrl: 'https://auth.example.com/.well-known/jwks.json',
@@ -53,6 +54,7 @@ describe('resolveStageConfig', () => {
         audience: 'chat',
       },
       capacity: { leadMinutes: 30, tailMinutes: 15 },
+      waf: true,
     });
   });
 

@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { buildApp, type ChatStacks } from '../../lib/app.js';
 import { fromProjectRoot } from '../../lib/paths.js';
-import { resolveStageConfig, type Stage } from '../../lib/stage-config.js';
+import { resolveStageConfig, type Stage, type StageContext } from '../../lib/stage-config.js';
 
 /** The viewer-token context a prod deploy must be given. */
 export const PROD_CONTEXT = {
@@ -32,6 +32,8 @@ export interface TestAppOptions {
   readonly playerDirectory?: string;
   /** @default FAKE_CONSOLE_BUILD */
   readonly consoleDirectory?: string;
+  /** More context, as `-c key=value` gives it (e.g. `{ waf: 'false' }`). */
+  readonly context?: Omit<StageContext, 'stage'>;
 }
 
 /** What `npm run build:web` writes to `.build/web/player`, in miniature: entries and one hashed file. */
@@ -63,10 +65,18 @@ export function buildTestApp(stage: Stage, options: TestAppOptions): { app: App;
   const app = new App({
     context: { ...cdkJson.context, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
-  const stacks = buildApp(app, resolveStageConfig({ stage, ...(stage === 'prod' ? PROD_CONTEXT : {}) }), {
-    playerDirectory: options.playerDirectory ?? FAKE_PLAYER_BUILD,
-    consoleDirectory: options.consoleDirectory ?? FAKE_CONSOLE_BUILD,
-  });
+  const stacks = buildApp(
+    app,
+    resolveStageConfig({
+      stage,
+      ...(stage === 'prod' ? PROD_CONTEXT : {}),
+      ...options.context,
+    }),
+    {
+      playerDirectory: options.playerDirectory ?? FAKE_PLAYER_BUILD,
+      consoleDirectory: options.consoleDirectory ?? FAKE_CONSOLE_BUILD,
+    },
+  );
   return { app, stacks };
 }
 

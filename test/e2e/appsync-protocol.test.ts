@@ -437,7 +437,11 @@ describe('the backend publisher adapter', () => {
 
     const res = await fetch(`${stack.apiUrl}/admin/v1/notices`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        [stack.origin.header.name]: stack.origin.header.value,
+      },
       body: JSON.stringify({ roomId: '*', level: 'info', text: 'Published by the admin function' }),
     });
 

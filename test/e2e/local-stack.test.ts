@@ -405,3 +405,43 @@ describe('local stack, end to end', () => {
     expect(Object.keys(Comment!.properties)).toEqual(expect.arrayContaining(Object.keys(body.comment)));
   });
 });
+
+describe('the locked origin (ADR 0030)', () => {
+  it('refuses requests to the origin port without the edge’s header, and serves them through the edge', async () => {
+    // Prepare
+    const roomId = await newRoom();
+    const { name, value } = stack.origin.header;
+
+    // Act
+    const direct = await fetch(`${stack.apiUrl}/v1/rooms/${roomId}`);
+    const guessed = await fetch(`${stack.apiUrl}/v1/rooms/${roomId}`, { headers: { [name]: 'guess' } });
+    const withHeader = await fetch(`${stack.apiUrl}/v1/rooms/${roomId}`, { headers: { [name]: value } });
+    // A viewer's own copy of the header is replaced by the edge's, as CloudFront replaces it.
+    const throughEdge = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}`, { headers: { [name]: 'guess' } });
+
+    // Assess
+    for (const refused of [direct, guessed]) {
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('cache-control')).toBe('no-store');
+      expect(await refused.json()).toMatchObject({ code: 'origin_only', retryable: false });
+    }
+    expect(withHeader.status).toBe(200);
+    expect(throughEdge.status).toBe(200);
+  });
+
+  it('keeps the edge working across a rotation, and still admits the previous value at the origin', async () => {
+    const roomId = await newRoom();
+    const previous = stack.origin.header.value;
+
+    stack.origin.secrets.rotate();
+    const post = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, { method: 'POST' });
+    const old = await fetch(`${stack.apiUrl}/v1/rooms/${roomId}`, {
+      headers: { [stack.origin.header.name]: previous },
+    });
+
+    // Not 403: the request reached the post function (which wants a token).
+    expect(post.status).toBe(401);
+    expect(old.status).toBe(200);
+    expect(stack.origin.header.value).not.toBe(previous);
+  });
+});

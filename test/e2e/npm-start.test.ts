@@ -58,10 +58,17 @@ describe('npm start', () => {
 
       const edgeUrl = /Edge \(CloudFront stand-in\)\s+(\S+)/.exec(output)?.[1];
       const apiUrl = /API origin \(API Gateway\)\s+(\S+)/.exec(output)?.[1];
+      const originValue = /x-origin-verify: (\S+)\)/.exec(output)?.[1];
       const dynamodbPort = Number(/DynamoDB Local\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
       expect(edgeUrl).toBeDefined();
       expect((await fetch(`${edgeUrl}/v1/rooms/demo`)).status).toBe(200);
-      expect((await fetch(`${apiUrl}/v1/rooms/demo/live`)).status).toBe(200);
+      // The origin answers only what the edge sends on (ADR 0030): the header it prints.
+      expect(originValue).toBeDefined();
+      expect((await fetch(`${apiUrl}/v1/rooms/demo/live`)).status).toBe(403);
+      const live = await fetch(`${apiUrl}/v1/rooms/demo/live`, {
+        headers: { 'x-origin-verify': originValue! },
+      });
+      expect(live.status).toBe(200);
       expect(await accepts(dynamodbPort)).toBe(true);
       expect(output).not.toContain('NodeVersionSupportWarning');
       expect(existsSync(certificateFile(output))).toBe(true);

@@ -185,7 +185,10 @@ describe('player', () => {
     await vi.waitFor(async () => expect(await shownTexts(page)).toContain('sent once'), { timeout: 10_000 });
     const stored = async () => {
       // From the origin: the edge may still hold a document from before the retry.
-      const live = (await (await fetch(`${stack.apiUrl}/v1/rooms/${roomId}/live`)).json()) as {
+      const origin = { [stack.origin.header.name]: stack.origin.header.value };
+      const live = (await (
+        await fetch(`${stack.apiUrl}/v1/rooms/${roomId}/live`, { headers: origin })
+      ).json()) as {
         comments: { text: string }[];
       };
       return live.comments.filter((c) => c.text === 'sent once').length;

@@ -4,6 +4,8 @@ import { inject } from 'vitest';
 import { ROLE_GROUPS, type Role } from '../../lambdas/domain/access/roles.js';
 import type { RoomEvent } from '../../lambdas/domain/realtime/room-event.js';
 import { adminRoutes } from '../../lambdas/routes.js';
+import { ORIGIN_HEADER } from '../../lambdas/handlers/origin-guard.js';
+import { TEST_ORIGIN_SECRET } from './events.js';
 import { testFunctions } from './functions.js';
 
 /** Who calls: roles and bound channels, as the user pool's claims carry them. */
@@ -80,6 +82,7 @@ export function adminEvent(call: AdminCall): APIGatewayProxyEvent {
   if (!match) throw new Error(`No admin route for ${call.method} ${call.path}`);
   const body = call.rawBody ?? (call.body === undefined ? null : JSON.stringify(call.body));
   const headers: Record<string, string> = {
+    [ORIGIN_HEADER]: TEST_ORIGIN_SECRET,
     ...(body !== null ? { 'content-type': call.contentType ?? 'application/json' } : {}),
   };
   return {

@@ -1,4 +1,11 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ORIGIN_HEADER, OriginGuard } from '../../lambdas/handlers/origin-guard.js';
+
+/** The origin header value the test functions accept (ADR 0030); `apiEvent` sends it unless told not to. */
+export const TEST_ORIGIN_SECRET = 'test-origin-secret-0123456789abcdef';
+
+/** An origin check that accepts `TEST_ORIGIN_SECRET` only, for handlers built in unit tests. */
+export const testOriginGuard = () => new OriginGuard({ read: async () => [TEST_ORIGIN_SECRET] });
 
 export interface EventOptions {
   readonly method?: 'GET' | 'POST';
@@ -6,6 +13,8 @@ export interface EventOptions {
   readonly pathParameters: Record<string, string>;
   readonly headers?: Record<string, string>;
   readonly body?: string | null;
+  /** The origin header's value; `null` leaves the header out. Default `TEST_ORIGIN_SECRET`. */
+  readonly origin?: string | null;
 }
 
 /** A REST API (v1) proxy event, as API Gateway sends it. */
@@ -14,7 +23,8 @@ export function apiEvent(options: EventOptions): APIGatewayProxyEvent {
     /\{(\w+)\}/g,
     (_, name: string) => options.pathParameters[name] ?? '',
   );
-  const headers = options.headers ?? {};
+  const origin = options.origin === undefined ? TEST_ORIGIN_SECRET : options.origin;
+  const headers = { ...(origin === null ? {} : { [ORIGIN_HEADER]: origin }), ...options.headers };
   return {
     resource: options.resource,
     path,

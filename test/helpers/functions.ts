@@ -4,6 +4,8 @@ import {
   type LocalFunctions,
   type LocalFunctionsOptions,
 } from '../../local/composition.js';
+import { LocalOriginSecrets } from '../../local/adapters/origin-secrets.js';
+import { TEST_ORIGIN_SECRET } from './events.js';
 
 /** The viewer-token claims the integration suite signs with (helpers/tokens.ts callers). */
 export const TEST_TOKEN_ISSUER = 'https://host.test/';
@@ -23,6 +25,7 @@ export function integrationOptions(overrides: Partial<LocalFunctionsOptions> = {
     viewerTokens: { jwksUrl: inject('jwksUrl'), issuer: TEST_TOKEN_ISSUER, audience: TEST_TOKEN_AUDIENCE },
     edgeUrl: capture,
     controlPlaneUrl: capture,
+    originSecrets: new LocalOriginSecrets(TEST_ORIGIN_SECRET),
     realtime: {
       publishUrl: `${capture}/graphql`,
       graphqlUrl: 'https://appsync.test/graphql',

@@ -50,3 +50,9 @@ export const IVS_CHAT_CONNECTIONS_PER_ACCOUNT = 50_000;
 
 /** IVS Chat messages per second per room (ANCHORS "Quotas": IVS Chat CreateRoom). */
 export const IVS_CHAT_ROOM_MESSAGES_PER_SECOND = 100;
+
+/**
+ * Rules of the API stage's web ACL (lib/constructs/api-firewall.ts, ADR 0031): the posts rate rule and
+ * two AWS managed rule groups, each billed as one rule. A CDK test holds the web ACL to this count.
+ */
+export const WAF_RULE_COUNT = 3;

@@ -246,6 +246,36 @@ function capacityLines(input: ValidCostInput, v: EventVolumes, prices: PriceTabl
   return lines;
 }
 
+/**
+ * Edge protection (ADR 0031): WAF on the API stage inspects only what reaches the origin — posts and
+ * the cache's misses, never the polls the cache answers — so its per-request lines are small. The
+ * CloudFront Function that gives the rate rule the viewer's address runs on posts only. WAF's
+ * monthly fees (a web ACL and WAF_RULE_COUNT rules, about $8 a month whatever the events) are the
+ * deployment's, not an event's, and are left out here. (`-c waf=false` drops all of it.)
+ */
+function firewallLines(v: EventVolumes, prices: PriceTable): DraftLine[] {
+  return [
+    flatLine('WAF requests inspected (posts)', 'post', v.posts, 'requests', prices.waf.requests),
+    flatLine(
+      'WAF requests inspected (origin polls)',
+      'receive',
+      v.originPolls,
+      'requests',
+      prices.waf.requests,
+      {
+        note: 'cache misses only: the polls CloudFront answers never reach the web ACL',
+      },
+    ),
+    flatLine(
+      'CloudFront Functions (posts: viewer address for WAF)',
+      'post',
+      v.posts,
+      'invocations',
+      prices.cloudFront.functionInvocations,
+    ),
+  ];
+}
+
 export function hybridEstimate(input: ValidCostInput, v: EventVolumes, prices: PriceTable): DesignEstimate {
   const viewerRequestsPerSecond = input.viewers / input.pollSeconds;
   return designEstimate(
@@ -255,6 +285,7 @@ export function hybridEstimate(input: ValidCostInput, v: EventVolumes, prices: P
     [
       ...receiveLines(input, v, prices),
       ...postPathLines(input, v, prices),
+      ...firewallLines(v, prices),
       ...pushLines(input, v, prices),
       ...capacityLines(input, v, prices),
     ],

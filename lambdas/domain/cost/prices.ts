@@ -55,6 +55,14 @@ export interface PriceTable {
     readonly dataOut: TieredPrice;
     /** Transfer from an AWS origin (API Gateway) to CloudFront. */
     readonly originFetch: Price;
+    /** CloudFront Functions: the post behaviour's viewer-address function (ADR 0031). */
+    readonly functionInvocations: Price;
+  };
+  /** AWS WAF on the API stage (ADR 0031): monthly fees prorated by the hour, plus each request inspected. */
+  readonly waf: {
+    readonly webAclMonth: Price;
+    readonly ruleMonth: Price;
+    readonly requests: Price;
   };
   readonly apiGateway: {
     readonly restRequests: TieredPrice;
@@ -119,6 +127,9 @@ const SOURCE = {
   warm: 'assumption, not in ANCHORS: check aws.amazon.com/dynamodb/pricing',
   dataTransfer: 'aws.amazon.com/ec2/pricing/on-demand, data transfer out to the internet (not in ANCHORS)',
   ivs: 'two secondary sources (ANCHORS); not checked against aws.amazon.com/ivs/pricing',
+  waf: 'AWS WAF pricing page (not in ANCHORS; docs/sources/aws/waf-pricing.md)',
+  cloudFrontFunctions:
+    'CloudFront pricing page, CloudFront Functions (not in ANCHORS; docs/sources/aws/waf-pricing.md)',
 } as const;
 
 const NOTE = {
@@ -134,7 +145,50 @@ const NOTE = {
     'pre-warmed before warm throughput existed); the provisioned unit-hour rate is not in ANCHORS',
   dataTransfer: 'AppSync and API Gateway bill data out at EC2 internet rates; not in ANCHORS',
   ivs: 'marked unverified in ANCHORS',
+  waf: 'not in ANCHORS and not read on AWS’s page here: the list price as the team gives it; the same in every region',
+  cloudFrontFunctions: 'not in ANCHORS and not read on AWS’s page here: the list price as commonly quoted',
 } as const;
+
+/** AWS WAF: one price in every region (AWS's own blog says so), unverified here. */
+const WAF: PriceTable['waf'] = {
+  webAclMonth: {
+    usd: 5,
+    per: 1,
+    unit: 'web ACL-months',
+    source: SOURCE.waf,
+    date: D,
+    verified: false,
+    note: NOTE.waf,
+  },
+  ruleMonth: {
+    usd: 1,
+    per: 1,
+    unit: 'rule-months',
+    source: SOURCE.waf,
+    date: D,
+    verified: false,
+    note: NOTE.waf,
+  },
+  requests: {
+    usd: 0.6,
+    per: M,
+    unit: 'requests inspected',
+    source: SOURCE.waf,
+    date: D,
+    verified: false,
+    note: NOTE.waf,
+  },
+};
+
+const CLOUDFRONT_FUNCTIONS: Price = {
+  usd: 0.1,
+  per: M,
+  unit: 'function invocations',
+  source: SOURCE.cloudFrontFunctions,
+  date: D,
+  verified: false,
+  note: NOTE.cloudFrontFunctions,
+};
 
 /** Every price, per region. */
 /** Lambda is priced alike in both regions ANCHORS covers. */
@@ -294,7 +348,9 @@ export const PRICES: Readonly<Record<Region, PriceTable>> = {
         date: D,
         verified: true,
       },
+      functionInvocations: CLOUDFRONT_FUNCTIONS,
     },
+    waf: WAF,
     apiGateway: {
       restRequests: {
         per: M,
@@ -419,7 +475,9 @@ export const PRICES: Readonly<Record<Region, PriceTable>> = {
         date: D,
         verified: true,
       },
+      functionInvocations: CLOUDFRONT_FUNCTIONS,
     },
+    waf: WAF,
     apiGateway: {
       restRequests: {
         per: M,

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { OriginGuard } from '../origin-guard.js';
 import type { AuditLog } from '../../domain/access/audit.js';
 import type { CapacityWindows, ScalerInvoker, ScheduleStore } from '../../domain/capacity/ports.js';
 import type { Clock } from '../../domain/clock.js';
@@ -42,6 +43,8 @@ export interface AdminDeps {
   readonly retentionDays: number;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The origin header check every HTTP function runs first (ADR 0030). */
+  readonly origin: OriginGuard;
 }
 
 /** The failure reports every operation shares: a push or invalidation that failed is logged, never thrown. */

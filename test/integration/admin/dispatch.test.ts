@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { missingOperations } from '../../../lambdas/handlers/admin.js';
 import { adminOperations } from '../../../lambdas/handlers/admin/operations.js';
 import type { AdminDeps } from '../../../lambdas/handlers/admin/deps.js';
+import { ORIGIN_HEADER } from '../../../lambdas/handlers/origin-guard.js';
 import { adminRoutes, routeKey } from '../../../lambdas/routes.js';
 import { callAdmin, nobody, operator } from '../../helpers/admin.js';
+import { TEST_ORIGIN_SECRET } from '../../helpers/events.js';
 import { testFunctions } from '../../helpers/functions.js';
 
 describe('the admin dispatcher', () => {
@@ -19,7 +21,7 @@ describe('the admin dispatcher', () => {
       httpMethod: 'GET',
       resource: '/admin/v1/me',
       path: '/admin/v1/me',
-      headers: {},
+      headers: { [ORIGIN_HEADER]: TEST_ORIGIN_SECRET },
       requestContext: { authorizer: { claims: { 'cognito:groups': 'operators' } } },
     } as never);
     expect(res.statusCode).toBe(403);

@@ -11,13 +11,18 @@ import {
 
 /** What the Lambda runtime sets, and the tables every function names. */
 const base = { AWS_REGION: 'eu-west-1', COMMENTS_TABLE_NAME: 'comments', CONTROL_TABLE_NAME: 'control' };
+/** Every HTTP function checks the origin header against this secret (ADR 0030). */
+const http = {
+  ...base,
+  ORIGIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:origin-AbCdEf',
+};
 const tokens = {
   VIEWER_TOKEN_JWKS_URL: 'https://host.test/.well-known/jwks.json',
   VIEWER_TOKEN_ISSUER: 'https://host.test/',
   VIEWER_TOKEN_AUDIENCE: 'hybrid-live-chat',
 };
 const admin = {
-  ...base,
+  ...http,
   REALTIME_GRAPHQL_URL: 'https://abc.appsync-api.eu-west-1.amazonaws.com/graphql',
   EDGE_PARAMETER_NAME: '/hybrid-chat/dev/edge',
   SCALER_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:scaler:live',
@@ -42,25 +47,38 @@ function failure(run: () => unknown): string {
 
 describe('each kind of function parses only its own settings', () => {
   it('starts the read functions with their tables and the defaults, without any viewer-token setting', () => {
-    expect(parseConfig(ReadConfig, base)).toEqual({
-      ...base,
+    expect(parseConfig(ReadConfig, http)).toEqual({
+      ...http,
       ROOM_CACHE_TTL_MS: 1_000,
       LIVE_COMMENT_LIMIT: 500,
     });
   });
 
   it('keeps what a kind does not read out of its configuration', () => {
-    const config = parseConfig(ReadConfig, { ...base, ...tokens, REST_API_ID: 'x' });
+    const config = parseConfig(ReadConfig, { ...http, ...tokens, REST_API_ID: 'x' });
 
     expect(config).not.toHaveProperty('VIEWER_TOKEN_JWKS_URL');
     expect(config).not.toHaveProperty('REST_API_ID');
   });
 
   it('refuses to start the post function without the viewer-token settings, naming each', () => {
-    const message = failure(() => parseConfig(PostConfig, base));
+    const message = failure(() => parseConfig(PostConfig, http));
 
     for (const key of Object.keys(tokens)) expect(message).toContain(key);
-    expect(parseConfig(PostConfig, { ...base, ...tokens }).COMMENT_RETENTION_DAYS).toBe(30);
+    expect(parseConfig(PostConfig, { ...http, ...tokens }).COMMENT_RETENTION_DAYS).toBe(30);
+  });
+
+  it('refuses to start any HTTP function without the origin secret, and the scaler without needing it', () => {
+    for (const [schema, env] of [
+      [ReadConfig, base],
+      [PostConfig, { ...base, ...tokens }],
+      [AdminConfig, { ...admin, ORIGIN_SECRET_ARN: undefined }],
+    ] as const) {
+      expect(failure(() => parseConfig(schema, env))).toContain('ORIGIN_SECRET_ARN');
+    }
+    expect(
+      parseConfig(ScalerConfig, { ...scaler, ORIGIN_SECRET_ARN: http.ORIGIN_SECRET_ARN }),
+    ).not.toHaveProperty('ORIGIN_SECRET_ARN');
   });
 
   it('refuses to start the admin function without the settings CDK always gives it, naming every one at once', () => {
@@ -97,10 +115,10 @@ describe('each kind of function parses only its own settings', () => {
 
 describe('the DynamoDB client settings', () => {
   it('uses the region’s endpoint unless the SDK’s endpoint variable names another', () => {
-    expect(dynamoSettings(parseConfig(ReadConfig, base))).toEqual({ region: 'eu-west-1' });
+    expect(dynamoSettings(parseConfig(ReadConfig, http))).toEqual({ region: 'eu-west-1' });
     expect(
       dynamoSettings(
-        parseConfig(ReadConfig, { ...base, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' }),
+        parseConfig(ReadConfig, { ...http, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' }),
       ),
     ).toEqual({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:8000' });
   });

@@ -28,7 +28,7 @@ import {
   pathParam,
   type ApiEvent,
 } from '../../../lambdas/handlers/http.js';
-import { apiEvent } from '../../helpers/events.js';
+import { apiEvent, testOriginGuard } from '../../helpers/events.js';
 
 const logger = createLogger({ logLevel: 'SILENT' });
 
@@ -380,7 +380,11 @@ describe('json', () => {
 
 describe('httpHandler', () => {
   it('passes a result through', async () => {
-    const handler = httpHandler(async () => json(200, { ok: true }), { cacheableErrors: false, logger });
+    const handler = httpHandler(async () => json(200, { ok: true }), {
+      cacheableErrors: false,
+      logger,
+      origin: testOriginGuard(),
+    });
 
     const result = await handler(apiEvent({ resource: '/x', pathParameters: {} }));
 
@@ -392,7 +396,7 @@ describe('httpHandler', () => {
       async () => {
         throw new NotFoundError('room_not_found', 'missing');
       },
-      { cacheableErrors: true, logger },
+      { cacheableErrors: true, logger, origin: testOriginGuard() },
     );
 
     const result = await handler(apiEvent({ resource: '/x', pathParameters: {} }));
@@ -443,7 +447,7 @@ describe('httpHandler', () => {
           seen.push(currentCorrelationId());
           return json(200, {});
         },
-        { cacheableErrors: false, logger: logged },
+        { cacheableErrors: false, logger: logged, origin: testOriginGuard() },
       );
 
       // Act
@@ -479,7 +483,7 @@ describe('httpHandler', () => {
         async () => {
           throw new Error('boom');
         },
-        { cacheableErrors: false, logger: logged },
+        { cacheableErrors: false, logger: logged, origin: testOriginGuard() },
       );
 
       const result = await handler(withRequestId('api-req-9'), context('lambda-req-9'));

@@ -3,7 +3,7 @@ import { createLogger } from '../../../lambdas/adapters/logger.js';
 import type { Viewer } from '../../../lambdas/domain/feed/comment.js';
 import { UnauthorizedError } from '../../../lambdas/domain/errors.js';
 import { createPostCommentHandler } from '../../../lambdas/handlers/post-comment.js';
-import { apiEvent } from '../../helpers/events.js';
+import { apiEvent, testOriginGuard } from '../../helpers/events.js';
 import { aRoom, deferred, InMemoryComments, InMemoryModeration, InMemoryRooms } from '../fakes.js';
 
 /** The post handler over in-memory stores, with a token check the test finishes when it wants. */
@@ -15,6 +15,7 @@ function setup() {
     feed: { rooms, moderation, comments: new InMemoryComments(), clock: Date.now, retentionDays: 30 },
     viewerTokens: { verify: () => check.promise },
     logger: createLogger({ logLevel: 'SILENT' }),
+    origin: testOriginGuard(),
   });
   const post = (roomId: string) =>
     handler(
