@@ -7,7 +7,8 @@ import { LocalApiGateway } from '../../../local/api-gateway.js';
 import type { DevUserPool } from '../../../local/dev-user-pool.js';
 import { createOriginServer, type LocalServices } from '../../../local/server.js';
 import { expectErrorShape, tablesSnapshot } from '../../helpers/bad-input.js';
-import { postEvent } from '../../helpers/events.js';
+import { ORIGIN_HEADER } from '../../../lambdas/routes.js';
+import { postEvent, TEST_ORIGIN_SECRET } from '../../helpers/events.js';
 import { TEST_TOKEN_AUDIENCE, TEST_TOKEN_ISSUER, testFunctions } from '../../helpers/functions.js';
 import { testStores } from '../../helpers/store.js';
 import { signToken, type TokenOptions } from '../../helpers/tokens.js';
@@ -311,6 +312,8 @@ describe('POST /v1/rooms/{roomId}/comments over HTTP through the local API gatew
             'content-type': 'application/json; charset=utf-8',
             'content-length': bytes.length,
             authorization: `Bearer ${token}`,
+            // What CloudFront (locally, the edge) adds: the origin answers nothing without it (ADR 0030).
+            [ORIGIN_HEADER]: TEST_ORIGIN_SECRET,
           },
         },
         (res) => {
