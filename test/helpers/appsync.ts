@@ -77,6 +77,7 @@ export async function sigV4(
   url: string,
   body: string,
   secretAccessKey = 'local',
+  signingDate?: Date,
 ): Promise<Record<string, string>> {
   const target = new URL(url);
   const signer = new SignatureV4({
@@ -95,6 +96,7 @@ export async function sigV4(
       headers: { host: target.host, 'content-type': 'application/json' },
       body,
     }),
+    signingDate ? { signingDate } : {},
   );
   return signed.headers as Record<string, string>;
 }

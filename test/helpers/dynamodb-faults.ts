@@ -1,5 +1,6 @@
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { close, listen } from '../../local/ports.js';
+import { mulberry32 } from '../unit/fakes.js';
 
 /**
  * A fault layer between the functions and DynamoDB Local: an HTTP proxy that
@@ -231,21 +232,5 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
       await close(server);
       upstream.destroy();
     },
-  };
-}
-
-/**
- * A small seeded generator (mulberry32): uniform in [0, 1), the same sequence
- * for the same seed. Node's random sources cannot be seeded, and a test needs
- * no library for 32 bits of state.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }

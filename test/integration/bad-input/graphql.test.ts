@@ -1,6 +1,3 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLISH_MUTATION } from '../../../lambdas/adapters/appsync-publisher.js';
@@ -8,6 +5,7 @@ import { GLOBAL_EVENT, ROOM_EVENT } from '../../../lambdas/domain/realtime/subsc
 import { AppSyncEngine } from '../../../local/appsync/engine.js';
 import { loadResolvers } from '../../../local/appsync/resolvers.js';
 import { loadAppSyncSchema } from '../../../local/appsync/schema.js';
+import { sigV4 } from '../../helpers/appsync.js';
 
 /**
  * Bad input to the GraphQL endpoint, as a table: the local AppSync engine with the schema and the
@@ -59,25 +57,8 @@ async function request(body: string, signing: SigningOptions | { headers: Record
   let headers: Record<string, string>;
   if ('headers' in signing) headers = { host: HOST, 'content-type': 'application/json', ...signing.headers };
   else {
-    const signer = new SignatureV4({
-      credentials: { accessKeyId: 'local', secretAccessKey: signing.secretAccessKey ?? 'local' },
-      region: 'us-east-1',
-      service: 'appsync',
-      sha256: Sha256,
-    });
-    const signed = await signer.sign(
-      new HttpRequest({
-        method: 'POST',
-        protocol: 'http:',
-        hostname: '127.0.0.1',
-        port: 4001,
-        path: '/graphql',
-        headers: { host: HOST, 'content-type': 'application/json' },
-        body,
-      }),
-      signing.signingDate ? { signingDate: signing.signingDate } : {},
-    );
-    headers = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const signed = await sigV4(`http://${HOST}/graphql`, body, signing.secretAccessKey, signing.signingDate);
+    headers = Object.fromEntries(Object.entries(signed).map(([k, v]) => [k.toLowerCase(), v]));
   }
   return {
     method: 'POST',
