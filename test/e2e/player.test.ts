@@ -131,9 +131,12 @@ describe('player', () => {
     ]);
 
     await send(alice.page, 'hello from alice 👋');
-    // One poll interval (2 s) and a second's slack for the browser.
+    // The player clears its input once the post path acknowledged the comment: time bob from there,
+    // not from the click (the first post of a fresh stack may take a while on a shared machine).
+    await expect.poll(() => alice.page.locator('hybrid-live-chat input').inputValue()).toBe('');
+    // One poll interval (2 s) and two seconds' slack for the browser on two shared cores.
     await vi.waitFor(async () => expect(await shownTexts(bob.page)).toContain('hello from alice 👋'), {
-      timeout: 3_000,
+      timeout: 4_000,
       interval: 50,
     });
     // Two more polls of bob's: still once.
