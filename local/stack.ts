@@ -27,7 +27,7 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { EdgeCache } from './edge-cache.js';
 import { EventLoopMonitor } from './event-loop.js';
 import { LocalOriginSecrets } from './adapters/origin-secrets.js';
-import { ORIGIN_HEADER } from '../lambdas/handlers/origin-guard.js';
+import { ORIGIN_HEADER } from '../lambdas/routes.js';
 import { close, listen } from './ports.js';
 import { DEMO_ROOM_ID, seedDemoRoom } from './seed.js';
 import { buildLocalWebApps } from './web-apps.js';

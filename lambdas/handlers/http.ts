@@ -8,9 +8,9 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../domain/errors.js';
-import { cors } from '../routes.js';
+import { cors, ORIGIN_HEADER } from '../routes.js';
 import { invocation } from './invocation.js';
-import { ORIGIN_HEADER, type OriginGuard } from './origin-guard.js';
+import type { OriginGuard } from './origin-guard.js';
 
 export type ApiEvent = APIGatewayProxyEvent;
 export type ApiResult = APIGatewayProxyResult;

@@ -2,11 +2,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { ChatError, UnavailableError } from '../domain/errors.js';
 
-import { ORIGIN_HEADER } from '../routes.js';
-
-/** The header's name (lambdas/routes.ts), for the handlers and tests that import it from here. */
-export { ORIGIN_HEADER };
-
 /**
  * The port: the values the origin header may carry now. In AWS the secret's versions labelled
  * AWSCURRENT, AWSPENDING and AWSPREVIOUS (lambdas/adapters/origin-secrets.ts); locally the value

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { invocation } from './invocation.js';
-import { ORIGIN_HEADER } from './origin-guard.js';
+import { ORIGIN_HEADER } from '../routes.js';
 
 /** What Secrets Manager invokes a rotation function with, once per step. */
 export interface RotationEvent {

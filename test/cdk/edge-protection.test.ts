@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { WAF_RULE_COUNT } from '../../lambdas/domain/cost/coefficients.js';
-import { ORIGIN_HEADER } from '../../lambdas/handlers/origin-guard.js';
+import { ORIGIN_HEADER } from '../../lambdas/routes.js';
 import { functions } from '../../lambdas/routes.js';
 import {
   COUNTED_COMMON_RULES,

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { ROLE_GROUPS, type Role } from '../../lambdas/domain/access/roles.js';
 import type { RoomEvent } from '../../lambdas/domain/realtime/room-event.js';
 import { adminRoutes } from '../../lambdas/routes.js';
-import { ORIGIN_HEADER } from '../../lambdas/handlers/origin-guard.js';
+import { ORIGIN_HEADER } from '../../lambdas/routes.js';
 import { TEST_ORIGIN_SECRET } from './events.js';
 import { testFunctions } from './functions.js';
 

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ORIGIN_HEADER, OriginGuard } from '../../lambdas/handlers/origin-guard.js';
+import { OriginGuard } from '../../lambdas/handlers/origin-guard.js';
+import { ORIGIN_HEADER } from '../../lambdas/routes.js';
 
 /** The origin header value the test functions accept (ADR 0030); `apiEvent` sends it unless told not to. */
 export const TEST_ORIGIN_SECRET = 'test-origin-secret-0123456789abcdef';

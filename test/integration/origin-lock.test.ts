@@ -1,7 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ORIGIN_HEADER } from '../../lambdas/handlers/origin-guard.js';
+import { ORIGIN_HEADER } from '../../lambdas/routes.js';
 import { composeLocalFunctions, type LocalFunctions } from '../../local/composition.js';
 import { LocalOriginSecrets } from '../../local/adapters/origin-secrets.js';
 import { apiEvent, liveEvent, postEvent, roomEvent, segmentEvent } from '../helpers/events.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { missingOperations } from '../../../lambdas/handlers/admin.js';
 import { adminOperations } from '../../../lambdas/handlers/admin/operations.js';
 import type { AdminDeps } from '../../../lambdas/handlers/admin/deps.js';
-import { ORIGIN_HEADER } from '../../../lambdas/handlers/origin-guard.js';
+import { ORIGIN_HEADER } from '../../../lambdas/routes.js';
 import { adminRoutes, routeKey } from '../../../lambdas/routes.js';
 import { callAdmin, nobody, operator } from '../../helpers/admin.js';
 import { TEST_ORIGIN_SECRET } from '../../helpers/events.js';

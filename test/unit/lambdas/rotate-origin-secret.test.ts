@@ -16,7 +16,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../lambdas/adapters/logger.js';
-import { ORIGIN_HEADER } from '../../../lambdas/handlers/origin-guard.js';
+import { ORIGIN_HEADER } from '../../../lambdas/routes.js';
 import {
   createRotationHandler,
   type RotationEvent,
