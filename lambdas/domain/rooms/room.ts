@@ -127,6 +127,17 @@ export const Room = z.strictObject({
    * before the time are hidden on the poll path (one write, however many comments).
    */
   purges: z._default(z.record(z.string(), z.iso.datetime()), {}),
+  /**
+   * The channel plan's cutoff in this room (ADR 0038): items with a lower id are hidden from
+   * segments, the archive and replay (`live` is not limited). Written by the view-limit batch
+   * with its own UpdateItem, so it never bumps `version`.
+   */
+  viewCutoff: z.optional(z.strictObject({ id: z.string(), computedAt: z.iso.datetime() })),
+  /**
+   * Segments numbered below this are archived in S3 (ADR 0037) and served from there. Written by
+   * the archiver with its own UpdateItem, so it never bumps `version`.
+   */
+  archivedThrough: z.optional(z.int().check(z.minimum(0))),
   /** Bumped by every settings change; an update must name the version it read. */
   version: z.int().check(z.minimum(1)),
   createdAt: z.iso.datetime(),
