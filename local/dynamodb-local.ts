@@ -14,9 +14,13 @@ export interface DynamoDbLocalOptions {
 export interface RunningDynamoDbLocal {
   readonly endpoint: string;
   /**
-   * Kills the process (SIGKILL, as a crash would) and starts it again on the same port and data
+   * Stops the process (SIGTERM, SIGKILL after 5 s) and starts it again on the same port and data
    * directory; resolves when it answers again. Tests of recovery use it: what was acknowledged
-   * before must still be there in persistent mode.
+   * before must still be there in persistent mode. Not SIGKILL: DynamoDB Local answers a write a
+   * moment before it is on disk, so a kill within about a millisecond of an answer loses that
+   * write (measured: the last acknowledged transaction lost in 7 of 8 kills at once, 0 of 5 kills
+   * 50 ms later). Real DynamoDB acknowledges only durable writes; a crash test of the emulator
+   * would test the emulator.
    */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -77,7 +81,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   return {
     endpoint,
     restart: async () => {
-      await kill('SIGKILL');
+      await kill('SIGTERM');
       await spawn();
     },
     stop,

@@ -7,27 +7,37 @@ import { ChatClientError, createChatClient, type FeedItem } from '../../client/i
 import { segmentOf } from '../../lambdas/domain/feed/segments.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { startDynamoFaultProxy, type DynamoFaultProxy } from '../helpers/dynamodb-faults.js';
 import { newLocalRoom } from '../helpers/local-admin.js';
 
 /**
- * DynamoDB Local, in persistent mode, is killed and started again on the same port and data
+ * DynamoDB Local, in persistent mode, is stopped and started again on the same port and data
  * directory while viewers keep posting (the SDK's send(), retrying): the running stack recovers
  * by itself — posts succeed again — and every comment acknowledged before, during or after the
  * restart is in the feed exactly once (ADR 0034).
+ *
+ * The stack reaches DynamoDB Local through the fault proxy (no fault rules), which goes
+ * unreachable first — new connections dropped, what the stack sees of a DynamoDB that is gone —
+ * and lets the requests already sent finish. Only then does DynamoDB Local stop: it answers a
+ * write a moment before the write is on disk (see `restart()`), a window real DynamoDB does not
+ * have, so stopping it under a request would test the emulator, not the product.
  */
 const POSTERS = 5;
 
 let dataDir: string;
 let dynamodb: RunningDynamoDbLocal;
+let proxy: DynamoFaultProxy;
 let stack: LocalStack;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'hlc-restart-'));
   dynamodb = await startDynamoDbLocal({ dataDir });
-  stack = await startLocalStack({ dynamodbEndpoint: dynamodb.endpoint, seed: false, logLevel: 'ERROR' });
+  proxy = await startDynamoFaultProxy({ target: dynamodb.endpoint });
+  stack = await startLocalStack({ dynamodbEndpoint: proxy.endpoint, seed: false, logLevel: 'ERROR' });
 });
 afterAll(async () => {
   await stack?.stop();
+  await proxy?.stop();
   await dynamodb?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -68,10 +78,12 @@ describe('DynamoDB Local restarted under a running stack', () => {
     });
     await vi.waitFor(() => expect(acknowledged.length).toBeGreaterThanOrEqual(20), { timeout: 30_000 });
 
-    // Act: kill DynamoDB Local and start it again, same port and data directory.
+    // Act: DynamoDB Local goes unreachable, stops, and starts again, same port and data directory.
     const before = acknowledged.length;
     const killedAt = performance.now();
+    await proxy.cutOff();
     await dynamodb.restart();
+    proxy.restore();
     const upAt = performance.now();
     await vi.waitFor(() => expect(acknowledged.length).toBeGreaterThanOrEqual(before + 20), {
       timeout: 45_000,

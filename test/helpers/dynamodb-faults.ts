@@ -74,6 +74,13 @@ export interface DynamoFaultProxy {
   readonly endpoint: string;
   /** Replaces the rules (e.g. `[]` to stop injecting). */
   setRules(rules: readonly FaultRule[]): void;
+  /**
+   * From now on every new request's connection is dropped, as if DynamoDB were unreachable;
+   * resolves once every request already forwarded has been answered (nothing in flight).
+   */
+  cutOff(): Promise<void>;
+  /** Forwards requests again. */
+  restore(): void;
   stats(): DynamoFaultStats;
   stop(): Promise<void>;
 }
@@ -104,6 +111,9 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
   const byOperation: Record<string, Partial<Record<DynamoFault, number>>> = {};
   const upstream = new Agent({ keepAlive: true });
   const held = new Set<NodeJS.Timeout>();
+  let unreachable = false;
+  let inFlight = 0;
+  let onIdle: (() => void) | undefined;
 
   const used = new Map<FaultRule, number>();
 
@@ -159,6 +169,7 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (unreachable) return res.socket?.destroy();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
@@ -191,11 +202,14 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
     }
 
     let answer: Awaited<ReturnType<typeof forward>>;
+    inFlight++;
     try {
       answer = await forward(req, body);
     } catch {
       // DynamoDB Local is down (or restarting): the client sees what it would see without us.
       return res.socket?.destroy();
+    } finally {
+      if (--inFlight === 0) onIdle?.();
     }
     if (fault === 'ambiguous-500') return reply(res, 500, INTERNAL);
     if (fault === 'ambiguous-drop') return res.socket?.destroy();
@@ -220,6 +234,14 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
     endpoint: `http://127.0.0.1:${port}`,
     setRules: (next) => {
       rules = next;
+    },
+    cutOff: async () => {
+      unreachable = true;
+      if (inFlight > 0) await new Promise<void>((resolve) => (onIdle = resolve));
+      onIdle = undefined;
+    },
+    restore: () => {
+      unreachable = false;
     },
     stats: () => ({
       requests: { ...requests },
