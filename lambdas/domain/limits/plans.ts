@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../zod-english.js';
 import { ChannelId, RoomId } from '../rooms/room.js';
+import { LimitJob } from './job.js';
 
 /** A whole number from `min` to `max`. */
 const wholeNumber = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
@@ -32,7 +33,8 @@ export type RoomCutoff = z.infer<typeof RoomCutoff>;
 /** What one computation did, kept on the plan for the admin API (and returned to the worker). */
 export const CutoffRun = z.strictObject({
   channelId: ChannelId,
-  reason: z.enum(['schedule', 'plan-changed', 'run-now']),
+  /** Why it ran: the job's reason. */
+  reason: LimitJob.shape.reason,
   /** `computed`: the plan's cutoffs were written; `cleared`: no plan, every cutoff removed. */
   outcome: z.enum(['computed', 'cleared']),
   /** The plan version computed against (absent when cleared). */
