@@ -9,7 +9,8 @@ import type {
   DeleteOutcome,
   FeedWriter,
 } from '../../domain/feed/ports.js';
-import { queryPages, TransactionCanceledError, type DynamoClient } from './client.js';
+import type { CommentPage, CommentStreams } from '../../domain/limits/ports.js';
+import { queryPages, queryResponses, TransactionCanceledError, type DynamoClient } from './client.js';
 import { transientAsUnavailable } from './errors.js';
 import { commentPartition, idempotencyKey, slowModeKey } from './keys.js';
 
@@ -17,7 +18,7 @@ import { commentPartition, idempotencyKey, slowModeKey } from './keys.js';
 const IDEMPOTENCY_TTL_SEC = 24 * 3600;
 const CONFLICT_RETRIES = 4;
 
-export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWriter {
+export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWriter, CommentStreams {
   constructor(
     private readonly db: DynamoClient,
     private readonly commentsTable: string,
@@ -246,6 +247,45 @@ export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWri
     return transientAsUnavailable(() =>
       Promise.all(Array.from({ length: shards }, (_, shard) => one(shard))),
     );
+  }
+
+  /**
+   * The view-limit batch's stream of one room shard (ADR 0038): records with
+   * `fromId` ≤ id ≤ `toId`, newest first, a page of `pageSize` per Query, each
+   * read only when the merge asks for it. Only the id, kind and deletion are
+   * projected: the bytes sent and held shrink, the read units do not (DynamoDB
+   * charges for the whole item).
+   */
+  async *descending(
+    roomId: string,
+    shard: number,
+    fromId: string,
+    toId: string,
+    pageSize: number,
+  ): AsyncGenerator<CommentPage> {
+    const responses = queryResponses(this.db, {
+      TableName: this.commentsTable,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ProjectionExpression: 'sk, #kind, deletedAt',
+      ExpressionAttributeNames: { '#kind': 'kind' },
+      ExpressionAttributeValues: { ':pk': commentPartition(roomId, shard), ':from': fromId, ':to': toId },
+      ScanIndexForward: false,
+      Limit: pageSize,
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    for (;;) {
+      const next = await transientAsUnavailable(() => responses.next());
+      if (next.done) return;
+      const { Items = [], ConsumedCapacity } = next.value;
+      yield {
+        items: Items.map((item) => ({
+          id: String(item.sk),
+          ...(typeof item.kind === 'string' ? { kind: item.kind } : {}),
+          ...(typeof item.deletedAt === 'string' ? { deletedAt: item.deletedAt } : {}),
+        })),
+        readUnits: ConsumedCapacity?.CapacityUnits ?? 0,
+      };
+    }
   }
 }
 
