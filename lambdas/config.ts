@@ -106,6 +106,12 @@ export const Config = z.object({
   CANARY_TOKEN_SECRET_ARN: z.optional(NonEmpty),
   /** The deployment stage: a dimension of the canary's metrics, so stages sharing an account stay apart. */
   STAGE: z.optional(NonEmpty),
+  /**
+   * The view-limit job queue (ADR 0039) the admin function sends plan changes and runs-now to.
+   * Optional until the stack passes it; without it those jobs are refused (a plan change still
+   * stands, and the schedule computes it).
+   */
+  LIMITS_QUEUE_URL: z.optional(z.url()),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -167,6 +173,7 @@ export const AdminConfig = z.extend(
     REALTIME_API_ID: true,
     CAPACITY_LEAD_MINUTES: true,
     CAPACITY_TAIL_MINUTES: true,
+    LIMITS_QUEUE_URL: true,
   }),
   {
     ...Runtime,

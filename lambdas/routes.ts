@@ -173,6 +173,10 @@ export const adminRoutes: readonly Route[] = [
   admin('POST', '/notices'),
   admin('GET', '/ng-words'),
   admin('PUT', '/ng-words'),
+  admin('GET', '/channels/{channelId}/plan'),
+  admin('PUT', '/channels/{channelId}/plan'),
+  admin('DELETE', '/channels/{channelId}/plan'),
+  admin('POST', '/channels/{channelId}/plan/runs'),
 ];
 
 export const routes: readonly Route[] = [
