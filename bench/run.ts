@@ -12,7 +12,7 @@ import { startLocalStack } from '../local/stack.js';
 import { benchCapacityUnits } from './capacity-units.js';
 import { benchColdStart } from './cold-start.js';
 import { benchEdgeOffload } from './edge-offload.js';
-import { benchStores, createBenchRoom } from './fixtures.js';
+import { benchStores, createBenchRoom, dynamoOptions } from './fixtures.js';
 import { benchLiveBytes } from './live-bytes.js';
 import { benchLiveOrigin, liveLimit, prepareLiveRooms } from './live-origin.js';
 import { benchPartitionRate } from './partition-figure.js';
@@ -21,6 +21,7 @@ import { benchPostPath } from './post-path.js';
 import { benchRealtime } from './realtime.js';
 import { calibrationOf, renderMarkdown, type Figures } from './report.js';
 import { benchSdkSize } from './sdk-size.js';
+import { benchViewLimits, renderViewLimits, type ViewLimitsResult } from './view-limits.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 // Lambda runs Node 22; the SDK's notice about this process's Node 20 is noise here.
@@ -64,6 +65,7 @@ const progress = (line: string) => console.log(`[${((Date.now() - started) / 100
 progress('starting the local stack (DynamoDB Local in memory)…');
 const stack = await startLocalStack({ seed: false, logLevel: 'ERROR' });
 let figures: Omit<Figures, 'realtime' | 'sdkSize'>;
+let viewLimits: ViewLimitsResult;
 try {
   progress('filling the live rooms…');
   const liveRooms = await prepareLiveRooms(stack, progress);
@@ -91,6 +93,11 @@ try {
   const liveBytes = await benchLiveBytesOn(stack, SIZES.bytesSeconds);
   progress(`figure 10: browser CPU, ${SIZES.cpuComments} comments at 50/s in Chromium…`);
   const playerCpu = await benchPlayerCpu(stack, { comments: SIZES.cpuComments, perSecond: 50, progress });
+  progress('figure 11: the view-limit batch over 100,000 records…');
+  viewLimits = await benchViewLimits(
+    { dynamo: dynamoOptions(stack), tables: stack.tables },
+    { sizes: [1_000, 5_000, 50_000, 100_000], rounds: values.quick ? 1 : 3, progress },
+  );
   figures = {
     capacityUnits,
     postPath,
@@ -148,8 +155,9 @@ const result = {
   ...figures,
   realtime,
   sdkSize,
+  viewLimits,
 };
-const summary = renderMarkdown(result);
+const summary = `${renderMarkdown(result)}\n${renderViewLimits(viewLimits)}`;
 const dir = join(fileURLToPath(new URL('.', import.meta.url)), 'results');
 mkdirSync(dir, { recursive: true });
 const stem = date.slice(0, 10);

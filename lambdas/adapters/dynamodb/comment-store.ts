@@ -9,8 +9,8 @@ import type {
   DeleteOutcome,
   FeedWriter,
 } from '../../domain/feed/ports.js';
-import type { CommentPage, CommentStreams } from '../../domain/limits/ports.js';
-import { queryPages, queryResponses, TransactionCanceledError, type DynamoClient } from './client.js';
+import type { CommentPage, CommentStreams, PageSizes } from '../../domain/limits/ports.js';
+import { queryPages, TransactionCanceledError, type DynamoClient } from './client.js';
 import { transientAsUnavailable } from './errors.js';
 import { commentPartition, idempotencyKey, slowModeKey } from './keys.js';
 
@@ -251,32 +251,38 @@ export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWri
 
   /**
    * The view-limit batch's stream of one room shard (ADR 0038): records with
-   * `fromId` ≤ id ≤ `toId`, newest first, a page of `pageSize` per Query, each
-   * read only when the merge asks for it. Only the id, kind and deletion are
-   * projected: the bytes sent and held shrink, the read units do not (DynamoDB
-   * charges for the whole item).
+   * `fromId` ≤ id ≤ `toId`, newest first, one Query per page, each read only
+   * when the merge asks for it; pages grow from `pages.first` to `pages.max`.
+   * Only the id, kind and deletion are projected: the bytes sent and held
+   * shrink, the read units do not (DynamoDB charges for the whole item).
    */
   async *descending(
     roomId: string,
     shard: number,
     fromId: string,
     toId: string,
-    pageSize: number,
+    pages: PageSizes,
   ): AsyncGenerator<CommentPage> {
-    const responses = queryResponses(this.db, {
-      TableName: this.commentsTable,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ProjectionExpression: 'sk, #kind, deletedAt',
-      ExpressionAttributeNames: { '#kind': 'kind' },
-      ExpressionAttributeValues: { ':pk': commentPartition(roomId, shard), ':from': fromId, ':to': toId },
-      ScanIndexForward: false,
-      Limit: pageSize,
-      ReturnConsumedCapacity: 'TOTAL',
-    });
-    for (;;) {
-      const next = await transientAsUnavailable(() => responses.next());
-      if (next.done) return;
-      const { Items = [], ConsumedCapacity } = next.value;
+    let startKey: Record<string, unknown> | undefined;
+    let limit = Math.min(pages.first, pages.max);
+    do {
+      const {
+        Items = [],
+        ConsumedCapacity,
+        LastEvaluatedKey,
+      } = await transientAsUnavailable(() =>
+        this.db.query({
+          TableName: this.commentsTable,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ProjectionExpression: 'sk, #kind, deletedAt',
+          ExpressionAttributeNames: { '#kind': 'kind' },
+          ExpressionAttributeValues: { ':pk': commentPartition(roomId, shard), ':from': fromId, ':to': toId },
+          ScanIndexForward: false,
+          Limit: limit,
+          ReturnConsumedCapacity: 'TOTAL',
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
       yield {
         items: Items.map((item) => ({
           id: String(item.sk),
@@ -285,7 +291,9 @@ export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWri
         })),
         readUnits: ConsumedCapacity?.CapacityUnits ?? 0,
       };
-    }
+      startKey = LastEvaluatedKey;
+      limit = Math.min(pages.max, limit * 2);
+    } while (startKey);
   }
 }
 

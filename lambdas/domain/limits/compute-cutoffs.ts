@@ -7,7 +7,7 @@ import type { Room } from '../rooms/room.js';
 import type { LimitJob } from './job.js';
 import { mergeNewest, type ItemStream } from './merge.js';
 import type { CutoffRun, PlanStore, RoomCutoff } from './plans.js';
-import type { CommentStreams } from './ports.js';
+import type { CommentStreams, PageSizes } from './ports.js';
 
 export interface CutoffDeps {
   readonly plans: Pick<PlanStore, 'get' | 'recordRun'>;
@@ -18,7 +18,7 @@ export interface CutoffDeps {
   readonly edge?: EdgeInvalidator;
   readonly onInvalidateFailed?: (paths: readonly string[], error: unknown) => void;
   readonly clock: Clock;
-  /** Records per page of each room shard's query. Default 500. */
+  /** The largest page of a room shard's query. Default 500. */
   readonly pageSize?: number;
 }
 
@@ -71,14 +71,15 @@ async function computeOnce(
   const rooms = await channelRooms(deps.rooms, job.channelId);
   const fromId = lowestIdAt(startedMs - plan.days * DAY_MS);
   const toId = highestIdAt(startedMs);
-  const pageSize = deps.pageSize ?? DEFAULT_PAGE_SIZE;
+  const streamCount = rooms.reduce((sum, room) => sum + room.shards.read, 0);
+  const pages = firstPages(plan.maxComments, streamCount, deps.pageSize ?? DEFAULT_PAGE_SIZE);
 
   let readUnits = 0;
   const streams: { roomIndex: number; stream: ItemStream }[] = rooms.flatMap((room, roomIndex) =>
     Array.from({ length: room.shards.read }, (_, shard) => ({
       roomIndex,
       stream: (async function* () {
-        for await (const page of deps.comments.descending(room.roomId, shard, fromId, toId, pageSize)) {
+        for await (const page of deps.comments.descending(room.roomId, shard, fromId, toId, pages)) {
           readUnits += page.readUnits;
           yield page.items;
         }
@@ -144,6 +145,16 @@ async function clearCutoffs(deps: CutoffDeps, job: LimitJob): Promise<CutoffRun>
     taken: 0,
     cutoffs,
   };
+}
+
+/**
+ * Page sizes: the first page of each stream is its even share of N and one more (the next head),
+ * then pages double up to `max`. Every stream's first page is read before anything is taken, so
+ * with full pages a small N would read streams × max records; this way it reads about N, and a
+ * stream holding most of the N reaches full pages in a few queries.
+ */
+export function firstPages(maxComments: number, streams: number, max: number): PageSizes {
+  return { first: Math.min(max, Math.ceil(maxComments / Math.max(1, streams)) + 1), max };
 }
 
 /** Every room of the channel (the listing pages through them; the global room is no channel's). */

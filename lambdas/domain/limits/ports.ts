@@ -8,16 +8,23 @@ export interface CommentPage {
   readonly readUnits: number;
 }
 
+/** Page sizes of a stream: the first page, then each page twice the one before, up to `max`. */
+export interface PageSizes {
+  readonly first: number;
+  readonly max: number;
+}
+
 export interface CommentStreams {
   /**
-   * A room shard's records (items and tombstones) with `fromId` ≤ id ≤ `toId`, newest first,
-   * `pageSize` per page; the next page is read only when asked for.
+   * A room shard's records (items and tombstones) with `fromId` ≤ id ≤ `toId`, newest first, a
+   * page per Query (sizes growing from `pages.first` to `pages.max`); the next page is read only
+   * when asked for.
    */
   descending(
     roomId: string,
     shard: number,
     fromId: string,
     toId: string,
-    pageSize: number,
+    pages: PageSizes,
   ): AsyncIterable<CommentPage>;
 }

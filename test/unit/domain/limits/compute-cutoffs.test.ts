@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { computeChannelCutoffs, type CutoffDeps } from '../../../../lambdas/domain/limits/compute-cutoffs.js';
+import {
+  computeChannelCutoffs,
+  firstPages,
+  type CutoffDeps,
+} from '../../../../lambdas/domain/limits/compute-cutoffs.js';
 import { lowestIdAt } from '../../../../lambdas/domain/feed/ids.js';
 import type { LimitJob } from '../../../../lambdas/domain/limits/job.js';
 import type { StreamItem } from '../../../../lambdas/domain/limits/merge.js';
@@ -59,10 +63,14 @@ function world(rooms: Room[], records: Record<string, StreamItem[]>, plan?: Stor
       },
     },
     comments: {
-      async *descending(roomId, shard, fromId, toId, pageSize) {
+      async *descending(roomId, shard, fromId, toId, pages) {
         const mine = (records[`${roomId}#${shard}`] ?? []).filter((r) => r.id >= fromId && r.id <= toId);
-        for (let i = 0; i < mine.length; i += pageSize) {
-          yield { items: mine.slice(i, i + pageSize), readUnits: 0.5 };
+        for (
+          let i = 0, size = pages.first;
+          i < mine.length;
+          i += size, size = Math.min(pages.max, 2 * size)
+        ) {
+          yield { items: mine.slice(i, i + size), readUnits: 0.5 };
         }
       },
     },
@@ -239,5 +247,14 @@ describe('computeChannelCutoffs', () => {
     const deps: CutoffDeps = { ...w.deps, plans: { ...w.deps.plans, recordRun: async () => 'stale' } };
 
     await expect(computeChannelCutoffs(deps, job)).rejects.toThrow(/changed during each of 3 computations/);
+  });
+});
+
+describe('firstPages', () => {
+  it('starts each stream at its even share of N and one more, never above the largest page', () => {
+    expect(firstPages(5_000, 30, 500)).toEqual({ first: 168, max: 500 });
+    expect(firstPages(1, 30, 500)).toEqual({ first: 2, max: 500 });
+    expect(firstPages(100_000, 1, 500)).toEqual({ first: 500, max: 500 });
+    expect(firstPages(10, 0, 500)).toEqual({ first: 11, max: 500 });
   });
 });
