@@ -25,8 +25,14 @@ let browser: Browser;
 const pages: Page[] = [];
 const sent: LimitJob[] = [];
 let work: (job: LimitJob) => Promise<unknown> = async () => undefined;
+/** Sends to refuse, as SQS refusing a batch would. */
+let refuse = 0;
 const worker: LimitJobQueue = {
   async send(jobs) {
+    if (refuse > 0) {
+      refuse--;
+      throw new Error('the queue refused the jobs');
+    }
     sent.push(...jobs);
     // As a queue does: the sender goes on; the worker takes the job a moment later.
     for (const job of jobs) setTimeout(() => void work(job).catch(() => undefined), 200);
@@ -156,6 +162,7 @@ describe('console: plans', () => {
     // Assess: their values shown, ours kept in the form, nothing saved
     await page.getByText(/It is now 5,000 comments within 40 days \(version 2/).waitFor();
     expect(await page.getByLabel('N: comments shown').inputValue()).toBe('300');
+    await saveScreenshot(page, 'console-plans-stale');
     expect(await accessibilityViolations(page)).toEqual([]);
 
     // Act: keep ours over theirs, then save at version 2
@@ -171,6 +178,26 @@ describe('console: plans', () => {
     await page.getByText("No plan: every comment in this channel's archives is shown.").waitFor();
     expect(await admin('GET', `/channels/${channelId}/plan`)).toMatchObject({ plan: null });
     expect(jobsOf(channelId).at(-1)).toMatchObject({ reason: 'plan-changed' });
+    expect(errors).toEqual([]);
+  });
+
+  it('explains a run that could not be queued, and runs it when tried again', async () => {
+    // Prepare
+    const { channelId } = await aChannelWithComments();
+    await localAdmin(stack)('PUT', `/channels/${channelId}/plan`, { maxComments: 10, days: 3 });
+    const { page, errors } = await open(['operator'], [], { path: `/plans/${channelId}` });
+    await page.getByTestId('last-run').waitFor();
+    refuse = 1;
+
+    // Act
+    await page.getByRole('button', { name: 'Recompute now' }).click();
+
+    // Assess: in words, with the code small and a way to try again
+    await page.getByText('The service is busy or failing right now.').waitFor();
+    expect(await page.locator('.notice-code').textContent()).toBe('unavailable');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => page.getByTestId('last-run').textContent()).toContain('Recompute now');
+    expect(jobsOf(channelId).map((job) => job.reason)).toEqual(['plan-changed', 'run-now']);
     expect(errors).toEqual([]);
   });
 
