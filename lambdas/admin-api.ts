@@ -27,6 +27,13 @@ import {
   type listRoomComments,
   type purgeUserComments,
 } from './domain/moderation/comment-moderation.js';
+import {
+  PlanBody,
+  type readChannelPlan,
+  type removeChannelPlan,
+  type runChannelPlanNow,
+  type setChannelPlan,
+} from './domain/limits/plan-admin.js';
 import { MAX_GLOBAL_NG_WORDS, NgWord, type NgWordList } from './domain/moderation/moderation.js';
 import { MAX_BROADCAST_LENGTH, MAX_NOTICE_DISPLAY_SECONDS } from './domain/realtime/feed-events.js';
 import { EventRoomId } from './domain/realtime/room-event.js';
@@ -35,7 +42,7 @@ import { CreateRoomRequest, UpdateRoomRequest, type roomSummary } from './domain
 import { UserId, type Room } from './domain/rooms/room.js';
 import { MAX_STATS_MINUTES, type roomStats } from './domain/stats/stats.js';
 
-export { BanBody, BlockBody, CreateRoomRequest, UpdateRoomRequest };
+export { BanBody, BlockBody, CreateRoomRequest, PlanBody, UpdateRoomRequest };
 
 /** Pages of admin listings: 50 items unless asked, at most 100. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -98,6 +105,7 @@ export const ADMIN_REQUEST_BODIES = {
   'POST /admin/v1/capacity/runs': RunRequest,
   'POST /admin/v1/notices': NoticeBody,
   'PUT /admin/v1/ng-words': NgWordsBody,
+  'PUT /admin/v1/channels/{channelId}/plan': PlanBody,
 } as const;
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
@@ -230,6 +238,23 @@ export interface AdminApi {
   };
   'GET /admin/v1/ng-words': { response: NgWordList };
   'PUT /admin/v1/ng-words': { body: Body<'PUT /admin/v1/ng-words'>; response: NgWordList };
+  'GET /admin/v1/channels/{channelId}/plan': {
+    params: ChannelParams;
+    response: Result<typeof readChannelPlan>;
+  };
+  'PUT /admin/v1/channels/{channelId}/plan': {
+    params: ChannelParams;
+    body: Body<'PUT /admin/v1/channels/{channelId}/plan'>;
+    response: Result<typeof setChannelPlan>;
+  };
+  'DELETE /admin/v1/channels/{channelId}/plan': {
+    params: ChannelParams;
+    response: Result<typeof removeChannelPlan>;
+  };
+  'POST /admin/v1/channels/{channelId}/plan/runs': {
+    params: ChannelParams;
+    response: Result<typeof runChannelPlanNow>;
+  };
 }
 
 export type AdminRouteKey = keyof AdminApi;

@@ -106,6 +106,13 @@ export const Config = z.object({
   CANARY_TOKEN_SECRET_ARN: z.optional(NonEmpty),
   /** The deployment stage: a dimension of the canary's metrics, so stages sharing an account stay apart. */
   STAGE: z.optional(NonEmpty),
+
+  // The view-limit batch's settings (ADR 0039).
+  /**
+   * The SQS queue of view-limit jobs: the scheduler sends one per limited channel; the admin
+   * function sends plan changes and runs now.
+   */
+  LIMITS_QUEUE_URL: z.optional(z.url()),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -167,6 +174,7 @@ export const AdminConfig = z.extend(
     REALTIME_API_ID: true,
     CAPACITY_LEAD_MINUTES: true,
     CAPACITY_TAIL_MINUTES: true,
+    LIMITS_QUEUE_URL: true,
   }),
   {
     ...Runtime,
@@ -221,6 +229,20 @@ export const CanaryConfig = z.extend(
   },
 );
 export type CanaryConfig = z.infer<typeof CanaryConfig>;
+
+/** The view-limit scheduler (ADR 0039): the plans (control table) and the queue it fills. */
+export const LimitsSchedulerConfig = z.extend(z.pick(Config, { CONTROL_TABLE_NAME: true }), {
+  ...Runtime,
+  LIMITS_QUEUE_URL: required(shape.LIMITS_QUEUE_URL),
+});
+export type LimitsSchedulerConfig = z.infer<typeof LimitsSchedulerConfig>;
+
+/** The view-limit worker (ADR 0039): reads the comments, writes cutoffs to rooms in the control table. */
+export const LimitsWorkerConfig = z.extend(
+  z.pick(Config, { COMMENTS_TABLE_NAME: true, CONTROL_TABLE_NAME: true }),
+  Runtime,
+);
+export type LimitsWorkerConfig = z.infer<typeof LimitsWorkerConfig>;
 
 /**
  * The environment parsed by `schema`, or an Error naming every problem: a function that cannot

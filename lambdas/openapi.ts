@@ -14,11 +14,14 @@ import {
   Minutes,
   NgWordsBody,
   NoticeBody,
+  PlanBody,
   PurgeBody,
   RunRequest,
 } from './admin-api.js';
 import type { $ZodType } from 'zod/v4/core';
 import { AuditEntry } from './domain/access/audit.js';
+import { LimitJob } from './domain/limits/job.js';
+import { PlanView } from './domain/limits/plan-admin.js';
 import { Comment, PostCommentBody } from './domain/feed/comment.js';
 import { BanBody, BlockBody } from './domain/moderation/ban-actions.js';
 import { NgWordList } from './domain/moderation/moderation.js';
@@ -39,7 +42,7 @@ export interface OperationDoc {
    */
   readonly body?: Named & { readonly optional?: boolean };
   readonly response: {
-    readonly status: 200 | 201;
+    readonly status: 200 | 201 | 202;
     readonly description: string;
     /** Left out where the body is built by code with no zod schema: the response is described only. */
     readonly schema?: Named;
@@ -77,6 +80,14 @@ const RoomRead = z.strictObject({ room: Room });
 const RoomChanged = z.looseObject({ room: Room, pushed: z.boolean() });
 const ItemCreated = z.strictObject({ item: Comment, pushed: z.boolean() });
 const AuditPage = z.strictObject({ entries: z.array(AuditEntry), nextCursor: z.string().optional() });
+/** A plan change: the plan as stored and the job queued for it (null when it could not be queued). */
+const PlanChanged = PlanView.extend({ job: z.nullable(LimitJob) });
+const PlanRemoved = z.strictObject({
+  channelId: z.string(),
+  removed: z.boolean(),
+  job: z.nullable(LimitJob),
+});
+const PlanRunQueued = z.strictObject({ job: LimitJob, previousFinishedAt: z.string().nullable() });
 
 /** Path parameters by name; those without a schema (parsed by the domain) are described only. */
 const PATH_PARAMETERS: Readonly<Record<string, { schema?: $ZodType; description: string }>> = {
@@ -328,6 +339,43 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
       status: 200,
       description: 'The stored list. A stale `version` gets 409.',
       schema: named('NgWordList', NgWordList),
+    },
+  },
+  'GET /admin/v1/channels/{channelId}/plan': {
+    summary: "A channel's view-limit plan and its last computation",
+    response: {
+      status: 200,
+      description:
+        'The plan (N, D), its version and the last run kept on it. A channel without a plan answers 200 with `plan`, `version` and `lastRun` null.',
+      schema: named('PlanView', PlanView),
+    },
+  },
+  'PUT /admin/v1/channels/{channelId}/plan': {
+    summary: "Set or replace a channel's view-limit plan",
+    body: named('PlanRequest', PlanBody),
+    response: {
+      status: 200,
+      description:
+        'The stored plan and the `plan-changed` job queued to recompute it (`job: null` when it could not be queued: the schedule computes it later). No `expectedVersion` creates the plan; a stale one, or creating over an existing plan, gets 409 `stale_version` naming the current version.',
+      schema: named('PlanChanged', PlanChanged),
+    },
+  },
+  'DELETE /admin/v1/channels/{channelId}/plan': {
+    summary: "Remove a channel's view-limit plan",
+    response: {
+      status: 200,
+      description:
+        "Whether a plan was removed, and the `plan-changed` job queued to clear the channel's cutoffs (queued even without a plan).",
+      schema: named('PlanRemoved', PlanRemoved),
+    },
+  },
+  'POST /admin/v1/channels/{channelId}/plan/runs': {
+    summary: "Compute a channel's cutoffs now",
+    response: {
+      status: 202,
+      description:
+        'The `run-now` job queued. Poll the plan until `lastRun.finishedAt` differs from `previousFinishedAt`. 404 `plan_not_found` without a plan.',
+      schema: named('PlanRunQueued', PlanRunQueued),
     },
   },
 };

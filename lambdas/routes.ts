@@ -114,6 +114,42 @@ export const canaryFunction = {
 } as const;
 
 /**
+ * The view-limit scheduler (ADR 0039): no route. EventBridge Scheduler invokes it daily; it only
+ * enqueues one job per limited channel, so a minute is plenty. Locally, a timer.
+ */
+export const limitsSchedulerFunction = {
+  entry: 'lambdas/functions/limits-scheduler.ts',
+  description: 'View limits: enqueue one job per limited channel (daily, EventBridge Scheduler)',
+  timeoutMs: 60_000,
+} as const;
+
+/**
+ * The view-limit worker (ADR 0039): no route. The SQS event source invokes it with a few jobs,
+ * one channel each; it computes their cutoffs (ADR 0038). Locally, the local queue's poller.
+ */
+export const limitsWorkerFunction = {
+  entry: 'lambdas/functions/limits-worker.ts',
+  description: "View limits: compute each channel's oldest visible comment per room (SQS worker)",
+  /** A batch is a few channels computed side by side; each reads its rooms' comments once. */
+  timeoutMs: 120_000,
+} as const;
+
+/**
+ * The view-limit queue's settings, one set for CDK and the local queue (ADR 0039). The visibility
+ * timeout is six times the worker's timeout, as AWS advises for an SQS event source, so a batch
+ * still running (or retried by the poller) never reappears while it is being worked on.
+ */
+export const LIMITS_QUEUE = {
+  /** Records per invocation: few, so one slow channel holds back little. */
+  batchSize: 5,
+  /** Receives before a job goes to the dead-letter queue. */
+  maxReceiveCount: 5,
+  /** Workers at once (SQS's event source allows 2 at least): the comment table is not hammered. */
+  maxConcurrency: 2,
+  visibilityTimeoutMs: 6 * limitsWorkerFunction.timeoutMs,
+} as const;
+
+/**
  * The origin secret's rotation (ADR 0030): no route. Secrets Manager invokes it for each step of a
  * rotation; each step may wait for the distribution to deploy, so it has Lambda's longest timeout.
  */
@@ -173,6 +209,10 @@ export const adminRoutes: readonly Route[] = [
   admin('POST', '/notices'),
   admin('GET', '/ng-words'),
   admin('PUT', '/ng-words'),
+  admin('GET', '/channels/{channelId}/plan'),
+  admin('PUT', '/channels/{channelId}/plan'),
+  admin('DELETE', '/channels/{channelId}/plan'),
+  admin('POST', '/channels/{channelId}/plan/runs'),
 ];
 
 export const routes: readonly Route[] = [

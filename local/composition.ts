@@ -29,6 +29,7 @@ import {
   type OriginSecrets,
 } from '../lambdas/handlers/origin-guard.js';
 import type { FunctionName } from '../lambdas/routes.js';
+import type { LimitJobQueue } from '../lambdas/domain/limits/job.js';
 import type { WebSocketLike } from '../client/types.js';
 import { SdkEdgeViewer } from '../lambdas/adapters/canary/edge-viewer.js';
 import { SdkRoomSubscriber } from '../lambdas/adapters/canary/room-subscriber.js';
@@ -82,6 +83,8 @@ export interface LocalFunctionsOptions {
    */
   readonly originSecrets: OriginSecrets;
   readonly originCheck?: Omit<OriginGuardOptions, 'clock'>;
+  /** Where the admin API queues view-limit jobs (plan changes, runs now): the local queue in `npm start`. */
+  readonly limitJobs: LimitJobQueue;
   /** Overrides of the functions' settings (e.g. no room cache in tests). */
   readonly settings?: z.input<typeof LocalSettings>;
   /** Default WARN. */
@@ -155,6 +158,7 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
       scaler: new LocalScalerInvoker(controlPlaneUrl, currentCorrelationId),
       capacity: { ...windows, region: LOCAL_REGION },
       retentionDays: settings.COMMENT_RETENTION_DAYS,
+      limitJobs: options.limitJobs,
       clock,
       logger,
       origin: origin(),

@@ -28,11 +28,17 @@ import { EdgeCache } from './edge-cache.js';
 import { EventLoopMonitor } from './event-loop.js';
 import { LocalOriginSecrets } from './adapters/origin-secrets.js';
 import { ORIGIN_HEADER } from '../lambdas/routes.js';
+import type { LimitJobQueue } from '../lambdas/domain/limits/job.js';
 import { close, listen } from './ports.js';
 import { DEMO_ROOM_ID, seedDemoRoom } from './seed.js';
 import { buildLocalWebApps } from './web-apps.js';
 import { createEdgeServer, createOriginServer, type LocalServices } from './server.js';
 import { createTables, tableNames, type TableNames } from './tables.js';
+
+/** No job queue: every send is refused, as SQS refuses one it cannot reach. */
+const NO_LIMIT_JOBS: LimitJobQueue = {
+  send: () => Promise.reject(new Error('This local stack has no view-limit job queue.')),
+};
 
 export interface LocalStackOptions {
   /** Edge (CloudFront stand-in) port; 0 picks a free one. Default 0. */
@@ -68,6 +74,12 @@ export interface LocalStackOptions {
    * `npm start` runs it every 60 s.
    */
   readonly canaryIntervalMs?: number;
+  /**
+   * Where the admin API queues view-limit jobs (plan changes, runs now). Default: none — such
+   * jobs are refused (a plan change still stands; run-now answers 503) until the local queue and
+   * worker are wired here.
+   */
+  readonly limitJobs?: LimitJobQueue;
 }
 
 /** The local AppSync-compatible endpoint (GraphQL over HTTP and the realtime WebSocket). */
@@ -239,6 +251,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         realtimeUrl: appsync.realtimeUrl,
         apiKey: appsync.apiKey,
       },
+      limitJobs: options.limitJobs ?? NO_LIMIT_JOBS,
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     });

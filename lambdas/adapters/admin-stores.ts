@@ -3,6 +3,7 @@ import { DynamoAuditStore } from './dynamodb/audit-store.js';
 import { DynamoCommentStore } from './dynamodb/comment-store.js';
 import { DynamoFeedActivity } from './dynamodb/feed-stats.js';
 import { DynamoModerationStore } from './dynamodb/moderation-store.js';
+import { DynamoPlanStore } from './dynamodb/plan-store.js';
 import { DynamoRoomStore } from './dynamodb/room-store.js';
 import type { TableNames } from './viewer-stores.js';
 
@@ -18,5 +19,6 @@ export function adminStores(dynamo: DynamoClient, tables: TableNames) {
     moderation: new DynamoModerationStore(dynamo, tables.control),
     auditLog: new DynamoAuditStore(dynamo, tables.control),
     feedActivity: new DynamoFeedActivity(dynamo, tables.comments),
+    plans: new DynamoPlanStore(dynamo, tables.control),
   };
 }

@@ -20,6 +20,7 @@ import { CloudWatchTrafficMetrics } from '../adapters/traffic-metrics.js';
 import { AdminConfig, capacityWindows, dynamoSettings, parseConfig, tableNames } from '../config.js';
 import { createAdminHandler } from '../handlers/admin.js';
 import { lazy } from '../lazy.js';
+import { SqsJobQueue, sqsSendBatch } from '../adapters/sqs-job-queue.js';
 
 const config = parseConfig(AdminConfig, process.env);
 const dynamo = createDynamoClient(dynamoSettings(config));
@@ -66,6 +67,10 @@ export const handler = createAdminHandler({
   ),
   capacity: { ...capacityWindows(config), region: config.AWS_REGION },
   retentionDays: config.COMMENT_RETENTION_DAYS,
+  limitJobs: lazy(() => {
+    if (!config.LIMITS_QUEUE_URL) throw new Error('LIMITS_QUEUE_URL is not set: no view-limit queue.');
+    return new SqsJobQueue(sqsSendBatch({ queueUrl: config.LIMITS_QUEUE_URL, region: config.AWS_REGION }));
+  }),
   clock: Date.now,
   logger: createLogger(),
   origin: lambdaOriginGuard(config),

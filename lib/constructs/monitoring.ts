@@ -90,6 +90,7 @@ export const RUNBOOK = {
   appSyncConnects: 'runbook-appsync-connects',
   wafBlocked: 'runbook-waf-blocked',
   canary: 'runbook-canary',
+  viewLimitsDeadLetters: 'runbook-view-limits-dead-letters',
 } as const;
 export type RunbookEntry = keyof typeof RUNBOOK;
 
@@ -131,6 +132,11 @@ export interface MonitoringProps {
   readonly webAcl?: WebAclMetrics;
   /** @default no canary widget or alarm */
   readonly canary?: { readonly metrics: CanaryMetrics };
+  /**
+   * The view-limit batch's dead-letter queue (ADR 0039): `ApproximateNumberOfMessagesVisible`.
+   * @default no view-limit alarm
+   */
+  readonly viewLimits?: { readonly deadLetters: IMetric };
   /** @default no subscription: subscribe to the topic yourself */
   readonly alarmEmail?: string;
   /** For the topic's KMS key. */
@@ -417,6 +423,15 @@ export class Monitoring extends Construct {
           evaluationPeriods: CANARY_FAILED_RUNS,
           missing: TreatMissingData.BREACHING,
         },
+      );
+    }
+    if (props.viewLimits) {
+      // Any job there is a channel whose cutoffs were not computed after every retry.
+      alarm(
+        'view-limits-dead-letters',
+        'viewLimitsDeadLetters',
+        'A view-limit job failed every retry and waits in the dead-letter queue: its channel shows comments its plan hides.',
+        { metric: props.viewLimits.deadLetters, threshold: 1, evaluationPeriods: 1 },
       );
     }
     this.alarms = alarms;

@@ -526,6 +526,41 @@ describe('the WAF alarm', () => {
   });
 });
 
+describe('the view-limit dead-letter alarm', () => {
+  const deadLetters = new Metric({
+    namespace: 'AWS/SQS',
+    metricName: 'ApproximateNumberOfMessagesVisible',
+    dimensionsMap: { QueueName: 'view-limits-dlq' },
+    statistic: 'Maximum',
+    period: Duration.minutes(5),
+  });
+
+  it('is absent without the view-limit batch', () => {
+    const { monitoring } = standalone(undefined);
+    expect(monitoring.alarms['view-limits-dead-letters']).toBeUndefined();
+  });
+
+  it('alarms on the first job in the dead-letter queue, and links its runbook section', () => {
+    const { monitoring, template } = standalone(undefined, { viewLimits: { deadLetters } });
+    const props = resources(template)[logicalId(monitoring.alarms['view-limits-dead-letters']!)]!
+      .Properties as CfnJson;
+    expect(alarmMetrics(props).metrics).toEqual([
+      {
+        namespace: 'AWS/SQS',
+        name: 'ApproximateNumberOfMessagesVisible',
+        stat: 'Maximum',
+        period: 300,
+        dimensions: { QueueName: 'view-limits-dlq' },
+      },
+    ]);
+    expect(props.Threshold).toBe(1);
+    expect(props.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+    expect(props.EvaluationPeriods).toBe(1);
+    expect(props.AlarmDescription).toMatch(/Runbook: README\.md#runbook-view-limits-dead-letters$/);
+    expect(props.AlarmActions).toEqual([{ Ref: logicalId(monitoring.topic) }]);
+  });
+});
+
 describe('the cache hit rate alarm by region', () => {
   it('exists in a us-east-1 stack: below 80% for 5 minutes, judged at 30,000+ requests a minute', () => {
     const { monitoring, template } = standalone('us-east-1');

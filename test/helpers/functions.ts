@@ -6,6 +6,7 @@ import {
 } from '../../local/composition.js';
 import { LocalOriginSecrets } from '../../local/adapters/origin-secrets.js';
 import { TEST_ORIGIN_SECRET } from './events.js';
+import type { LimitJob, LimitJobQueue } from '../../lambdas/domain/limits/job.js';
 
 /** The viewer-token claims the integration suite signs with (helpers/tokens.ts callers). */
 export const TEST_TOKEN_ISSUER = 'https://host.test/';
@@ -35,9 +36,31 @@ export function integrationOptions(overrides: Partial<LocalFunctionsOptions> = {
     // Rooms change under the tests' feet (closing, settings): no stale copies.
     settings: { ROOM_CACHE_TTL_MS: 0, LIVE_COMMENT_LIMIT: 50 },
     logLevel: 'SILENT',
+    limitJobs: testJobs,
     ...overrides,
   };
 }
+
+/**
+ * The view-limit job queue the suite's admin function sends to: the port, recording what was sent
+ * (this process's jobs, newest last), so tests observe what the admin API queued.
+ * `failNext` refuses the next sends, as SQS refusing a batch would.
+ */
+export const testJobs = new (class RecordingJobQueue implements LimitJobQueue {
+  readonly sent: LimitJob[] = [];
+  failNext = 0;
+  async send(jobs: readonly LimitJob[]): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('the test queue refused the jobs');
+    }
+    this.sent.push(...jobs);
+  }
+  /** The jobs sent for one channel. */
+  of(channelId: string): LimitJob[] {
+    return this.sent.filter((job) => job.channelId === channelId);
+  }
+})();
 
 let built: LocalFunctions | undefined;
 

@@ -57,6 +57,12 @@ export const PERMISSIONS = {
   'capacity.apply': ['operator'],
   /** The deployment-wide log (global notices, NG words): no channel scopes it, so operators only. */
   'audit.global': ['operator'],
+  /** A channel's view-limit plan and its last computation (ADR 0038): its own people may see it. */
+  'plans.read': ['operator', 'moderator', 'artist'],
+  /** Set, replace or remove a channel's plan: a commercial setting, so operators only. */
+  'plans.change': ['operator'],
+  /** Queue a computation now: it reads the channel's comments, so operators only. */
+  'plans.run': ['operator'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof PERMISSIONS;
 

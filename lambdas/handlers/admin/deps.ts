@@ -8,6 +8,8 @@ import type { ModerationReader, ModerationWriter } from '../../domain/moderation
 import type { RealtimePublisher } from '../../domain/realtime/ports.js';
 import type { RoomLister, RoomReader, RoomUpdater, RoomWriter } from '../../domain/rooms/ports.js';
 import type { FeedActivityReader, TrafficMetrics } from '../../domain/stats/ports.js';
+import type { LimitJobQueue } from '../../domain/limits/job.js';
+import type { PlanStore } from '../../domain/limits/plans.js';
 
 /**
  * Everything the admin function's operations use, built once per runtime by
@@ -41,6 +43,10 @@ export interface AdminDeps {
     readonly region?: string | undefined;
   };
   readonly retentionDays: number;
+  /** Channels' view-limit plans (ADR 0038): uncached, consistent reads. */
+  readonly plans: PlanStore;
+  /** Where plan changes and runs-now queue their channel's job: SQS in AWS, the local queue locally. */
+  readonly limitJobs: LimitJobQueue;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The origin header check every HTTP function runs first (ADR 0030). */

@@ -7,6 +7,7 @@ import { broadcastOperations } from './broadcasts.js';
 import { statsOperations } from './stats.js';
 import { moderationOperations } from './moderation.js';
 import { capacityOperations } from './capacity.js';
+import { planOperations } from './plans.js';
 
 /** Every admin operation, by route key. Each area of the admin API keeps its operations in its own module. */
 export function adminOperations(deps: AdminDeps): AdminOperations {
@@ -18,5 +19,6 @@ export function adminOperations(deps: AdminDeps): AdminOperations {
     ...statsOperations(deps),
     ...moderationOperations(deps),
     ...capacityOperations(deps),
+    ...planOperations(deps),
   };
 }

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../../lambdas/domain/rooms/room.js';
 import { artistOf, callAdmin, moderatorOf, publishedEvents, type Caller } from '../../helpers/admin.js';
 import { expectErrorShape, tablesSnapshot } from '../../helpers/bad-input.js';
+import { testJobs } from '../../helpers/functions.js';
 import { seedComment, testStores } from '../../helpers/store.js';
 
 /**
@@ -402,11 +403,103 @@ const cases: Case[] = [
     status: 400,
     code: 'invalid_body',
   },
+  // View-limit plans (channel A has none; operators change plans)
+  ...(
+    [
+      ['no comments kept', { maxComments: 0, days: 40 }],
+      ['a fractional N', { maxComments: 1.5, days: 40 }],
+      ['an N that is a string', { maxComments: '5000', days: 40 }],
+      ['an N over a million', { maxComments: 1_000_001, days: 40 }],
+      ['no days', { maxComments: 5000 }],
+      ['days over ten years', { maxComments: 5000, days: 3651 }],
+      ['an expectedVersion of 0', { maxComments: 5000, days: 40, expectedVersion: 0 }],
+      ['an unknown field', { maxComments: 5000, days: 40, rooms: ['x'] }],
+      ['an array', [5000, 40]],
+    ] as const
+  ).map(([what, body]): Case => ({
+    name: `a plan with ${what}`,
+    method: 'PUT',
+    path: () => `/admin/v1/channels/${CHANNEL_A}/plan`,
+    caller: operator,
+    body,
+    status: 400,
+    code: 'invalid_body',
+  })),
+  {
+    name: 'a plan sent as text/plain',
+    method: 'PUT',
+    path: () => `/admin/v1/channels/${CHANNEL_A}/plan`,
+    caller: operator,
+    rawBody: '{"maxComments":5000,"days":40}',
+    contentType: 'text/plain',
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'a plan for a channel id with a space',
+    method: 'PUT',
+    path: () => `/admin/v1/channels/${MARKER}%20a/plan`,
+    caller: operator,
+    body: { maxComments: 5000, days: 40 },
+    status: 400,
+    code: 'invalid_channel_id',
+  },
+  {
+    name: "an artist setting their own channel's plan",
+    method: 'PUT',
+    path: () => `/admin/v1/channels/${CHANNEL_A}/plan`,
+    caller: artistA,
+    body: { maxComments: 5000, days: 40 },
+    status: 403,
+    code: 'forbidden',
+  },
+  {
+    name: "a moderator removing their own channel's plan",
+    method: 'DELETE',
+    path: () => `/admin/v1/channels/${CHANNEL_A}/plan`,
+    caller: moderatorA,
+    status: 403,
+    code: 'forbidden',
+  },
+  {
+    name: "a moderator of channel A reading channel B's plan",
+    method: 'GET',
+    path: () => `/admin/v1/channels/${CHANNEL_B}/plan`,
+    caller: moderatorA,
+    status: 403,
+    code: 'forbidden',
+  },
+  {
+    name: "a moderator running their own channel's plan now",
+    method: 'POST',
+    path: () => `/admin/v1/channels/${CHANNEL_A}/plan/runs`,
+    caller: moderatorA,
+    status: 403,
+    code: 'forbidden',
+  },
+  {
+    name: 'a run now for a channel without a plan',
+    method: 'POST',
+    path: () => `/admin/v1/channels/${CHANNEL_A}/plan/runs`,
+    caller: operator,
+    status: 404,
+    code: 'plan_not_found',
+  },
+  {
+    name: 'a plan change by a user in no group',
+    method: 'PUT',
+    path: () => `/admin/v1/channels/${CHANNEL_A}/plan`,
+    caller: nobody,
+    body: { maxComments: 5000, days: 40 },
+    status: 403,
+    code: 'forbidden',
+  },
 ];
 
 describe('the admin API refuses bad input and writes nothing', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
     const before = await tablesSnapshot(stores, MARKER);
+    const queued = testJobs.sent.length;
     const pushed =
       (await publishedEvents(roomA.roomId)).length + (await publishedEvents(roomB.roomId)).length;
 
@@ -421,6 +514,7 @@ describe('the admin API refuses bad input and writes nothing', () => {
     expect(res.status).toBe(c.status);
     expectErrorShape(res.body, c.code);
     expect(await tablesSnapshot(stores, MARKER)).toEqual(before);
+    expect(testJobs.sent.length, 'view-limit jobs queued').toBe(queued);
     expect((await publishedEvents(roomA.roomId)).length + (await publishedEvents(roomB.roomId)).length).toBe(
       pushed,
     );

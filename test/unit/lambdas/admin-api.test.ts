@@ -22,6 +22,10 @@ describe('the admin API contract', () => {
     // A record over AdminRouteKey must list every key of AdminApi: a missing or extra one is a type error.
     const keys: Record<AdminRouteKey, true> = {
       'GET /admin/v1/me': true,
+      'GET /admin/v1/channels/{channelId}/plan': true,
+      'PUT /admin/v1/channels/{channelId}/plan': true,
+      'DELETE /admin/v1/channels/{channelId}/plan': true,
+      'POST /admin/v1/channels/{channelId}/plan/runs': true,
       'GET /admin/v1/rooms': true,
       'POST /admin/v1/rooms': true,
       'GET /admin/v1/rooms/{roomId}': true,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CanaryConfig, loadConfig, parseConfig } from '../../../lambdas/config.js';
+import {
+  CanaryConfig,
+  LimitsSchedulerConfig,
+  LimitsWorkerConfig,
+  loadConfig,
+  parseConfig,
+} from '../../../lambdas/config.js';
 
 const required = {
   COMMENTS_TABLE_NAME: 'comments',
@@ -125,5 +131,34 @@ describe('CanaryConfig', () => {
     expect(() => parseConfig(CanaryConfig, { ...canaryEnv, CANARY_ROOM_ID: 'room#1' })).toThrow(
       /CANARY_ROOM_ID: a room id/,
     );
+  });
+});
+
+describe('the view-limit functions’ configs', () => {
+  const queueUrl = 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/view-limits';
+
+  it('gives the scheduler its queue URL and control table', () => {
+    const config = parseConfig(LimitsSchedulerConfig, {
+      AWS_REGION: 'ap-northeast-1',
+      CONTROL_TABLE_NAME: 'control',
+      LIMITS_QUEUE_URL: queueUrl,
+    });
+
+    expect(config).toMatchObject({ LIMITS_QUEUE_URL: queueUrl, CONTROL_TABLE_NAME: 'control' });
+  });
+
+  it('refuses to start the scheduler without a queue URL, or with one that is not a URL, naming it', () => {
+    const env = { AWS_REGION: 'ap-northeast-1', CONTROL_TABLE_NAME: 'control' };
+
+    expect(() => parseConfig(LimitsSchedulerConfig, env)).toThrow(/LIMITS_QUEUE_URL/);
+    expect(() => parseConfig(LimitsSchedulerConfig, { ...env, LIMITS_QUEUE_URL: 'view-limits' })).toThrow(
+      /LIMITS_QUEUE_URL/,
+    );
+  });
+
+  it('refuses to start the worker without the comments table', () => {
+    expect(() =>
+      parseConfig(LimitsWorkerConfig, { AWS_REGION: 'ap-northeast-1', CONTROL_TABLE_NAME: 'control' }),
+    ).toThrow(/COMMENTS_TABLE_NAME/);
   });
 });

@@ -4,7 +4,7 @@ import type { $ZodType } from 'zod/v4/core';
 import { CreateRoomRequest } from '../../../lambdas/domain/rooms/room-admin.js';
 import { PostCommentBody } from '../../../lambdas/domain/feed/comment.js';
 import { ChatError } from '../../../lambdas/domain/errors.js';
-import { NoticeBody } from '../../../lambdas/admin-api.js';
+import { NoticeBody, PlanBody } from '../../../lambdas/admin-api.js';
 import { errorResult } from '../../../lambdas/handlers/http.js';
 import { ErrorBody, openApiDocument, operationDocs } from '../../../lambdas/openapi.js';
 import { gatewayResponses, routeKey, routes } from '../../../lambdas/routes.js';
@@ -133,6 +133,10 @@ describe('the OpenAPI document', () => {
       ['CreateRoomRequest', CreateRoomRequest, { channelId: 'label-a', title: 'Concert', status: 'open' }],
       ['NoticeRequest', NoticeBody, { roomId: '*', level: 'info', text: 'Doors open' }],
       ['NoticeRequest', NoticeBody, { roomId: '*', text: 'Doors open' }],
+      ['PlanRequest', PlanBody, { maxComments: 5000, days: 40 }],
+      ['PlanRequest', PlanBody, { maxComments: 5000, days: 40, expectedVersion: 2 }],
+      ['PlanRequest', PlanBody, { maxComments: 5000 }],
+      ['PlanRequest', PlanBody, { maxComments: 5000, days: 40, version: 2 }],
     ];
     for (const [name, schema, body] of samples) {
       expect(topLevelAccepts(schemaOf(name), body), `${name} ${JSON.stringify(body)}`).toBe(
@@ -148,6 +152,15 @@ describe('the OpenAPI document', () => {
     expect(operation('POST /v1/rooms/{roomId}/comments').requestBody).toEqual({
       required: true,
       content: { 'application/json': { schema: { $ref: '#/components/schemas/PostCommentRequest' } } },
+    });
+  });
+
+  it("documents the plan's run-now as 202 with the queued job, and the plan read as its schema", () => {
+    const responses = operation('POST /admin/v1/channels/{channelId}/plan/runs').responses as Json;
+    expect(Object.keys(responses)).toContain('202');
+    expect(schemaOf('PlanView')).toMatchObject({
+      required: expect.arrayContaining(['channelId', 'plan', 'version', 'lastRun']),
+      additionalProperties: false,
     });
   });
 

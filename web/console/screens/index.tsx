@@ -4,6 +4,7 @@ import { AuditScreen } from './audit.js';
 import { CapacityScreen } from './capacity/deployment.js';
 import { NgWordsScreen } from './ng-words.js';
 import { NoticesScreen } from './notices.js';
+import { PlansScreen } from './plans.js';
 import { RoomPage } from './room.js';
 import { CreateRoomScreen } from './room-new.js';
 import { RoomsScreen } from './rooms.js';
@@ -55,6 +56,13 @@ export const SCREENS: readonly Screen[] = [
     allowed: allows('notice.send'),
     render: () => <NoticesScreen />,
   },
+  {
+    pattern: '/plans/:channelId?',
+    title: 'Plans',
+    allowed: allows('plans.read'),
+    // Keyed: another channel's plan starts afresh.
+    render: (p) => <PlansScreen key={p.channelId ?? ''} channelId={p.channelId} />,
+  },
 ];
 
 interface NavItem {
@@ -70,6 +78,7 @@ const NAV: readonly NavItem[] = [
   { path: '/capacity', label: 'Capacity', allowed: allows('capacity.read') },
   { path: '/audit', label: 'Audit log', allowed: allows('audit.read') },
   { path: '/ng-words', label: 'NG words', allowed: allows('ngwords.global') },
+  { path: '/plans', label: 'Plans', allowed: allows('plans.read') },
 ];
 
 export const visibleNav = (me: Principal) => NAV.filter((item) => !item.allowed || item.allowed(me));
