@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
@@ -68,12 +69,26 @@ interface Appearance {
   readonly wallMs: number;
 }
 
-async function openReplay(roomId: string, lang = 'en') {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 640 } });
+async function openReplay(
+  roomId: string,
+  lang = 'en',
+  options: { theme?: 'light' | 'dark'; bypassCSP?: boolean } = {},
+) {
+  const context = await browser.newContext({
+    viewport: { width: 1000, height: 640 },
+    ...(options.theme ? { colorScheme: options.theme } : {}),
+    ...(options.bypassCSP ? { bypassCSP: true } : {}),
+  });
   contexts.push(context);
   const page = await context.newPage();
   const errors = pageErrors(page);
-  await page.goto(`${stack.edgeUrl}/player/?${new URLSearchParams({ room: roomId, replay: '1', lang })}`);
+  const query = new URLSearchParams({
+    room: roomId,
+    replay: '1',
+    lang,
+    ...(options.theme ? { theme: options.theme } : {}),
+  });
+  await page.goto(`${stack.edgeUrl}/player/?${query}`);
   await page.locator('hybrid-live-chat header h2').filter({ hasText: /\S/ }).waitFor();
   await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1);
   // Every comment the list gains, with the media's time at that moment.
@@ -202,6 +217,36 @@ describe('player replay', () => {
     expect(await page.locator('hybrid-live-chat .empty').isVisible()).toBe(true);
     expect(errors).toEqual([]);
   });
+
+  it.each(['light', 'dark'] as const)(
+    'passes an accessibility scan (axe-core) with no serious or critical violation in replay, %s theme',
+    async (theme) => {
+      // axe is injected as an inline script, which the page's CSP would refuse: this context skips it.
+      const room = await recordedEvent();
+      const { page } = await openReplay(room.roomId, 'ja', { theme, bypassCSP: true });
+      await media.seek(page, 13);
+      await expect.poll(() => shownTexts(page)).toContain('最高でした');
+
+      await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+      const violations = await page.evaluate(async () => {
+        interface Violation {
+          id: string;
+          impact?: string | null;
+          help: string;
+          nodes: { html: string; failureSummary?: string }[];
+        }
+        const axe = (
+          window as unknown as { axe: { run: (c: Element) => Promise<{ violations: Violation[] }> } }
+        ).axe;
+        const results = await axe.run(document.querySelector('hybrid-live-chat')!);
+        return results.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.failureSummary ?? n.html).join(' | ')}`);
+      });
+
+      expect(violations).toEqual([]);
+    },
+  );
 
   it('says when the room does not exist', async () => {
     const context = await browser.newContext();
