@@ -37,6 +37,16 @@ export {
 } from '../lambdas/domain/feed/comment-styles.js';
 
 export { ChatClientError };
+/** Replay of a recorded event, driven by the host's media time (ADR 0040). */
+export {
+  createReplay,
+  type MediaLike,
+  type Replay,
+  type ReplayEvents,
+  type ReplayOptions,
+  type ReplayRoom,
+  type ReplayTimers,
+} from './replay.js';
 export type * from './types.js';
 export type { TokenProvider };
 

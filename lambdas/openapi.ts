@@ -118,7 +118,7 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     response: {
       status: 200,
       description:
-        "The current tick's document: room, window, segment, comments, tombstones, bans, purges, pollAfterMs (README: HTTP API).",
+        "The current tick's document: room, window, segment, comments (each with `vpos`, its offset from the event's start in hundredths of a second), tombstones, bans, purges, pollAfterMs (README: HTTP API).",
     },
   },
   'GET /v1/rooms/{roomId}/live/{tick}': {
@@ -129,14 +129,16 @@ export const operationDocs: Readonly<Record<string, OperationDoc>> = {
     summary: 'One time segment of a room',
     response: {
       status: 200,
-      description: "The segment's comments and tombstones, oldest first; `closed` once nothing can be added.",
+      description:
+        "The segment's comments (each with `vpos`) and tombstones, oldest first; `closed` once nothing can be added.",
     },
   },
   'GET /v1/rooms/{roomId}': {
     summary: 'Public room info',
     response: {
       status: 200,
-      description: '`{ room, currentSegment }`: the public room (no NG words or bans).',
+      description:
+        "`{ room, currentSegment, eventStartsAt }`: the public room (no NG words or bans); `eventStartsAt` is where items' `vpos` counts from.",
     },
   },
   'GET /admin/v1/me': {

@@ -43,6 +43,7 @@ import {
 import { Monitoring } from './constructs/monitoring.js';
 import { OriginSecret } from './constructs/origin-secret.js';
 import { BASELINE_CSP, WebApp } from './constructs/web-app.js';
+import { PLAYER_MEDIA_SRC } from '../web/headers.js';
 import {
   assertStage,
   type CapacityTiming,
@@ -321,6 +322,8 @@ export class ApiStack extends Stack {
             props.realtime.graphqlUrl,
             props.realtime.realtimeUrl,
           ],
+          // Replay mode on the demo page plays a silent track it makes (a Blob URL, ADR 0040).
+          'media-src': PLAYER_MEDIA_SRC,
         },
         removalPolicy: settings.removalPolicy,
         logRetention: settings.logRetention,

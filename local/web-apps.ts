@@ -7,6 +7,7 @@
 import { buildConsole, buildPlayer, contentTypeOf, type WebApp } from '../web/build.js';
 import {
   BASELINE_CSP,
+  PLAYER_MEDIA_SRC,
   type ContentSecurityPolicy,
   cspHeaderValue,
   IMMUTABLE_CACHE_CONTROL,
@@ -55,6 +56,7 @@ export async function buildLocalWebApps(options: {
       config: options.player.config,
       headers: securityHeaders({
         'connect-src': [...BASELINE_CSP['connect-src'], ...options.player.connectSources],
+        'media-src': PLAYER_MEDIA_SRC,
       }),
     },
     [CONSOLE_PATH_PREFIX]: {

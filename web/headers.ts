@@ -59,6 +59,12 @@ export const BASELINE_CSP = {
 } as const satisfies ContentSecurityPolicy;
 
 /**
+ * The player's demo page plays media it makes itself (replay mode's silent track, a Blob URL):
+ * `media-src` for the player app, on top of the baseline (ADR 0040).
+ */
+export const PLAYER_MEDIA_SRC = ["'self'", 'blob:'] as const;
+
+/**
  * Features no app here uses, denied so that a script injected into one cannot ask for them either.
  */
 export const PERMISSIONS_POLICY =

@@ -626,6 +626,8 @@ describe.each(STAGES)('the player in the Api stack (%s)', (stage) => {
     ]);
     expect(directives['frame-ancestors']).toEqual(["'none'"]);
     expect(directives['script-src']).toEqual(["'self'"]);
+    // Replay mode's silent track on the demo page (ADR 0040).
+    expect(directives['media-src']).toEqual(["'self'", 'blob:']);
   });
 
   it('keeps the bucket as the stage keeps its other state', () => {

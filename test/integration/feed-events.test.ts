@@ -10,6 +10,7 @@ import { getLive, getSegment } from '../../lambdas/domain/feed/read-feed.js';
 import type { RoomEvent } from '../../lambdas/domain/realtime/room-event.js';
 import { segmentOf } from '../../lambdas/domain/feed/segments.js';
 import { seedComment, testStores } from '../helpers/store.js';
+import { eventStartMs, vposOf } from '../../lambdas/domain/feed/vpos.js';
 
 const stores = testStores();
 
@@ -55,7 +56,7 @@ describe('artist messages', () => {
 
     expect(pushed).toBe(true);
     const live = await getLive(readDeps, room.roomId);
-    expect(live.comments).toEqual([item]);
+    expect(live.comments).toEqual([{ ...item, vpos: vposOf(item.createdAt, eventStartMs(room)) }]);
     expect(item).toMatchObject({ kind: 'artist_message', userId: 'artist-1', text: 'Thank you Tokyo!' });
     expect(publisher.events).toEqual([
       {
@@ -98,7 +99,9 @@ describe('notices', () => {
 
     const { value: item } = await postNotice(feedDeps, room.roomId, operator, 'warning', 'Slow down, please');
 
-    expect((await getLive(readDeps, room.roomId)).comments).toEqual([item]);
+    expect((await getLive(readDeps, room.roomId)).comments).toEqual([
+      { ...item, vpos: vposOf(item.createdAt, eventStartMs(room)) },
+    ]);
     expect(item).toMatchObject({ kind: 'notice', level: 'warning' });
     expect(publisher.events[0]).toMatchObject({
       roomId: room.roomId,

@@ -1,14 +1,17 @@
 import {
   createChatClient,
+  createReplay,
   type ChatClient,
   type ChatClientError,
   type ConnectionState,
   type FeedItem,
+  type MediaLike,
   type PostingState,
+  type Replay,
   type TokenProvider,
 } from '../../client/index.js';
 import { bannerNode, itemNode, playerStyleSheet } from './render.js';
-import { formatLeft, pickLang, STRINGS, type Lang, type Strings } from './strings.js';
+import { formatLeft, formatOffset, pickLang, STRINGS, type Lang, type Strings } from './strings.js';
 
 /** Comments kept on screen: enough to scroll back a little, few enough to stay smooth at 50/s. */
 const DEFAULT_MAX_ITEMS = 200;
@@ -22,9 +25,22 @@ const ANNOUNCE_EVERY_MS = 2_000;
  * it polls only), `lang` (`ja` | `en`; default the page's), `theme`
  * (`light` | `dark` | `auto`), `max-items`. Property `tokenProvider`: the
  * host's function returning the viewer's token (without it, read-only).
+ *
+ * Replay (ADR 0040): `mode="replay"` shows a recorded event's chat in step with the host's media
+ * — each item when the media reaches its offset, again after a seek back, at any speed — with no
+ * post box. The media is `attachMedia(element)`, or the element `media-selector` names on the page.
  */
 export class HybridLiveChatElement extends HTMLElement {
-  static readonly observedAttributes = ['room', 'base-url', 'graphql-url', 'realtime-url', 'api-key', 'lang'];
+  static readonly observedAttributes = [
+    'room',
+    'base-url',
+    'graphql-url',
+    'realtime-url',
+    'api-key',
+    'lang',
+    'mode',
+    'media-selector',
+  ];
 
   private provider: TokenProvider | undefined;
   /**
@@ -40,6 +56,22 @@ export class HybridLiveChatElement extends HTMLElement {
   }
   /** The SDK client behind this player (for hosts that want its events too). */
   client: ChatClient | undefined;
+  /** Replay mode: the SDK replay behind this player. */
+  replay: Replay | undefined;
+  private media: MediaLike | undefined;
+  private detachMedia: (() => void) | undefined;
+
+  /** Replay mode: follows this media element (its play, pause, seeks and speed); null stops. */
+  attachMedia(media: MediaLike | null): void {
+    this.media = media ?? undefined;
+    this.detachMedia?.();
+    this.detachMedia = this.media && this.replay ? this.replay.attach(this.media) : undefined;
+    if (this.replaying) this.updateReplayStatus();
+  }
+
+  private get replaying(): boolean {
+    return this.getAttribute('mode') === 'replay';
+  }
 
   private readonly root: ShadowRoot;
   private language: Lang = 'en';
@@ -113,6 +145,7 @@ export class HybridLiveChatElement extends HTMLElement {
     const roomId = this.getAttribute('room');
     if (!roomId)
       return this.showError(this.language === 'ja' ? 'ルームが指定されていません。' : 'No room given.');
+    if (this.replaying) return this.startReplay(roomId);
     const graphqlUrl = this.getAttribute('graphql-url');
     const realtimeUrl = this.getAttribute('realtime-url');
     const apiKey = this.getAttribute('api-key');
@@ -164,6 +197,11 @@ export class HybridLiveChatElement extends HTMLElement {
   private stop() {
     this.client?.close();
     this.client = undefined;
+    this.detachMedia?.();
+    this.detachMedia = undefined;
+    this.replay?.close();
+    this.replay = undefined;
+    this.replayState = { waiting: false, ended: false, failed: false };
     this.missingRoom = false;
     clearInterval(this.countdown);
     clearTimeout(this.announceTimer);
@@ -225,7 +263,9 @@ export class HybridLiveChatElement extends HTMLElement {
     };
     this.el.title.textContent = previousTitle;
     this.el.list.setAttribute('aria-label', t.comments);
-    this.el.empty.textContent = t.empty;
+    this.el.empty.textContent = this.replaying ? t.replayEmpty : t.empty;
+    // Replay shows what was said: nothing to post.
+    this.el.form.hidden = this.replaying;
     this.el.input.placeholder = t.placeholder;
     this.el.input.setAttribute('aria-label', t.placeholder);
     this.el.send.textContent = t.send;
@@ -272,6 +312,12 @@ export class HybridLiveChatElement extends HTMLElement {
     for (const item of items) {
       if (this.nodes.has(item.id)) continue;
       const node = itemNode(item, this.t);
+      if (this.replaying && item.vpos !== undefined) {
+        const at = document.createElement('span');
+        at.className = 'at';
+        at.textContent = formatOffset(item.vpos);
+        node.prepend(at);
+      }
       this.nodes.set(item.id, node);
       const last = this.order[this.order.length - 1];
       if (last === undefined || last < item.id) {
@@ -360,6 +406,82 @@ export class HybridLiveChatElement extends HTMLElement {
     };
     const wait = this.lastAnnounceMs + ANNOUNCE_EVERY_MS - Date.now();
     this.announceTimer = setTimeout(speak, Math.max(0, wait));
+  }
+
+  // ---- replay ----
+
+  private replayState = { waiting: false, ended: false, failed: false };
+
+  private startReplay(roomId: string) {
+    const replay = createReplay({ baseUrl: this.getAttribute('base-url') ?? location.origin, roomId });
+    this.replay = replay;
+    replay.on('room', ({ room }) => {
+      this.missingRoom = false;
+      this.el.title.textContent = room.title;
+      this.el.empty.textContent = this.t.replayEmpty;
+      this.updateReplayStatus();
+    });
+    replay.on('reset', () => {
+      this.clearList();
+      this.replayState = { ...this.replayState, ended: false };
+      this.updateReplayStatus();
+    });
+    replay.on('items', (items) => {
+      this.replayState = { ...this.replayState, failed: false };
+      for (const item of items) this.enqueue(item);
+      this.updateReplayStatus();
+    });
+    replay.on('waiting', (waiting) => {
+      this.replayState = { ...this.replayState, waiting, ...(waiting ? {} : { failed: false }) };
+      this.updateReplayStatus();
+    });
+    replay.on('ended', () => {
+      this.replayState = { ...this.replayState, ended: true };
+      this.updateReplayStatus();
+    });
+    replay.on('error', (error) => {
+      if (error.code === 'room_not_found') {
+        this.missingRoom = true;
+        this.el.empty.textContent = this.t.replayRoomNotFound;
+      }
+      this.replayState = { ...this.replayState, failed: true };
+      this.updateReplayStatus();
+      this.dispatchEvent(new CustomEvent('chat-error', { detail: error }));
+    });
+    replay.start();
+    const selector = this.getAttribute('media-selector');
+    const media = this.media ?? (selector ? document.querySelector<HTMLMediaElement>(selector) : null);
+    this.attachMedia(media);
+  }
+
+  private updateReplayStatus() {
+    const t = this.t;
+    const state = this.replayState;
+    const [mode, text] = this.missingRoom
+      ? ['down', t.noRoom]
+      : !this.media
+        ? ['down', t.replayNoMedia]
+        : state.failed
+          ? ['down', t.degraded]
+          : state.waiting
+            ? ['wait', t.replayLoading]
+            : state.ended
+              ? ['replay', t.replayEnded]
+              : ['replay', t.replay];
+    this.el.status.dataset.state = mode;
+    this.el.status.dataset.realtime = 'off';
+    this.el.statusText.textContent = text;
+  }
+
+  /** Empties the list (a replay's seek): what shows next is what was said around the new position. */
+  private clearList() {
+    this.nodes.clear();
+    this.order = [];
+    this.pending = [];
+    this.unseen = 0;
+    this.el.list.replaceChildren();
+    this.el.jump.hidden = true;
+    this.el.empty.hidden = false;
   }
 
   // ---- status, posting and the composer ----

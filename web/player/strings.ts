@@ -29,6 +29,12 @@ export const STRINGS = {
     slowModeOn: (s: number) => `Slow mode: one comment every ${s} s`,
     announceArtist: (name: string, text: string) => `${name}: ${text}`,
     announceNotice: (text: string) => `Notice: ${text}`,
+    replay: 'Replay',
+    replayEmpty: 'No comments at this point.',
+    replayLoading: 'Loading comments…',
+    replayEnded: 'End of the recorded chat',
+    replayNoMedia: 'No video to follow: the page gave the player none.',
+    replayRoomNotFound: 'This chat room does not exist. Check the link.',
     errors: {
       network: 'Could not reach the chat. Check your connection and try again.',
       text_too_long: 'Your comment is too long.',
@@ -73,6 +79,12 @@ export const STRINGS = {
     slowModeOn: (s: number) => `低速モード：${s}秒に1回`,
     announceArtist: (name: string, text: string) => `${name}：${text}`,
     announceNotice: (text: string) => `お知らせ：${text}`,
+    replay: 'リプレイ',
+    replayEmpty: 'この時点のコメントはありません。',
+    replayLoading: 'コメントを読み込み中…',
+    replayEnded: '記録されたチャットはここまでです',
+    replayNoMedia: '連動する動画がありません。',
+    replayRoomNotFound: 'このチャットルームは見つかりません。リンクを確認してください。',
     errors: {
       network: 'チャットに接続できませんでした。通信環境を確認して、もう一度お試しください。',
       text_too_long: 'コメントが長すぎます。',
@@ -105,4 +117,15 @@ export function formatLeft(ms: number, lang: Lang): string {
   const m = Math.floor((s % 3600) / 60);
   const r = String(s % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
+}
+
+/** A replayed item's offset (vpos, hundredths of a second) as media players show time: "1:05", "1:02:03", "-0:04". */
+export function formatOffset(vpos: number): string {
+  // Before the start, a part-second counts as a whole one ("-0:01", never "-0:00").
+  const s = vpos < 0 ? Math.ceil(-vpos / 100) : Math.floor(vpos / 100);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = String(s % 60).padStart(2, '0');
+  const text = h > 0 ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
+  return vpos < 0 ? `-${text}` : text;
 }

@@ -72,7 +72,7 @@ header {
   padding: 10px 12px; border-bottom: 1px solid var(--hlc-border); background: var(--hlc-surface);
 }
 header h2 {
-  flex: 1; margin: 0; font-size: 1em; font-weight: 600;
+  flex: 1; min-width: 0; margin: 0; font-size: 1em; font-weight: 600;
   overflow: hidden; white-space: nowrap; text-overflow: ellipsis;
 }
 .status { display: inline-flex; align-items: center; gap: 6px; font-size: .85em; color: var(--hlc-muted); white-space: nowrap; }
@@ -80,6 +80,7 @@ header h2 {
 .status[data-state="live"] .dot { background: var(--hlc-ok); }
 .status[data-state="wait"] .dot { background: var(--hlc-wait); }
 .status[data-state="down"] .dot { background: var(--hlc-danger); }
+.status[data-state="replay"] .dot { background: var(--hlc-accent); }
 .banners { display: flex; flex-direction: column; }
 .banner {
   display: flex; gap: 8px; align-items: flex-start;
@@ -97,6 +98,7 @@ ol {
 ol:focus-visible { outline: 2px solid var(--hlc-accent); outline-offset: -2px; }
 li { padding: 3px 12px; overflow-wrap: anywhere; white-space: pre-wrap; }
 li .name { color: var(--hlc-name); font-weight: 600; margin-right: 6px; }
+li .at { color: var(--hlc-muted); font-size: .8em; font-variant-numeric: tabular-nums; margin-right: 6px; }
 li[data-style] {
   border-left: 3px solid var(--hlc-style-color); padding-left: 9px;
   background: color-mix(in srgb, var(--hlc-style-color) 10%, transparent);
@@ -124,6 +126,7 @@ li.notice[data-level="critical"] { background: var(--hlc-critical-bg); }
   border: none; border-radius: 999px; padding: 4px 12px; font: inherit; font-size: .85em;
   background: var(--hlc-accent); color: var(--hlc-accent-text); cursor: pointer; box-shadow: 0 2px 6px rgb(0 0 0 / .2);
 }
+form[hidden] { display: none; }
 form { border-top: 1px solid var(--hlc-border); padding: 8px 10px 10px; background: var(--hlc-surface); }
 .row { display: flex; gap: 8px; align-items: center; }
 input {

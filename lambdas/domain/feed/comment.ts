@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../zod-english.js';
 import type { CommentStyleId } from './comment-styles.js';
+import { vposOf } from './vpos.js';
 
 /** The viewer, as the host service's token names them. */
 export interface Viewer {
@@ -66,6 +67,12 @@ export const isTombstone = (record: FeedRecord): record is Tombstone => record.k
 export const isVisible = (record: FeedRecord): record is Comment =>
   record.kind !== 'tombstone' && record.deletedAt === undefined;
 
+/**
+ * An item as the feed documents serve it: the public form plus `vpos`, its offset from the
+ * event's start in hundredths of a second (feed/vpos.ts, ADR 0040).
+ */
+export type FeedItem = Comment & { readonly vpos: number };
+
 /** The public form of a visible item (no storage bookkeeping). */
 export function publicItem(item: Comment): Comment {
   const { id, roomId, kind, userId, displayName, text, createdAt, level, displayUntil, style } = item;
@@ -81,4 +88,9 @@ export function publicItem(item: Comment): Comment {
     ...(displayUntil ? { displayUntil } : {}),
     ...(style ? { style } : {}),
   };
+}
+
+/** The public form with its offset from the event's start (`startMs`, feed/vpos.ts). */
+export function presentItem(item: Comment, startMs: number): FeedItem {
+  return { ...publicItem(item), vpos: vposOf(item.createdAt, startMs) };
 }

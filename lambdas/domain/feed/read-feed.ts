@@ -1,8 +1,8 @@
 import {
   isTombstone,
   isVisible,
-  publicItem,
-  type Comment,
+  presentItem,
+  type FeedItem,
   type FeedRecord,
   type Tombstone,
 } from './comment.js';
@@ -24,6 +24,7 @@ import type { RoomReader } from '../rooms/ports.js';
 import { GLOBAL_ROOM_ID } from '../paths.js';
 import { publicRoom, type PublicRoom, type Room } from '../rooms/room.js';
 import { PATH_NUMBER, segmentBounds, segmentOf, segmentState, type SegmentState } from './segments.js';
+import { eventStartMs } from './vpos.js';
 import { liveWindow, parseTick, tickExpiresAtMs, tickOf, tickRefusal } from './ticks.js';
 
 export interface ReadFeedDeps {
@@ -56,8 +57,11 @@ export interface LiveDocument {
     readonly current: number;
     readonly lengthSeconds: number;
   };
-  /** Oldest first: comments, artist messages and notices (this room's and every room's), not deleted. */
-  readonly comments: Comment[];
+  /**
+   * Oldest first: comments, artist messages and notices (this room's and every room's), not deleted;
+   * each with `vpos`, its offset from the event's start (ADR 0040).
+   */
+  readonly comments: FeedItem[];
   /** Deletions in the window: clients remove these ids from what they show. */
   readonly tombstones: TombstoneView[];
   /** True when the window held more than the limit: the oldest were left out; read segments for them. */
@@ -89,8 +93,8 @@ export interface SegmentDocument {
   readonly endsAt: string;
   /** Closed: no comment can be added any more (deletions may still remove some). */
   readonly closed: boolean;
-  /** Oldest first, merged across every shard and the global feed; deleted items left out. */
-  readonly comments: Comment[];
+  /** Oldest first, merged across every shard and the global feed; deleted items left out; each with `vpos`. */
+  readonly comments: FeedItem[];
   /** Deletions that happened during this segment. */
   readonly tombstones: TombstoneView[];
 }
@@ -106,21 +110,22 @@ const byIdDescending = descendingBy<FeedRecord>((c) => c.id);
 /**
  * Splits feed records (oldest first) into what viewers see and the deletions
  * they must apply. Comments of users banned now (room or channel) and purged
- * comments are hidden too.
+ * comments are hidden too. Each item gets its offset from the room's event start (`vpos`).
  */
 function present(
   records: readonly FeedRecord[],
   room: Room,
   channel: ChannelModeration | undefined,
   nowMs: number,
-): { comments: Comment[]; tombstones: TombstoneView[] } {
+): { comments: FeedItem[]; tombstones: TombstoneView[] } {
+  const startMs = eventStartMs(room);
   const banned = new Set(viewerBans(room, channel, nowMs).map((b) => b.userId));
   return {
     comments: records
       .filter(isVisible)
       .filter((item) => item.kind !== 'comment' || !banned.has(item.userId))
       .filter((item) => !isPurged(item, room.purges))
-      .map(publicItem),
+      .map((item) => presentItem(item, startMs)),
     tombstones: records
       .filter(isTombstone)
       .map(({ commentId, deletedAt }: Tombstone) => ({ commentId, deletedAt })),
@@ -137,7 +142,12 @@ const channelOf = (deps: ReadFeedDeps, room: Room) => deps.moderation?.channel(r
 
 export async function getRoom(deps: Pick<ReadFeedDeps, 'rooms' | 'clock'>, roomId: string) {
   const room = await findRoom(deps.rooms, roomId);
-  return { room: publicRoom(room), currentSegment: segmentOf(deps.clock(), room.settings.segmentSeconds) };
+  return {
+    room: publicRoom(room),
+    currentSegment: segmentOf(deps.clock(), room.settings.segmentSeconds),
+    // Where `vpos` counts from (ADR 0040): replay maps media time to wall time with it.
+    eventStartsAt: new Date(eventStartMs(room)).toISOString(),
+  };
 }
 
 /** `live`: the current tick's document (ADR 0019), for first loads and simple clients. */

@@ -67,7 +67,7 @@ describe('POST /admin/v1/rooms/{roomId}/artist-messages', () => {
       },
       pushed: true,
     });
-    expect((await getLive(read, roomId)).comments).toEqual([item]);
+    expect((await getLive(read, roomId)).comments).toEqual([{ ...item, vpos: expect.any(Number) }]);
     expect(await publishedEvents(roomId)).toEqual([
       {
         id: item.id,
@@ -254,7 +254,7 @@ describe('POST /admin/v1/notices', () => {
       displayUntil: new Date(Date.parse(item.createdAt) + 300_000).toISOString(),
     });
     expect(res.body.pushed).toBe(true);
-    expect((await getLive(read, roomId)).comments).toEqual([item]);
+    expect((await getLive(read, roomId)).comments).toEqual([{ ...item, vpos: expect.any(Number) }]);
     expect(await publishedEvents(roomId)).toEqual([
       {
         id: item.id,

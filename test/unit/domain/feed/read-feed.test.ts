@@ -56,7 +56,11 @@ describe('getRoom', () => {
 
     const result = await getRoom(deps, room.roomId);
 
-    expect(result).toEqual({ room: publicRoom(room), currentSegment: CURRENT });
+    expect(result).toEqual({
+      room: publicRoom(room),
+      currentSegment: CURRENT,
+      eventStartsAt: new Date(CREATED).toISOString(),
+    });
   });
 
   it('follows the clock for the current segment', async () => {
@@ -612,5 +616,71 @@ describe('moderation on the poll path', () => {
     const { room, moderation, deps } = moderated();
     await getLive(deps, room.roomId);
     expect(moderation.channelReads).toEqual(['ch-1']);
+  });
+});
+
+describe('vpos', () => {
+  // 5 s into a segment, so the items below share one.
+  const STARTS = CREATED + 1_805_000;
+  const scheduled = (startsAt?: number) => ({
+    ...aRoom({ createdAt: new Date(CREATED), settings: { segmentSeconds: SEGMENT_SECONDS } }),
+    schedule: startsAt === undefined ? {} : { startsAt: new Date(startsAt).toISOString() },
+  });
+
+  it('gives every segment item its offset from the scheduled start in hundredths of a second, negative before it', async () => {
+    // Prepare: the start lies inside a segment; items on both sides of it.
+    const { room, deps, seed } = setup({ room: scheduled(STARTS) });
+    const n = segmentOf(STARTS, SEGMENT_SECONDS);
+    const offsets = [-1_234, -5, 0, 9, 10, 4_567];
+    for (const offset of offsets) seed(STARTS + offset);
+
+    // Act
+    const result = await getSegment(deps, room.roomId, String(n));
+
+    // Assess: rounded down to the hundredth the item was posted in.
+    expect(result.state === 'future' ? [] : result.document.comments.map((c) => c.vpos)).toEqual([
+      -124, -1, 0, 0, 1, 456,
+    ]);
+  });
+
+  it('counts from the room’s creation when no start is scheduled, in live documents too', async () => {
+    const { room, deps, seed } = setup();
+    seed(NOW - 500);
+
+    const live = await getLive(deps, room.roomId);
+
+    expect(live.comments.map((c) => c.vpos)).toEqual([(NOW - 500 - CREATED) / 10]);
+  });
+
+  it('re-times items when the start is corrected, with nothing stored', async () => {
+    // Prepare
+    const { comments, clock } = setup();
+    const at = STARTS + 60_000;
+    comments.seed(aComment('room-1', at), 0);
+    const read = (startsAt: number) => {
+      const deps: ReadFeedDeps = {
+        rooms: new InMemoryRooms(scheduled(startsAt)),
+        comments,
+        clock,
+        liveLimit: 50,
+      };
+      return getSegment(deps, 'room-1', String(segmentOf(at, SEGMENT_SECONDS)));
+    };
+
+    // Act
+    const [before, after] = [await read(STARTS), await read(STARTS + 30_000)];
+
+    // Assess
+    const vpos = (r: Awaited<ReturnType<typeof read>>) =>
+      r.state === 'future' ? [] : r.document.comments[0]?.vpos;
+    expect([vpos(before), vpos(after)]).toEqual([6_000, 3_000]);
+  });
+
+  it('tells where offsets count from in the room document', async () => {
+    const { room, deps } = setup({ room: scheduled(STARTS) });
+
+    const result = await getRoom(deps, room.roomId);
+
+    expect(result.eventStartsAt).toBe(new Date(STARTS).toISOString());
   });
 });

@@ -60,7 +60,9 @@ describe('sendNotice', () => {
       userId: operator.userId,
       displayUntil: new Date(start + 600_000).toISOString(),
     });
-    for (const roomId of ['r1', 'r2']) expect((await getLive(read, roomId)).comments).toEqual([item]);
+    for (const roomId of ['r1', 'r2']) {
+      expect((await getLive(read, roomId)).comments).toEqual([{ ...item, vpos: expect.any(Number) }]);
+    }
     expect(published).toEqual([
       expect.objectContaining({
         roomId: '*',
@@ -121,7 +123,7 @@ describe('sendArtistMessage', () => {
     expect(item).toMatchObject({ kind: 'artist_message', userId: artist.userId, displayName: 'Someone' });
     expect(channelId).toBe('ch-1');
     expect(roomStore.reads).toEqual(['r1']);
-    expect((await getLive(read, 'r1')).comments).toEqual([item]);
+    expect((await getLive(read, 'r1')).comments).toEqual([{ ...item, vpos: expect.any(Number) }]);
     expect((await rejection(sendArtistMessage(deps, artist, 'r2', 'Hello!'))).status).toBe(403);
   });
 

@@ -9,6 +9,7 @@ import { getLive, getSegment } from '../../../../lambdas/domain/feed/read-feed.j
 import type { RoomEvent } from '../../../../lambdas/domain/realtime/room-event.js';
 import { segmentOf } from '../../../../lambdas/domain/feed/segments.js';
 import { aComment, aRoom, InMemoryComments, InMemoryRooms, manualClock } from '../../fakes.js';
+import { eventStartMs, vposOf } from '../../../../lambdas/domain/feed/vpos.js';
 
 /**
  * Global notices reach every room, so they are tested here, in memory, where
@@ -49,13 +50,15 @@ describe('a global notice', () => {
     );
 
     for (const room of rooms) {
-      expect((await getLive(read, room.roomId)).comments).toEqual([notice]);
+      // Each room times it from its own start (ADR 0040).
+      const served = { ...notice, vpos: vposOf(notice.createdAt, eventStartMs(room)) };
+      expect((await getLive(read, room.roomId)).comments).toEqual([served]);
       const segment = await getSegment(
         read,
         room.roomId,
         String(segmentOf(Date.parse(notice.createdAt), 10)),
       );
-      expect(segment.state === 'future' ? [] : segment.document.comments).toEqual([notice]);
+      expect(segment.state === 'future' ? [] : segment.document.comments).toEqual([served]);
     }
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({ roomId: '*', kind: 'NOTICE', payload: { level: 'critical' } });
