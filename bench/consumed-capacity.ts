@@ -48,6 +48,7 @@ export function capturingClient(base: DynamoClient): CapturingClient {
     query: wrap('query'),
     transactWrite: wrap('transactWrite'),
     batchGet: wrap('batchGet'),
+    delete: wrap('delete'),
   } as DynamoClient;
   return { db, calls };
 }

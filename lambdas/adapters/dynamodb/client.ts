@@ -3,6 +3,8 @@ import dynamodbPlugin from '@aws-lite/dynamodb';
 import type {
   BatchGetCommandInput,
   BatchGetCommandOutput,
+  DeleteCommandInput,
+  DeleteCommandOutput,
   GetCommandInput,
   GetCommandOutput,
   PutCommandInput,
@@ -35,6 +37,7 @@ export interface DynamoClient {
   batchGet(
     input: BatchGetCommandInput,
   ): Promise<Pick<BatchGetCommandOutput, 'Responses' | 'UnprocessedKeys' | 'ConsumedCapacity'>>;
+  delete(input: DeleteCommandInput): Promise<Pick<DeleteCommandOutput, 'Attributes' | 'ConsumedCapacity'>>;
 }
 
 export interface DynamoClientOptions {
@@ -165,6 +168,7 @@ export function createDynamoClient(options: DynamoClientOptions): DynamoClient {
     },
     transactWrite: (input) => call('TransactWriteItems', input),
     batchGet: (input) => call('BatchGetItem', input),
+    delete: (input) => call('DeleteItem', input),
   };
 }
 
@@ -173,10 +177,18 @@ export async function* queryPages(
   db: DynamoClient,
   input: QueryCommandInput,
 ): AsyncGenerator<NonNullable<QueryCommandOutput['Items']>> {
+  for await (const page of queryResponses(db, input)) yield page.Items ?? [];
+}
+
+/** Every response of a query, in order: its items with what it consumed. The next is asked for only when wanted. */
+export async function* queryResponses(
+  db: DynamoClient,
+  input: QueryCommandInput,
+): AsyncGenerator<Awaited<ReturnType<DynamoClient['query']>>> {
   let startKey = input.ExclusiveStartKey;
   do {
     const page = await db.query({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) });
-    yield page.Items ?? [];
+    yield page;
     startKey = page.LastEvaluatedKey;
   } while (startKey);
 }

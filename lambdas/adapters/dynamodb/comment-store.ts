@@ -9,6 +9,7 @@ import type {
   DeleteOutcome,
   FeedWriter,
 } from '../../domain/feed/ports.js';
+import type { CommentPage, CommentStreams, PageSizes } from '../../domain/limits/ports.js';
 import { queryPages, TransactionCanceledError, type DynamoClient } from './client.js';
 import { transientAsUnavailable } from './errors.js';
 import { commentPartition, idempotencyKey, slowModeKey } from './keys.js';
@@ -17,7 +18,7 @@ import { commentPartition, idempotencyKey, slowModeKey } from './keys.js';
 const IDEMPOTENCY_TTL_SEC = 24 * 3600;
 const CONFLICT_RETRIES = 4;
 
-export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWriter {
+export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWriter, CommentStreams {
   constructor(
     private readonly db: DynamoClient,
     private readonly commentsTable: string,
@@ -246,6 +247,53 @@ export class DynamoCommentStore implements CommentWriter, CommentReader, FeedWri
     return transientAsUnavailable(() =>
       Promise.all(Array.from({ length: shards }, (_, shard) => one(shard))),
     );
+  }
+
+  /**
+   * The view-limit batch's stream of one room shard (ADR 0038): records with
+   * `fromId` ≤ id ≤ `toId`, newest first, one Query per page, each read only
+   * when the merge asks for it; pages grow from `pages.first` to `pages.max`.
+   * Only the id, kind and deletion are projected: the bytes sent and held
+   * shrink, the read units do not (DynamoDB charges for the whole item).
+   */
+  async *descending(
+    roomId: string,
+    shard: number,
+    fromId: string,
+    toId: string,
+    pages: PageSizes,
+  ): AsyncGenerator<CommentPage> {
+    let startKey: Record<string, unknown> | undefined;
+    let limit = Math.min(pages.first, pages.max);
+    do {
+      const {
+        Items = [],
+        ConsumedCapacity,
+        LastEvaluatedKey,
+      } = await transientAsUnavailable(() =>
+        this.db.query({
+          TableName: this.commentsTable,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ProjectionExpression: 'sk, #kind, deletedAt',
+          ExpressionAttributeNames: { '#kind': 'kind' },
+          ExpressionAttributeValues: { ':pk': commentPartition(roomId, shard), ':from': fromId, ':to': toId },
+          ScanIndexForward: false,
+          Limit: limit,
+          ReturnConsumedCapacity: 'TOTAL',
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      yield {
+        items: Items.map((item) => ({
+          id: String(item.sk),
+          ...(typeof item.kind === 'string' ? { kind: item.kind } : {}),
+          ...(typeof item.deletedAt === 'string' ? { deletedAt: item.deletedAt } : {}),
+        })),
+        readUnits: ConsumedCapacity?.CapacityUnits ?? 0,
+      };
+      startKey = LastEvaluatedKey;
+      limit = Math.min(pages.max, limit * 2);
+    } while (startKey);
   }
 }
 

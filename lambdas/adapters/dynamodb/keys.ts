@@ -35,3 +35,7 @@ export const channelKey = (channelId: string) => ({ pk: `channel#${channelId}`, 
 
 /** The deployment's one NG-word list. */
 export const globalNgWordsKey = { pk: 'ngwords#global', sk: 'ngwords' } as const;
+
+/** Channel view-limit plans (ADR 0038): one partition, so the enqueuer lists them with one Query. */
+export const PLANS_PARTITION = 'plans';
+export const planKey = (channelId: string) => ({ pk: PLANS_PARTITION, sk: channelId });

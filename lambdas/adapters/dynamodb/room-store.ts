@@ -1,5 +1,6 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type {
+  RoomCutoffWriter,
   RoomLister,
   RoomPage,
   RoomPatch,
@@ -31,7 +32,7 @@ const PATCHABLE = [
 /** A listing cursor's position: `<createdAt>#<roomId>`. */
 const LISTING_POSITION = /^\d{4}-\d\d-\d\dT[\d:.]+Z#[A-Za-z0-9_-]{1,64}$/;
 
-export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, RoomLister {
+export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, RoomLister, RoomCutoffWriter {
   constructor(
     private readonly db: DynamoClient,
     private readonly tableName: string,
@@ -255,6 +256,30 @@ export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, Roo
       pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
     }
     return keys.flatMap((key) => byPk.get(String(key.pk)) ?? []);
+  }
+
+  /**
+   * The view-limit batch's write (ADR 0038): the cutoff alone, set or removed,
+   * in its own UpdateItem; the version and update time stay as they are.
+   */
+  async setViewCutoff(roomId: string, cutoff: Room['viewCutoff'] | undefined): Promise<boolean> {
+    try {
+      await transientAsUnavailable(() =>
+        this.db.update({
+          TableName: this.tableName,
+          Key: roomKey(roomId),
+          UpdateExpression: cutoff ? 'SET viewCutoff = :cutoff' : 'REMOVE viewCutoff',
+          ConditionExpression: 'attribute_exists(pk)',
+          ...(cutoff
+            ? { ExpressionAttributeValues: { ':cutoff': { id: cutoff.id, computedAt: cutoff.computedAt } } }
+            : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionFailedError) return false;
+      throw error;
+    }
   }
 }
 

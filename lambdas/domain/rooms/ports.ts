@@ -55,3 +55,9 @@ export interface RoomUpdater {
     updatedAt: string,
   ): Promise<Room | 'stale' | 'not-found'>;
 }
+
+/** Writes a room's view-limit cutoff (ADR 0038): its own UpdateItem, never the version. */
+export interface RoomCutoffWriter {
+  /** Sets the cutoff, or removes it when undefined; false when the room does not exist. */
+  setViewCutoff(roomId: string, cutoff: Room['viewCutoff'] | undefined): Promise<boolean>;
+}
