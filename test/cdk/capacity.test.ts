@@ -106,12 +106,14 @@ describe.each(STAGES)('capacity infrastructure (%s)', (stage) => {
       expect((version.Properties as CfnJson).FunctionName).toEqual({ Ref: logicalId(api.functions[name]) });
     });
 
-    it('publishes one alias per function, the scaler’s, the canary’s and the origin secret rotation’s included, and nothing else named', () => {
+    it('publishes one alias per function, the scaler’s, the canary’s, the origin secret rotation’s and the view-limit functions’ included, and nothing else named', () => {
       const aliases = resourcesOfType(s.api, 'AWS::Lambda::Alias');
-      expect(aliases).toHaveLength(names.length + 3);
+      expect(aliases).toHaveLength(names.length + 5);
       expect(aliases.map(([, a]) => (a.Properties as CfnJson).Name)).toEqual(aliases.map(() => SCALED_ALIAS));
       expect(aliases.map(([id]) => id)).toContain(logicalId(scaler.alias));
       expect(aliases.map(([id]) => id)).toContain(logicalId(api.canary.function.alias));
+      expect(aliases.map(([id]) => id)).toContain(logicalId(api.viewLimits.scheduler.alias));
+      expect(aliases.map(([id]) => id)).toContain(logicalId(api.viewLimits.worker.alias));
     });
   });
 
