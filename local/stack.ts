@@ -12,8 +12,10 @@ import { LocalCapacity } from './capacity.js';
 import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
 import { webSocketTrusting } from './adapters/trusting-websocket.js';
 import { LocalCanary } from './canary.js';
+import { LocalLimits } from './limits.js';
 import {
   composeLocalCanary,
+  composeLocalLimits,
   composeLocalFunctions,
   LOCAL_REGION,
   type LocalFunctions,
@@ -68,6 +70,13 @@ export interface LocalStackOptions {
    * `npm start` runs it every 60 s.
    */
   readonly canaryIntervalMs?: number;
+  /**
+   * How often the view-limit batch runs (ADR 0039), in ms; 0 runs it only when asked
+   * (`stack.limits.runNow()`, `POST /local/limits/runs`). Default 0; in AWS it runs daily.
+   */
+  readonly limitsIntervalMs?: number;
+  /** The view-limit queue's visibility timeout. Default as in AWS (`LIMITS_QUEUE`, 12 minutes). */
+  readonly limitsVisibilityTimeoutMs?: number;
 }
 
 /** The local AppSync-compatible endpoint (GraphQL over HTTP and the realtime WebSocket). */
@@ -122,6 +131,8 @@ export interface LocalStack {
   readonly functions: LocalFunctions;
   /** The canary on its timer, and its recent runs (`GET /local/canary`). */
   readonly canary: LocalCanary;
+  /** The view-limit batch: its queue, DLQ and recent batches (`GET /local/limits`). */
+  readonly limits: LocalLimits;
   stop(): Promise<void>;
 }
 
@@ -278,6 +289,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.canaryIntervalMs ?? 0,
     );
     services.canary = canary;
+    const limits = new LocalLimits({
+      ...composeLocalLimits({
+        dynamodbEndpoint: dynamodb.endpoint,
+        tables,
+        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      }),
+      intervalMs: options.limitsIntervalMs ?? 0,
+      ...(options.limitsVisibilityTimeoutMs !== undefined
+        ? { visibilityTimeoutMs: options.limitsVisibilityTimeoutMs }
+        : {}),
+    });
+    services.limits = limits;
 
     const endpoint = appsync;
     return {
@@ -298,6 +321,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       capacity,
       functions,
       canary,
+      limits,
       realtime: {
         graphqlUrl: endpoint.graphqlUrl,
         realtimeUrl: endpoint.realtimeUrl,
@@ -314,7 +338,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         failPublishes: (fault) => endpoint.failPublishes(fault),
       },
       stop: async () => {
-        await Promise.all([capacity.stop(), canary.stop()]);
+        await Promise.all([capacity.stop(), canary.stop(), limits.stop()]);
         services.eventLoop?.stop();
         await Promise.all([...servers.map(close), endpoint.stop()]);
         await dynamodb.stop();
