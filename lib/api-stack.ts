@@ -27,6 +27,8 @@ import {
   type FunctionName,
   functions,
   gatewayResponses,
+  limitsSchedulerFunction,
+  limitsWorkerFunction,
   ORIGIN_HEADER,
   routes,
 } from '../lambdas/routes.js';
@@ -42,6 +44,7 @@ import {
 } from './constructs/chat-function.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { OriginSecret } from './constructs/origin-secret.js';
+import { ViewLimits } from './constructs/view-limits.js';
 import { BASELINE_CSP, WebApp } from './constructs/web-app.js';
 import { PLAYER_MEDIA_SRC } from '../web/headers.js';
 import {
@@ -144,6 +147,8 @@ export class ApiStack extends Stack {
   readonly monitoring: Monitoring;
   /** The canary through the distribution and AppSync, every minute, and its metrics (ADR 0032). */
   readonly canary: Canary;
+  /** The daily view-limit batch: schedule, scheduler, queue and DLQ, worker (ADR 0039). */
+  readonly viewLimits: ViewLimits;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -292,6 +297,16 @@ export class ApiStack extends Stack {
       value: this.canary.tokenSecret.secretName,
     });
 
+    this.viewLimits = new ViewLimits(this, 'ViewLimits', {
+      stage: props.stage,
+      scheduler: limitsSchedulerFunction,
+      worker: limitsWorkerFunction,
+      environment,
+      tables,
+      logRetention: settings.logRetention,
+      logRemovalPolicy: settings.removalPolicy,
+    });
+
     const edgeFunctions = [...new Set(routes.filter((r) => r.cache === 'edge').map((r) => r.function))];
     this.monitoring = new Monitoring(this, 'Monitoring', {
       apiStage: this.http.restApi.deploymentStage,
@@ -305,6 +320,7 @@ export class ApiStack extends Stack {
       removalPolicy: settings.removalPolicy,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
       canary: this.canary,
+      viewLimits: { deadLetters: this.viewLimits.deadLetters() },
       ...(this.firewall ? { webAcl: { blockedRequests: this.firewall.blockedRequests() } } : {}),
     });
 

@@ -46,6 +46,16 @@ import {
 import { LocalEdgeInvalidator } from './adapters/edge-invalidator.js';
 import { LocalTrafficMetrics } from './adapters/traffic-metrics.js';
 import { LOCAL_CREDENTIALS } from './appsync/auth.js';
+import { DynamoCommentStore } from '../lambdas/adapters/dynamodb/comment-store.js';
+import { DynamoPlanStore } from '../lambdas/adapters/dynamodb/plan-store.js';
+import { computeChannelCutoffs, type CutoffDeps } from '../lambdas/domain/limits/compute-cutoffs.js';
+import {
+  createLimitsSchedulerHandler,
+  type LimitsSchedulerHandler,
+} from '../lambdas/handlers/limits-scheduler.js';
+import { createLimitsWorkerHandler, type LimitsWorkerHandler } from '../lambdas/handlers/limits-worker.js';
+import { LocalJobQueue } from './adapters/local-job-queue.js';
+import type { LocalQueue } from './queue.js';
 
 /** The region the local clients sign for; nothing leaves this machine. */
 export const LOCAL_REGION = 'us-east-1';
@@ -247,4 +257,45 @@ export function composeLocalCanary(options: LocalCanaryOptions): LocalCanaryFunc
     logger: createLogger({ logLevel: options.logLevel ?? 'WARN' }),
   });
   return { roomId, handler, metrics };
+}
+
+export interface LocalLimitsFunctions {
+  /** The same handler `lambdas/functions/limits-scheduler.ts` builds, sending to the local queue. */
+  readonly scheduler: (queue: LocalQueue) => LimitsSchedulerHandler;
+  /** The same handler `lambdas/functions/limits-worker.ts` builds. */
+  readonly worker: LimitsWorkerHandler;
+}
+
+/** The view-limit batch's two functions (ADR 0039), wired as their Lambda entries wire them. */
+export function composeLocalLimits(options: {
+  readonly dynamodbEndpoint: string;
+  readonly tables: TableNames;
+  /** The local edge: a changed cutoff invalidates the room's cached segments there. */
+  readonly edgeUrl: string;
+  readonly logLevel?: LogLevel;
+}): LocalLimitsFunctions {
+  const dynamo = createDynamoClient({
+    region: LOCAL_REGION,
+    endpoint: options.dynamodbEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const plans = new DynamoPlanStore(dynamo, options.tables.control);
+  const logger = createLogger({ logLevel: options.logLevel ?? 'WARN' });
+  const deps: CutoffDeps = {
+    plans,
+    rooms: new DynamoRoomStore(dynamo, options.tables.control),
+    comments: new DynamoCommentStore(dynamo, options.tables.comments, options.tables.control),
+    clock: Date.now,
+    edge: new LocalEdgeInvalidator(options.edgeUrl),
+    onInvalidateFailed: (paths, error) =>
+      logger.warn('Could not invalidate cached segments', { paths: [...paths], error }),
+  };
+  return {
+    scheduler: (queue) =>
+      createLimitsSchedulerHandler({
+        enqueue: { plans, queue: new LocalJobQueue(queue), clock: Date.now },
+        logger,
+      }),
+    worker: createLimitsWorkerHandler({ compute: (job) => computeChannelCutoffs(deps, job), logger }),
+  };
 }

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { LogLevel } from '@aws-lambda-powertools/logger';
 import type { LogLevel as Level } from '../lambdas/adapters/logger.js';
 import { projectRoot } from './paths.js';
+import { LIMITS_QUEUE } from '../lambdas/routes.js';
 import { DEMO_ROOM_ID } from './seed.js';
 import { startLocalStack } from './stack.js';
 
@@ -22,6 +23,9 @@ const USAGE = `Usage: npm start -- [options]
                           (the AppSync stand-in's certificate is written there too)
   --in-memory             keep no data between runs (the certificate goes to the OS temp directory)
   --canary-interval <s>   seconds between canary runs (0: only when asked) default 60
+  --limits-interval <s>   seconds between view-limit batch runs (0: only when asked) default 3600
+  --limits-visibility <s> the view-limit queue's visibility timeout: a failed channel's retry
+                          comes after it                          default 720, as in AWS
   --log-level <level>     the functions' log level: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT
                           default $POWERTOOLS_LOG_LEVEL, else WARN
   -h, --help              this text`;
@@ -39,6 +43,8 @@ const { values } = parseArgs({
     'data-dir': { type: 'string', default: join(projectRoot, '.local', 'dynamodb') },
     'in-memory': { type: 'boolean', default: false },
     'canary-interval': { type: 'string', default: '60' },
+    'limits-interval': { type: 'string', default: '3600' },
+    'limits-visibility': { type: 'string', default: String(LIMITS_QUEUE.visibilityTimeoutMs / 1000) },
     'log-level': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -81,6 +87,8 @@ function seconds(name: string, value: string): number {
 const options = {
   port: port('port', values.port),
   canaryIntervalMs: seconds('canary-interval', values['canary-interval']) * 1000,
+  limitsIntervalMs: seconds('limits-interval', values['limits-interval']) * 1000,
+  limitsVisibilityTimeoutMs: seconds('limits-visibility', values['limits-visibility']) * 1000,
   logLevel: logLevel(values['log-level'] ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN'),
   apiPort: port('api-port', values['api-port']),
   dynamodbPort: port('dynamodb-port', values['dynamodb-port']),
@@ -113,6 +121,7 @@ Hybrid live chat is running locally.
   Edge cache counters            ${edgeUrl}/local/edge
   Capacity (scaler stand-ins)    ${edgeUrl}/local/capacity
   Canary (recent runs)           ${edgeUrl}/local/canary  (${options.canaryIntervalMs ? `every ${options.canaryIntervalMs / 1000} s` : 'only when asked: POST /local/canary/runs'})
+  View-limit batch               ${edgeUrl}/local/limits  (${options.limitsIntervalMs ? `every ${options.limitsIntervalMs / 1000} s` : 'only when asked'}; POST /local/limits/runs runs it now)
   GraphQL (AppSync stand-in)     ${realtime.graphqlUrl}
   Realtime WebSocket             ${realtime.realtimeUrl}
   GraphQL, plain HTTP            ${realtime.httpGraphqlUrl} (the local functions publish here)

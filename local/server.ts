@@ -16,6 +16,7 @@ import type { EdgeCache, EdgeResponse } from './edge-cache.js';
 import type { EventLoopMonitor } from './event-loop.js';
 import type { LocalCapacity } from './capacity.js';
 import type { LocalCanary } from './canary.js';
+import type { LocalLimits } from './limits.js';
 import type { LocalWebApps } from './web-apps.js';
 import { CallsRequest, LocalControlPlaneError } from './control-plane.js';
 
@@ -45,6 +46,8 @@ export interface LocalServices {
   eventLoop?: EventLoopMonitor;
   /** The canary and its recent runs; set once the functions are. */
   canary?: LocalCanary;
+  /** The view-limit batch (ADR 0039); set once the functions are. */
+  limits?: LocalLimits;
 }
 
 export interface LocalRealtimeCounters {
@@ -302,6 +305,12 @@ async function localEndpoint(services: LocalServices, request: GatewayRequest): 
     case 'POST /local/canary/runs':
       if (!services.canary) return notReady();
       return jsonResponse(201, await services.canary.runNow());
+    case 'GET /local/limits':
+      if (!services.limits) return notReady();
+      return jsonResponse(200, services.limits.state());
+    case 'POST /local/limits/runs':
+      if (!services.limits) return notReady();
+      return jsonResponse(201, await services.limits.runNow());
     default:
       return gatewayError('routeNotFound');
   }

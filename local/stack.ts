@@ -12,8 +12,11 @@ import { LocalCapacity } from './capacity.js';
 import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
 import { webSocketTrusting } from './adapters/trusting-websocket.js';
 import { LocalCanary } from './canary.js';
+import { LocalLimits } from './limits.js';
+import { LocalJobQueue } from './adapters/local-job-queue.js';
 import {
   composeLocalCanary,
+  composeLocalLimits,
   composeLocalFunctions,
   LOCAL_REGION,
   type LocalFunctions,
@@ -34,11 +37,6 @@ import { DEMO_ROOM_ID, seedDemoRoom } from './seed.js';
 import { buildLocalWebApps } from './web-apps.js';
 import { createEdgeServer, createOriginServer, type LocalServices } from './server.js';
 import { createTables, tableNames, type TableNames } from './tables.js';
-
-/** No job queue: every send is refused, as SQS refuses one it cannot reach. */
-const NO_LIMIT_JOBS: LimitJobQueue = {
-  send: () => Promise.reject(new Error('This local stack has no view-limit job queue.')),
-};
 
 export interface LocalStackOptions {
   /** Edge (CloudFront stand-in) port; 0 picks a free one. Default 0. */
@@ -75,9 +73,15 @@ export interface LocalStackOptions {
    */
   readonly canaryIntervalMs?: number;
   /**
-   * Where the admin API queues view-limit jobs (plan changes, runs now). Default: none — such
-   * jobs are refused (a plan change still stands; run-now answers 503) until the local queue and
-   * worker are wired here.
+   * How often the view-limit batch runs (ADR 0039), in ms; 0 runs it only when asked
+   * (`stack.limits.runNow()`, `POST /local/limits/runs`). Default 0; in AWS it runs daily.
+   */
+  readonly limitsIntervalMs?: number;
+  /** The view-limit queue's visibility timeout. Default as in AWS (`LIMITS_QUEUE`, 12 minutes). */
+  readonly limitsVisibilityTimeoutMs?: number;
+  /**
+   * Where the admin API queues view-limit jobs (plan changes, runs now). Default: the local
+   * view-limit queue (`stack.limits`), whose worker computes them.
    */
   readonly limitJobs?: LimitJobQueue;
 }
@@ -134,6 +138,8 @@ export interface LocalStack {
   readonly functions: LocalFunctions;
   /** The canary on its timer, and its recent runs (`GET /local/canary`). */
   readonly canary: LocalCanary;
+  /** The view-limit batch: its queue, DLQ and recent batches (`GET /local/limits`). */
+  readonly limits: LocalLimits;
   stop(): Promise<void>;
 }
 
@@ -173,6 +179,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const userPool = await DevUserPool.create();
     const originSecrets = new LocalOriginSecrets();
+    // Made after the functions (its worker is one of them); the admin API's jobs reach it then.
+    let limits: LocalLimits;
     const services: LocalServices = {
       originHeader: () => ({ name: ORIGIN_HEADER, value: originSecrets.value }),
       edge: new EdgeCache(),
@@ -251,7 +259,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         realtimeUrl: appsync.realtimeUrl,
         apiKey: appsync.apiKey,
       },
-      limitJobs: options.limitJobs ?? NO_LIMIT_JOBS,
+      // The view-limit queue is made below, after the functions; jobs go to it once it exists.
+      limitJobs: options.limitJobs ?? { send: (jobs) => new LocalJobQueue(limits.queue).send(jobs) },
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     });
@@ -291,6 +300,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.canaryIntervalMs ?? 0,
     );
     services.canary = canary;
+    limits = new LocalLimits({
+      ...composeLocalLimits({
+        dynamodbEndpoint: dynamodb.endpoint,
+        tables,
+        edgeUrl,
+        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      }),
+      intervalMs: options.limitsIntervalMs ?? 0,
+      ...(options.limitsVisibilityTimeoutMs !== undefined
+        ? { visibilityTimeoutMs: options.limitsVisibilityTimeoutMs }
+        : {}),
+    });
+    services.limits = limits;
 
     const endpoint = appsync;
     return {
@@ -311,6 +333,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       capacity,
       functions,
       canary,
+      limits,
       realtime: {
         graphqlUrl: endpoint.graphqlUrl,
         realtimeUrl: endpoint.realtimeUrl,
@@ -327,7 +350,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         failPublishes: (fault) => endpoint.failPublishes(fault),
       },
       stop: async () => {
-        await Promise.all([capacity.stop(), canary.stop()]);
+        await Promise.all([capacity.stop(), canary.stop(), limits.stop()]);
         services.eventLoop?.stop();
         await Promise.all([...servers.map(close), endpoint.stop()]);
         await dynamodb.stop();

@@ -106,12 +106,14 @@ describe.each(STAGES)('capacity infrastructure (%s)', (stage) => {
       expect((version.Properties as CfnJson).FunctionName).toEqual({ Ref: logicalId(api.functions[name]) });
     });
 
-    it('publishes one alias per function, the scaler’s, the canary’s and the origin secret rotation’s included, and nothing else named', () => {
+    it('publishes one alias per function, the scaler’s, the canary’s, the origin secret rotation’s and the view-limit functions’ included, and nothing else named', () => {
       const aliases = resourcesOfType(s.api, 'AWS::Lambda::Alias');
-      expect(aliases).toHaveLength(names.length + 3);
+      expect(aliases).toHaveLength(names.length + 5);
       expect(aliases.map(([, a]) => (a.Properties as CfnJson).Name)).toEqual(aliases.map(() => SCALED_ALIAS));
       expect(aliases.map(([id]) => id)).toContain(logicalId(scaler.alias));
       expect(aliases.map(([id]) => id)).toContain(logicalId(api.canary.function.alias));
+      expect(aliases.map(([id]) => id)).toContain(logicalId(api.viewLimits.scheduler.alias));
+      expect(aliases.map(([id]) => id)).toContain(logicalId(api.viewLimits.worker.alias));
     });
   });
 
@@ -216,13 +218,16 @@ describe.each(STAGES)('capacity infrastructure (%s)', (stage) => {
   });
 
   describe('EventBridge Scheduler', () => {
-    it('has the stage’s schedule group, deleted with the stack, and no schedules in the template', () => {
+    it('has the stage’s schedule group, deleted with the stack, and no schedules of its own in the template', () => {
       const groups = resourcesOfType(s.api, 'AWS::Scheduler::ScheduleGroup');
       expect(groups).toHaveLength(1);
       const [[, resource]] = groups as [[string, CfnJson]];
       expect(resource.Properties.Name).toBe(group);
       expect(resource.DeletionPolicy).toBe('Delete');
-      expect(resourcesOfType(s.api, 'AWS::Scheduler::Schedule')).toEqual([]);
+      // The one schedule in the template is the view-limit batch's daily run, outside the group (ADR 0039).
+      const schedules = resourcesOfType(s.api, 'AWS::Scheduler::Schedule');
+      expect(schedules.map(([id]) => id)).toEqual([logicalId(api.viewLimits.schedule)]);
+      expect((schedules[0]![1].Properties as CfnJson).GroupName).toBeUndefined();
     });
 
     it('has a role only EventBridge Scheduler of this account can assume', () => {
@@ -288,9 +293,17 @@ describe.each(STAGES)('capacity infrastructure (%s)', (stage) => {
       const admin = roleIdOf(s, api.functions.admin);
       expect(holders(/^scheduler:/)).toEqual([admin]);
       expect(holders(/^iam:PassRole$/)).toEqual([admin]);
-      expect(holders(/^lambda:InvokeFunction$/)).toEqual(
-        [admin, logicalId(api.capacity.schedulerRole)].sort(),
-      );
+      // Besides the role the view-limit schedule's target made, which invokes the view-limit scheduler only.
+      const invokers = holders(/^lambda:InvokeFunction$/);
+      const others = invokers.filter((id) => id !== admin && id !== logicalId(api.capacity.schedulerRole));
+      expect(invokers).toEqual(expect.arrayContaining([admin, logicalId(api.capacity.schedulerRole)]));
+      expect(others).toHaveLength(1);
+      const invoked = resourcesOfType(s.api, 'AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref === others[0]))
+        .flatMap(([, p]) => (p.Properties!.PolicyDocument as { Statement: Statement[] }).Statement)
+        .flatMap((st) => [st.Resource].flat());
+      expect(JSON.stringify(invoked)).toContain(logicalId(api.viewLimits.scheduler.alias));
+      expect(JSON.stringify(invoked)).not.toContain(logicalId(api.capacity.scaler.function));
     });
   });
 

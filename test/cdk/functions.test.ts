@@ -148,13 +148,15 @@ describe.each([
   ['dev', dev],
   ['prod', prod],
 ] as const)('functions (%s)', (stage, synthesized) => {
-  it('one Lambda function per function of lambdas/routes.ts, the scaler, the canary and the origin secret rotation, beside CDK’s own deploy-time handlers', () => {
+  it('one Lambda function per function of lambdas/routes.ts, the scaler, the canary, the origin secret rotation and the view-limit scheduler and worker, beside CDK’s own deploy-time handlers', () => {
     const api = synthesized.stacks.api;
     const ours = [
       ...names.map((name) => api.functions[name]),
       api.capacity.scaler.function,
       api.canary.function.function,
       api.originSecret.rotation!.function,
+      api.viewLimits.scheduler.function,
+      api.viewLimits.worker.function,
     ].map((fn) => logicalId(fn));
     const all = resourcesOfType(synthesized.api, 'AWS::Lambda::Function').map(([id]) => id);
     expect(
@@ -169,7 +171,7 @@ describe.each([
         : ['CustomCDKBucketDeployment'],
     );
     expect(all).toEqual(expect.arrayContaining(ours));
-    expect(new Set(ours).size).toBe(names.length + 3);
+    expect(new Set(ours).size).toBe(names.length + 5);
   });
 
   describe.each(names)('%s', (name) => {

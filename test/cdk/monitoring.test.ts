@@ -108,6 +108,8 @@ describe('alarms in the Api stack', () => {
       // The Api stack composes its web ACL (ADR 0031) and its canary (ADR 0032) into the monitoring.
       'waf-blocked',
       'canary-failed',
+      // And the view-limit batch's dead-letter queue (ADR 0039).
+      'view-limits-dead-letters',
     ];
     expect(Object.keys(monitoring.alarms).sort()).toEqual(expected.sort());
     const all = resourcesOfType(s.api, 'AWS::CloudWatch::Alarm');

@@ -171,13 +171,8 @@ describe('the view-limit schedule', () => {
     other.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(6 hours)' });
   });
 
-  it('passes cdk-nag, acknowledging only that the DLQ has no DLQ of its own', () => {
+  it('passes cdk-nag with nothing acknowledged but the pinned runtime (the DLQ is recognised as one)', () => {
     expect(unacknowledgedFindings(limits)).toEqual([]);
-    expect(acknowledgements(limits).map((a) => [a.path, a.id])).toEqual(
-      expect.arrayContaining([['Test/ViewLimits/DeadLetterQueue', 'AwsSolutions-SQS3']]),
-    );
-    expect(
-      acknowledgements(limits).filter((a) => !['AwsSolutions-SQS3', 'AwsSolutions-L1'].includes(a.id)),
-    ).toEqual([]);
+    expect(new Set(acknowledgements(limits).map((a) => a.id))).toEqual(new Set(['AwsSolutions-L1']));
   });
 });
