@@ -240,7 +240,7 @@ export type LimitsSchedulerConfig = z.infer<typeof LimitsSchedulerConfig>;
 /** The view-limit worker (ADR 0039): reads the comments, writes cutoffs to rooms in the control table. */
 export const LimitsWorkerConfig = z.extend(
   z.pick(Config, { COMMENTS_TABLE_NAME: true, CONTROL_TABLE_NAME: true }),
-  Runtime,
+  { ...Runtime, EDGE_PARAMETER_NAME: required(shape.EDGE_PARAMETER_NAME) },
 );
 export type LimitsWorkerConfig = z.infer<typeof LimitsWorkerConfig>;
 

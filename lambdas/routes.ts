@@ -132,6 +132,8 @@ export const limitsWorkerFunction = {
   description: "View limits: compute each channel's oldest visible comment per room (SQS worker)",
   /** A batch is a few channels computed side by side; each reads its rooms' comments once. */
   timeoutMs: 120_000,
+  /** A changed cutoff invalidates the room's cached segments. */
+  invalidatesEdge: true,
 } as const;
 
 /**

@@ -303,8 +303,13 @@ export class ApiStack extends Stack {
       worker: limitsWorkerFunction,
       environment,
       tables,
+      edgeParameterName: parameterName,
       logRetention: settings.logRetention,
       logRemovalPolicy: settings.removalPolicy,
+    });
+    this.viewLimits.worker.grantEdgeAccess({
+      distribution: this.cdn.distribution,
+      parameter: this.edgeParameter,
     });
 
     const edgeFunctions = [...new Set(routes.filter((r) => r.cache === 'edge').map((r) => r.function))];

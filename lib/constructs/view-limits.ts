@@ -40,6 +40,8 @@ export interface ViewLimitsProps {
   /** The settings every function gets: `Config` requires them of each function. */
   readonly environment: FunctionEnvironment;
   readonly tables: ChatTables;
+  /** The edge parameter's fixed name: the worker invalidates the segments of rooms whose cutoff moved. */
+  readonly edgeParameterName: string;
   /**
    * When the batch runs: an EventBridge Scheduler expression, in UTC.
    * @default DEFAULT_VIEW_LIMITS_SCHEDULE (daily, 03:00 JST)
@@ -104,6 +106,7 @@ export class ViewLimits extends Construct {
     this.worker = new ChatFunction(this, 'Worker', {
       definition: props.worker,
       environment: props.environment,
+      capabilities: { edgeParameterName: props.edgeParameterName },
       ...common,
     });
     this.worker.queriesComments(props.tables.comments);

@@ -33,6 +33,7 @@ function build(overrides: Partial<ViewLimitsProps> = {}) {
       VIEWER_TOKEN_AUDIENCE: 'chat',
     },
     tables,
+    edgeParameterName: '/hybrid-live-chat/dev/edge',
     logRetention: RetentionDays.ONE_WEEK,
     logRemovalPolicy: RemovalPolicy.DESTROY,
     ...overrides,
