@@ -106,6 +106,9 @@ export const Config = z.object({
   CANARY_TOKEN_SECRET_ARN: z.optional(NonEmpty),
   /** The deployment stage: a dimension of the canary's metrics, so stages sharing an account stay apart. */
   STAGE: z.optional(NonEmpty),
+
+  /** The S3 bucket closed segments are archived in (ADR 0037): the archiver, getSegment and admin. */
+  ARCHIVE_BUCKET_NAME: z.optional(NonEmpty),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -136,6 +139,12 @@ export const ReadConfig = z.extend(
   { ...Runtime, ORIGIN_SECRET_ARN: required(shape.ORIGIN_SECRET_ARN) },
 );
 export type ReadConfig = z.infer<typeof ReadConfig>;
+
+/** GET segments: the reads' settings and the archive bucket (ADR 0037). */
+export const SegmentConfig = z.extend(ReadConfig, {
+  ARCHIVE_BUCKET_NAME: required(shape.ARCHIVE_BUCKET_NAME),
+});
+export type SegmentConfig = z.infer<typeof SegmentConfig>;
 
 /** POST comments: the reads' tables and cache, the viewer tokens, the retention. */
 export const PostConfig = z.extend(
@@ -176,6 +185,7 @@ export const AdminConfig = z.extend(
     SCALER_FUNCTION_ARN: required(shape.SCALER_FUNCTION_ARN),
     SCHEDULER_ROLE_ARN: required(shape.SCHEDULER_ROLE_ARN),
     SCHEDULE_GROUP_NAME: required(shape.SCHEDULE_GROUP_NAME),
+    ARCHIVE_BUCKET_NAME: required(shape.ARCHIVE_BUCKET_NAME),
   },
 );
 export type AdminConfig = z.infer<typeof AdminConfig>;
@@ -221,6 +231,16 @@ export const CanaryConfig = z.extend(
   },
 );
 export type CanaryConfig = z.infer<typeof CanaryConfig>;
+
+/** The archiver (ADR 0037): both tables and the archive bucket. */
+export const ArchiverConfig = z.extend(
+  z.pick(Config, { COMMENTS_TABLE_NAME: true, CONTROL_TABLE_NAME: true }),
+  {
+    ...Runtime,
+    ARCHIVE_BUCKET_NAME: required(shape.ARCHIVE_BUCKET_NAME),
+  },
+);
+export type ArchiverConfig = z.infer<typeof ArchiverConfig>;
 
 /**
  * The environment parsed by `schema`, or an Error naming every problem: a function that cannot

@@ -16,6 +16,7 @@ import { SsmEdgeSettings } from '../adapters/edge-settings.js';
 import { lambdaOriginGuard } from '../adapters/lambda-origin-guard.js';
 import { createLogger } from '../adapters/logger.js';
 import { createMetrics } from '../adapters/metrics.js';
+import { S3SegmentArchive } from '../adapters/s3/segment-archive.js';
 import { CloudWatchTrafficMetrics } from '../adapters/traffic-metrics.js';
 import { AdminConfig, capacityWindows, dynamoSettings, parseConfig, tableNames } from '../config.js';
 import { createAdminHandler } from '../handlers/admin.js';
@@ -66,6 +67,7 @@ export const handler = createAdminHandler({
   ),
   capacity: { ...capacityWindows(config), region: config.AWS_REGION },
   retentionDays: config.COMMENT_RETENTION_DAYS,
+  archive: new S3SegmentArchive({ bucket: config.ARCHIVE_BUCKET_NAME, region: config.AWS_REGION }),
   clock: Date.now,
   logger: createLogger(),
   origin: lambdaOriginGuard(config),

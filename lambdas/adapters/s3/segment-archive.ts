@@ -4,15 +4,10 @@ import awsLite from '@aws-lite/client';
 import s3Plugin from '@aws-lite/s3';
 import type { ArchivedSegment, SegmentArchive } from '../../domain/feed/ports.js';
 import { UnavailableError } from '../../domain/errors.js';
+import { segmentKey } from './keys.js';
 
 const zip = promisify(gzip);
 const unzip = promisify(gunzip);
-
-/** One segment's object: `rooms/<roomId>/segments/<n>.json.gz` (room ids cannot hold `/`). */
-export const segmentKey = (roomId: string, segment: number) => `rooms/${roomId}/segments/${segment}.json.gz`;
-
-/** The prefix every archived object is under (IAM grants are limited to it). */
-export const ARCHIVE_PREFIX = 'rooms/';
 
 export interface S3SegmentArchiveOptions {
   readonly bucket: string;
