@@ -22,6 +22,8 @@ const USAGE = `Usage: npm start -- [options]
                           (the AppSync stand-in's certificate is written there too)
   --in-memory             keep no data between runs (the certificate goes to the OS temp directory)
   --canary-interval <s>   seconds between canary runs (0: only when asked) default 60
+  --archive-interval <s>  seconds between archiver runs (0: never)         default 60
+  --s3-port <n>           local S3 (s3rver) port, the segment archive         default 4569
   --log-level <level>     the functions' log level: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT
                           default $POWERTOOLS_LOG_LEVEL, else WARN
   -h, --help              this text`;
@@ -39,6 +41,8 @@ const { values } = parseArgs({
     'data-dir': { type: 'string', default: join(projectRoot, '.local', 'dynamodb') },
     'in-memory': { type: 'boolean', default: false },
     'canary-interval': { type: 'string', default: '60' },
+    'archive-interval': { type: 'string', default: '60' },
+    's3-port': { type: 'string', default: '4569' },
     'log-level': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -81,6 +85,8 @@ function seconds(name: string, value: string): number {
 const options = {
   port: port('port', values.port),
   canaryIntervalMs: seconds('canary-interval', values['canary-interval']) * 1000,
+  archiveIntervalMs: seconds('archive-interval', values['archive-interval']) * 1000,
+  s3Port: port('s3-port', values['s3-port']),
   logLevel: logLevel(values['log-level'] ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN'),
   apiPort: port('api-port', values['api-port']),
   dynamodbPort: port('dynamodb-port', values['dynamodb-port']),
@@ -97,7 +103,7 @@ try {
   console.error(`Could not start the local stack: ${(error as Error).message}`);
   process.exit(1);
 }
-const { edgeUrl, apiUrl, dynamodbEndpoint, realtime, origin } = stack;
+const { edgeUrl, apiUrl, dynamodbEndpoint, realtime, origin, archive } = stack;
 
 console.log(`
 Hybrid live chat is running locally.
@@ -107,6 +113,7 @@ Hybrid live chat is running locally.
     (answers only requests with the header the edge adds, as API Gateway behind CloudFront:
      ${origin.header.name}: ${origin.header.value})
   DynamoDB Local                 ${dynamodbEndpoint} (${options.dataDir ? `data in ${options.dataDir}` : 'in memory'})
+  S3 (s3rver), segment archive   ${archive.endpoint}/${archive.bucket} (${options.archiveIntervalMs ? `archived every ${options.archiveIntervalMs / 1000} s` : 'archiver off'}${options.dataDir ? `; objects in ${join(options.dataDir, 's3')}` : ''})
   Demo room                      ${DEMO_ROOM_ID}
   Player (demo page)             ${edgeUrl}/player/?room=${DEMO_ROOM_ID}  (&user=<id> picks the viewer)
   OpenAPI document               ${edgeUrl}/openapi.json

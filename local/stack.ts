@@ -12,6 +12,8 @@ import { LocalCapacity } from './capacity.js';
 import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
 import { webSocketTrusting } from './adapters/trusting-websocket.js';
 import { LocalCanary } from './canary.js';
+import { LocalArchiver } from './archiver.js';
+import { startLocalS3, type LocalS3 } from './s3.js';
 import {
   composeLocalCanary,
   composeLocalFunctions,
@@ -68,6 +70,14 @@ export interface LocalStackOptions {
    * `npm start` runs it every 60 s.
    */
   readonly canaryIntervalMs?: number;
+  /**
+   * How often the archiver runs (ADR 0037), in ms; 0 runs it only when asked
+   * (`stack.archive.runNow()`). Default 0, so tests decide when segments are archived; `npm start`
+   * runs it every 60 s.
+   */
+  readonly archiveIntervalMs?: number;
+  /** The local S3 server's port; default a free one. Its objects live under `dataDir`/s3 when given. */
+  readonly s3Port?: number;
 }
 
 /** The local AppSync-compatible endpoint (GraphQL over HTTP and the realtime WebSocket). */
@@ -122,6 +132,14 @@ export interface LocalStack {
   readonly functions: LocalFunctions;
   /** The canary on its timer, and its recent runs (`GET /local/canary`). */
   readonly canary: LocalCanary;
+  /** The segment archive (ADR 0037): the local S3 server, its bucket, and the archiver on its timer. */
+  readonly archive: {
+    readonly endpoint: string;
+    readonly bucket: string;
+    readonly archiver: LocalArchiver;
+    /** Runs the archiver now (or joins the run in flight). */
+    runNow: LocalArchiver['runNow'];
+  };
   stop(): Promise<void>;
 }
 
@@ -140,6 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
   const servers: Server[] = [];
   let appsync: LocalAppSync | undefined;
+  let s3: LocalS3 | undefined;
   // A directory made here is removed at stop; one the caller named is the caller's.
   const certificateDir = options.certificateDir ?? mkdtempSync(join(tmpdir(), 'hybrid-live-chat-'));
   const removeCertificateDir = () => {
@@ -219,9 +238,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     });
 
+    s3 = await startLocalS3({
+      ...(options.s3Port !== undefined ? { port: options.s3Port } : {}),
+      ...(options.dataDir !== undefined ? { directory: join(options.dataDir, 's3') } : {}),
+    });
     const functions = composeLocalFunctions({
       dynamodbEndpoint: dynamodb.endpoint,
       tables,
+      archive: { endpoint: s3.endpoint, bucket: s3.bucket },
       viewerTokens: {
         jwksUrl: `${edgeUrl}/local/jwks.json`,
         issuer: DEV_TOKEN_ISSUER,
@@ -278,6 +302,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.canaryIntervalMs ?? 0,
     );
     services.canary = canary;
+    const archiver = new LocalArchiver(functions.archiver!, options.archiveIntervalMs ?? 0);
+    const objectStore = s3;
 
     const endpoint = appsync;
     return {
@@ -298,6 +324,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       capacity,
       functions,
       canary,
+      archive: {
+        endpoint: objectStore.endpoint,
+        bucket: objectStore.bucket,
+        archiver,
+        runNow: () => archiver.runNow(),
+      },
       realtime: {
         graphqlUrl: endpoint.graphqlUrl,
         realtimeUrl: endpoint.realtimeUrl,
@@ -314,15 +346,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         failPublishes: (fault) => endpoint.failPublishes(fault),
       },
       stop: async () => {
-        await Promise.all([capacity.stop(), canary.stop()]);
+        await Promise.all([capacity.stop(), canary.stop(), archiver.stop()]);
         services.eventLoop?.stop();
-        await Promise.all([...servers.map(close), endpoint.stop()]);
+        await Promise.all([...servers.map(close), endpoint.stop(), objectStore.stop()]);
         await dynamodb.stop();
         removeCertificateDir();
       },
     };
   } catch (error) {
-    await Promise.all([...servers.map(close), appsync?.stop()]);
+    await Promise.all([...servers.map(close), appsync?.stop(), s3?.stop()]);
     await dynamodb.stop();
     removeCertificateDir();
     throw error;
