@@ -135,6 +135,13 @@ describe.each(STAGES)('the segment archive (%s)', (stage) => {
         RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: ARCHIVE_INTERVAL_MINUTES * 60 },
       }),
     ]);
+    // EventBridge may invoke the archiver's alias from this rule only.
+    const permissions = resourcesOfType(s.api, 'AWS::Lambda::Permission')
+      .map(([, p]) => p.Properties as CfnJson)
+      .filter((p) => JSON.stringify(p.FunctionName).includes(logicalId(archiver.function.alias)));
+    expect(permissions.map((p) => [p.Principal, p.SourceArn])).toEqual([
+      ['events.amazonaws.com', { 'Fn::GetAtt': [logicalId(archiver.rule), 'Arn'] }],
+    ]);
   });
 
   it('exports the bucket name and ARN under the names the Api stack imports', () => {
