@@ -162,4 +162,3 @@ describe('deleting an archived item', () => {
     expect(published).toHaveLength(1);
   });
 });
-
