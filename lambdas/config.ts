@@ -113,6 +113,8 @@ export const Config = z.object({
    * function sends plan changes and runs now.
    */
   LIMITS_QUEUE_URL: z.optional(z.url()),
+  /** The S3 bucket closed segments are archived in (ADR 0037): the archiver, getSegment and admin. */
+  ARCHIVE_BUCKET_NAME: z.optional(NonEmpty),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -143,6 +145,12 @@ export const ReadConfig = z.extend(
   { ...Runtime, ORIGIN_SECRET_ARN: required(shape.ORIGIN_SECRET_ARN) },
 );
 export type ReadConfig = z.infer<typeof ReadConfig>;
+
+/** GET segments: the reads' settings and the archive bucket (ADR 0037). */
+export const SegmentConfig = z.extend(ReadConfig, {
+  ARCHIVE_BUCKET_NAME: required(shape.ARCHIVE_BUCKET_NAME),
+});
+export type SegmentConfig = z.infer<typeof SegmentConfig>;
 
 /** POST comments: the reads' tables and cache, the viewer tokens, the retention. */
 export const PostConfig = z.extend(
@@ -184,6 +192,7 @@ export const AdminConfig = z.extend(
     SCALER_FUNCTION_ARN: required(shape.SCALER_FUNCTION_ARN),
     SCHEDULER_ROLE_ARN: required(shape.SCHEDULER_ROLE_ARN),
     SCHEDULE_GROUP_NAME: required(shape.SCHEDULE_GROUP_NAME),
+    ARCHIVE_BUCKET_NAME: required(shape.ARCHIVE_BUCKET_NAME),
   },
 );
 export type AdminConfig = z.infer<typeof AdminConfig>;
@@ -243,6 +252,16 @@ export const LimitsWorkerConfig = z.extend(
   { ...Runtime, EDGE_PARAMETER_NAME: required(shape.EDGE_PARAMETER_NAME) },
 );
 export type LimitsWorkerConfig = z.infer<typeof LimitsWorkerConfig>;
+
+/** The archiver (ADR 0037): both tables and the archive bucket. */
+export const ArchiverConfig = z.extend(
+  z.pick(Config, { COMMENTS_TABLE_NAME: true, CONTROL_TABLE_NAME: true }),
+  {
+    ...Runtime,
+    ARCHIVE_BUCKET_NAME: required(shape.ARCHIVE_BUCKET_NAME),
+  },
+);
+export type ArchiverConfig = z.infer<typeof ArchiverConfig>;
 
 /**
  * The environment parsed by `schema`, or an Error naming every problem: a function that cannot

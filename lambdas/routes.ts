@@ -41,6 +41,8 @@ export interface FunctionDefinition {
   readonly readsMetrics?: boolean;
   /** Schedules the scaler around events (EventBridge Scheduler) and invokes it directly (ADR 0016). */
   readonly schedulesCapacity?: boolean;
+  /** The segment archive (ADR 0037): `read` serves archived segments, `write` also rewrites them (deletions). */
+  readonly archive?: 'read' | 'write';
 }
 
 /**
@@ -68,6 +70,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     description: 'GET one time segment of a room',
     timeoutMs: 10_000,
     access: { comments: 'query', control: 'read' },
+    archive: 'read',
   },
   getRoom: {
     entry: 'lambdas/functions/get-room.ts',
@@ -88,6 +91,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     invalidatesEdge: true,
     readsMetrics: true,
     schedulesCapacity: true,
+    archive: 'write',
   },
 };
 
@@ -150,6 +154,21 @@ export const LIMITS_QUEUE = {
   maxConcurrency: 2,
   visibilityTimeoutMs: 6 * limitsWorkerFunction.timeoutMs,
 } as const;
+
+/**
+ * The archiver (ADR 0037): no route. EventBridge Scheduler invokes it every
+ * ARCHIVE_INTERVAL_MINUTES; locally, a timer. It copies closed segments to the archive bucket and
+ * moves each room's `archivedThrough`.
+ */
+export const archiverFunction = {
+  entry: 'lambdas/functions/archiver.ts',
+  description: 'Archive closed segments to S3 and move the watermark of each room',
+  /** A run works off at most ARCHIVE_SEGMENTS_PER_RUN segments a room, then stops; the next run continues. */
+  timeoutMs: 300_000,
+} as const;
+
+/** How often the archiver runs: a closed segment reaches the archive within this plus a run. */
+export const ARCHIVE_INTERVAL_MINUTES = 5;
 
 /**
  * The origin secret's rotation (ADR 0030): no route. Secrets Manager invokes it for each step of a

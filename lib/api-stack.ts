@@ -1,6 +1,7 @@
 import {
   CfnOutput,
   CrossStackReferences,
+  Fn,
   Duration,
   ReferenceStrength,
   RemovalPolicy,
@@ -11,6 +12,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { PriceClass } from 'aws-cdk-lib/aws-cloudfront';
 import type { Alias, IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import {
@@ -33,6 +35,8 @@ import {
   routes,
 } from '../lambdas/routes.js';
 import { Canary } from './constructs/canary.js';
+import { Archiver } from './constructs/segment-archive.js';
+import { archiveBucketExports } from './data-stack.js';
 import { ApiFirewall, VIEWER_ADDRESS_HEADER } from './constructs/api-firewall.js';
 import { CapacityScaler } from './constructs/capacity-scaler.js';
 import { ChatApi } from './constructs/chat-api.js';
@@ -73,6 +77,11 @@ export interface ApiStackProps extends StackProps {
   readonly comments: ITable;
   /** The control table (`DataStack.control`). */
   readonly control: ITable;
+  /**
+   * The segment archive's bucket (`DataStack.archive`, ADR 0037): its grants use the Data stack's
+   * named exports (`archiveBucketExports`), so this only says the bucket exists.
+   */
+  readonly archive: IBucket;
   /** The host service's viewer tokens. */
   readonly viewerToken: ViewerTokenSettings;
   /** The admin user pool (`AuthStack.userPool`): the admin routes' authoriser trusts its ID tokens. */
@@ -149,6 +158,8 @@ export class ApiStack extends Stack {
   readonly canary: Canary;
   /** The daily view-limit batch: schedule, scheduler, queue and DLQ, worker (ADR 0039). */
   readonly viewLimits: ViewLimits;
+  /** The archiver and its schedule (ADR 0037). */
+  readonly archiver: Archiver;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -172,6 +183,14 @@ export class ApiStack extends Stack {
       VIEWER_TOKEN_AUDIENCE: props.viewerToken.audience,
     };
 
+    // By the Data stack's named exports: the grants' ARN, and so their acknowledgement, is fixed.
+    const archiveExports = archiveBucketExports(props.stage);
+    const archive = Bucket.fromBucketAttributes(this, 'ArchiveBucket', {
+      bucketArn: Fn.importValue(archiveExports.arn),
+      bucketName: Fn.importValue(archiveExports.name),
+    });
+    this.node.addDependency(props.archive);
+
     const parameterName = edgeParameterName(props.stage);
     const tables = { comments: props.comments, control: props.control };
     const built: Partial<Record<FunctionName, ChatFunction>> = {};
@@ -183,6 +202,7 @@ export class ApiStack extends Stack {
         capabilities: {
           realtime: props.realtime,
           edgeParameterName: parameterName,
+          archive,
           ...(capacity ? { capacity: capacity.scheduling } : {}),
         },
         logRetention: settings.logRetention,
@@ -287,6 +307,15 @@ export class ApiStack extends Stack {
       control: props.control,
       realtime: props.realtime,
       edgeUrl,
+      logRetention: settings.logRetention,
+      logRemovalPolicy: settings.removalPolicy,
+    });
+    this.archiver = new Archiver(this, 'Archiver', {
+      stage: props.stage,
+      environment,
+      comments: props.comments,
+      control: props.control,
+      bucket: archive,
       logRetention: settings.logRetention,
       logRemovalPolicy: settings.removalPolicy,
     });

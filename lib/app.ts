@@ -72,6 +72,7 @@ export function buildApp(app: App, config: StageConfig, options: BuildOptions = 
     description: `Hybrid live chat (${config.stage}): functions, REST and admin API, CloudFront`,
     comments: data.comments,
     control: data.control,
+    archive: data.archive,
     viewerToken: config.viewerToken,
     adminUserPool: auth.userPool,
     realtime: realtime.endpoints,

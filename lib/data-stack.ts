@@ -7,8 +7,10 @@ import {
   ProjectionType,
   Table,
 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { commentsTable, controlTable, type TableDefinition } from '../lambdas/tables.js';
+import { ArchiveBucket } from './constructs/segment-archive.js';
 import { assertStage, type Stage, type StageSettings, stageSettings } from './stage-config.js';
 
 export interface DataStackProps extends StackProps {
@@ -24,6 +26,8 @@ export interface DataStackProps extends StackProps {
 export class DataStack extends Stack {
   readonly comments: ITable;
   readonly control: ITable;
+  /** Closed segments, one object each (ADR 0037). */
+  readonly archive: IBucket;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -32,11 +36,22 @@ export class DataStack extends Stack {
 
     this.comments = tableFromDefinition(this, commentsTable, settings);
     this.control = tableFromDefinition(this, controlTable, settings);
+    this.archive = new ArchiveBucket(this, 'Archive', { removalPolicy: settings.removalPolicy }).bucket;
 
     // The room CLI and operators address the tables by these generated names.
     new CfnOutput(this, 'CommentsTableName', { value: this.comments.tableName });
     new CfnOutput(this, 'ControlTableName', { value: this.control.tableName });
+    // Fixed export names: the Api stack imports these by name, so the ARN in its archive grants (and
+    // their cdk-nag acknowledgement) reads the same in every synth.
+    const exports = archiveBucketExports(props.stage);
+    new CfnOutput(this, 'ArchiveBucketName', { value: this.archive.bucketName, exportName: exports.name });
+    new CfnOutput(this, 'ArchiveBucketArn', { value: this.archive.bucketArn, exportName: exports.arn });
   }
+}
+
+/** The export names of the archive bucket's name and ARN (ADR 0037). */
+export function archiveBucketExports(stage: Stage): { readonly name: string; readonly arn: string } {
+  return { name: `HybridChat-${stage}-ArchiveBucketName`, arn: `HybridChat-${stage}-ArchiveBucketArn` };
 }
 
 /**

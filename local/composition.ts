@@ -17,6 +17,8 @@ import { ViewerTokenVerifier } from '../lambdas/adapters/viewer-tokens.js';
 import { capacityWindows, Config } from '../lambdas/config.js';
 import { capacityPlanner } from '../lambdas/domain/capacity/planner.js';
 import { createAdminHandler } from '../lambdas/handlers/admin.js';
+import { createArchiverHandler, type ArchiverHandler } from '../lambdas/handlers/archiver.js';
+import { S3SegmentArchive } from '../lambdas/adapters/s3/segment-archive.js';
 import { createGetLiveHandler } from '../lambdas/handlers/get-live.js';
 import { createGetRoomHandler } from '../lambdas/handlers/get-room.js';
 import { createGetSegmentHandler } from '../lambdas/handlers/get-segment.js';
@@ -56,6 +58,7 @@ import {
 import { createLimitsWorkerHandler, type LimitsWorkerHandler } from '../lambdas/handlers/limits-worker.js';
 import { LocalJobQueue } from './adapters/local-job-queue.js';
 import type { LocalQueue } from './queue.js';
+import { S3RVER_CREDENTIALS } from './s3.js';
 
 /** The region the local clients sign for; nothing leaves this machine. */
 export const LOCAL_REGION = 'us-east-1';
@@ -99,6 +102,27 @@ export interface LocalFunctionsOptions {
   readonly settings?: z.input<typeof LocalSettings>;
   /** Default WARN. */
   readonly logLevel?: LogLevel;
+  /**
+   * The segment archive (ADR 0037): the local S3 server and its bucket. Without it, segments are
+   * read from the table only and there is no archiver (integration tests of other parts).
+   */
+  readonly archive?: LocalArchiveTarget;
+}
+
+/** Where the archive is locally: s3rver's endpoint and the bucket (local/s3.ts). */
+export interface LocalArchiveTarget {
+  readonly endpoint: string;
+  readonly bucket: string;
+}
+
+/** The same S3 adapter as in AWS, pointed at the local S3 server with its account's keys. */
+export function localSegmentArchive(target: LocalArchiveTarget): S3SegmentArchive {
+  return new S3SegmentArchive({
+    bucket: target.bucket,
+    region: LOCAL_REGION,
+    endpoint: target.endpoint,
+    credentials: S3RVER_CREDENTIALS,
+  });
 }
 
 export interface LocalFunctions {
@@ -108,6 +132,8 @@ export interface LocalFunctions {
   readonly handlers: Readonly<Record<FunctionName, HttpHandler>>;
   /** The scaler function, for the local control plane's invocations and schedules. */
   readonly scaler: ScalerHandler;
+  /** The archiver function (ADR 0037), for the local timer; only with `archive`. */
+  readonly archiver?: ArchiverHandler;
 }
 
 /**
@@ -127,6 +153,7 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
   const clock = Date.now;
   const viewer = viewerStores(dynamo, tables, settings.ROOM_CACHE_TTL_MS);
   const reads = { ...viewer, clock, liveLimit: settings.LIVE_COMMENT_LIMIT };
+  const archive = options.archive ? localSegmentArchive(options.archive) : undefined;
   const admin = adminStores(dynamo, tables);
   const windows = capacityWindows(settings);
   // One check per function, like one per Lambda instance.
@@ -145,7 +172,11 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
       origin: origin(),
     }),
     getLive: createGetLiveHandler({ feed: reads, logger, origin: origin() }),
-    getSegment: createGetSegmentHandler({ feed: reads, logger, origin: origin() }),
+    getSegment: createGetSegmentHandler({
+      feed: { ...reads, ...(archive ? { archive } : {}) },
+      logger,
+      origin: origin(),
+    }),
     getRoom: createGetRoomHandler({ feed: reads, logger, origin: origin() }),
     admin: createAdminHandler({
       ...admin,
@@ -169,6 +200,7 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
       capacity: { ...windows, region: LOCAL_REGION },
       retentionDays: settings.COMMENT_RETENTION_DAYS,
       limitJobs: options.limitJobs,
+      ...(archive ? { archive } : {}),
       clock,
       logger,
       origin: origin(),
@@ -186,7 +218,14 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
     logger,
   });
 
-  return { settings, handlers, scaler };
+  const archiver = archive
+    ? createArchiverHandler({
+        archiver: { rooms: admin.rooms, comments: admin.comments, archive, clock },
+        logger,
+      })
+    : undefined;
+
+  return { settings, handlers, scaler, ...(archiver ? { archiver } : {}) };
 }
 
 export interface LocalCanaryOptions {

@@ -26,6 +26,8 @@ const USAGE = `Usage: npm start -- [options]
   --limits-interval <s>   seconds between view-limit batch runs (0: only when asked) default 3600
   --limits-visibility <s> the view-limit queue's visibility timeout: a failed channel's retry
                           comes after it                          default 720, as in AWS
+  --archive-interval <s>  seconds between archiver runs (0: never)         default 60
+  --s3-port <n>           local S3 (s3rver) port, the segment archive         default 4569
   --log-level <level>     the functions' log level: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT
                           default $POWERTOOLS_LOG_LEVEL, else WARN
   -h, --help              this text`;
@@ -45,6 +47,8 @@ const { values } = parseArgs({
     'canary-interval': { type: 'string', default: '60' },
     'limits-interval': { type: 'string', default: '3600' },
     'limits-visibility': { type: 'string', default: String(LIMITS_QUEUE.visibilityTimeoutMs / 1000) },
+    'archive-interval': { type: 'string', default: '60' },
+    's3-port': { type: 'string', default: '4569' },
     'log-level': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -89,6 +93,8 @@ const options = {
   canaryIntervalMs: seconds('canary-interval', values['canary-interval']) * 1000,
   limitsIntervalMs: seconds('limits-interval', values['limits-interval']) * 1000,
   limitsVisibilityTimeoutMs: seconds('limits-visibility', values['limits-visibility']) * 1000,
+  archiveIntervalMs: seconds('archive-interval', values['archive-interval']) * 1000,
+  s3Port: port('s3-port', values['s3-port']),
   logLevel: logLevel(values['log-level'] ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN'),
   apiPort: port('api-port', values['api-port']),
   dynamodbPort: port('dynamodb-port', values['dynamodb-port']),
@@ -105,7 +111,7 @@ try {
   console.error(`Could not start the local stack: ${(error as Error).message}`);
   process.exit(1);
 }
-const { edgeUrl, apiUrl, dynamodbEndpoint, realtime, origin } = stack;
+const { edgeUrl, apiUrl, dynamodbEndpoint, realtime, origin, archive } = stack;
 
 console.log(`
 Hybrid live chat is running locally.
@@ -115,6 +121,7 @@ Hybrid live chat is running locally.
     (answers only requests with the header the edge adds, as API Gateway behind CloudFront:
      ${origin.header.name}: ${origin.header.value})
   DynamoDB Local                 ${dynamodbEndpoint} (${options.dataDir ? `data in ${options.dataDir}` : 'in memory'})
+  S3 (s3rver), segment archive   ${archive.endpoint}/${archive.bucket} (${options.archiveIntervalMs ? `archived every ${options.archiveIntervalMs / 1000} s` : 'archiver off'}${options.dataDir ? `; objects in ${join(options.dataDir, 's3')}` : ''})
   Demo room                      ${DEMO_ROOM_ID}
   Player (demo page)             ${edgeUrl}/player/?room=${DEMO_ROOM_ID}  (&user=<id> picks the viewer)
   OpenAPI document               ${edgeUrl}/openapi.json

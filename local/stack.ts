@@ -14,6 +14,9 @@ import { webSocketTrusting } from './adapters/trusting-websocket.js';
 import { LocalCanary } from './canary.js';
 import { LocalLimits } from './limits.js';
 import { LocalJobQueue } from './adapters/local-job-queue.js';
+import type { LocalQueue } from './queue.js';
+import { LocalArchiver } from './archiver.js';
+import { startLocalS3, type LocalS3 } from './s3.js';
 import {
   composeLocalCanary,
   composeLocalLimits,
@@ -84,6 +87,14 @@ export interface LocalStackOptions {
    * view-limit queue (`stack.limits`), whose worker computes them.
    */
   readonly limitJobs?: LimitJobQueue;
+  /**
+   * How often the archiver runs (ADR 0037), in ms; 0 runs it only when asked
+   * (`stack.archive.runNow()`). Default 0, so tests decide when segments are archived; `npm start`
+   * runs it every 60 s.
+   */
+  readonly archiveIntervalMs?: number;
+  /** The local S3 server's port; default a free one. Its objects live under `dataDir`/s3 when given. */
+  readonly s3Port?: number;
 }
 
 /** The local AppSync-compatible endpoint (GraphQL over HTTP and the realtime WebSocket). */
@@ -140,6 +151,14 @@ export interface LocalStack {
   readonly canary: LocalCanary;
   /** The view-limit batch: its queue, DLQ and recent batches (`GET /local/limits`). */
   readonly limits: LocalLimits;
+  /** The segment archive (ADR 0037): the local S3 server, its bucket, and the archiver on its timer. */
+  readonly archive: {
+    readonly endpoint: string;
+    readonly bucket: string;
+    readonly archiver: LocalArchiver;
+    /** Runs the archiver now (or joins the run in flight). */
+    runNow: LocalArchiver['runNow'];
+  };
   stop(): Promise<void>;
 }
 
@@ -158,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
   const servers: Server[] = [];
   let appsync: LocalAppSync | undefined;
+  let s3: LocalS3 | undefined;
   // A directory made here is removed at stop; one the caller named is the caller's.
   const certificateDir = options.certificateDir ?? mkdtempSync(join(tmpdir(), 'hybrid-live-chat-'));
   const removeCertificateDir = () => {
@@ -179,8 +199,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const userPool = await DevUserPool.create();
     const originSecrets = new LocalOriginSecrets();
-    // Made after the functions (its worker is one of them); the admin API's jobs reach it then.
-    let limits: LocalLimits;
+    // The view-limit queue is made after the functions (its worker is one of them); the admin
+    // API's jobs reach it from then on.
+    const limitsQueue: { current?: LocalQueue } = {};
     const services: LocalServices = {
       originHeader: () => ({ name: ORIGIN_HEADER, value: originSecrets.value }),
       edge: new EdgeCache(),
@@ -239,9 +260,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     });
 
+    s3 = await startLocalS3({
+      ...(options.s3Port !== undefined ? { port: options.s3Port } : {}),
+      ...(options.dataDir !== undefined ? { directory: join(options.dataDir, 's3') } : {}),
+    });
     const functions = composeLocalFunctions({
       dynamodbEndpoint: dynamodb.endpoint,
       tables,
+      archive: { endpoint: s3.endpoint, bucket: s3.bucket },
       viewerTokens: {
         jwksUrl: `${edgeUrl}/local/jwks.json`,
         issuer: DEV_TOKEN_ISSUER,
@@ -259,8 +285,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         realtimeUrl: appsync.realtimeUrl,
         apiKey: appsync.apiKey,
       },
-      // The view-limit queue is made below, after the functions; jobs go to it once it exists.
-      limitJobs: options.limitJobs ?? { send: (jobs) => new LocalJobQueue(limits.queue).send(jobs) },
+      limitJobs: options.limitJobs ?? {
+        send: (jobs) => new LocalJobQueue(limitsQueue.current!).send(jobs),
+      },
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     });
@@ -300,7 +327,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.canaryIntervalMs ?? 0,
     );
     services.canary = canary;
-    limits = new LocalLimits({
+    const limits = new LocalLimits({
       ...composeLocalLimits({
         dynamodbEndpoint: dynamodb.endpoint,
         tables,
@@ -313,6 +340,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         : {}),
     });
     services.limits = limits;
+    limitsQueue.current = limits.queue;
+    const archiver = new LocalArchiver(functions.archiver!, options.archiveIntervalMs ?? 0);
+    const objectStore = s3;
 
     const endpoint = appsync;
     return {
@@ -334,6 +364,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functions,
       canary,
       limits,
+      archive: {
+        endpoint: objectStore.endpoint,
+        bucket: objectStore.bucket,
+        archiver,
+        runNow: () => archiver.runNow(),
+      },
       realtime: {
         graphqlUrl: endpoint.graphqlUrl,
         realtimeUrl: endpoint.realtimeUrl,
@@ -350,15 +386,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         failPublishes: (fault) => endpoint.failPublishes(fault),
       },
       stop: async () => {
-        await Promise.all([capacity.stop(), canary.stop(), limits.stop()]);
+        await Promise.all([capacity.stop(), canary.stop(), limits.stop(), archiver.stop()]);
         services.eventLoop?.stop();
-        await Promise.all([...servers.map(close), endpoint.stop()]);
+        await Promise.all([...servers.map(close), endpoint.stop(), objectStore.stop()]);
         await dynamodb.stop();
         removeCertificateDir();
       },
     };
   } catch (error) {
-    await Promise.all([...servers.map(close), appsync?.stop()]);
+    await Promise.all([...servers.map(close), appsync?.stop(), s3?.stop()]);
     await dynamodb.stop();
     removeCertificateDir();
     throw error;

@@ -16,6 +16,7 @@ import { SsmEdgeSettings } from '../adapters/edge-settings.js';
 import { lambdaOriginGuard } from '../adapters/lambda-origin-guard.js';
 import { createLogger } from '../adapters/logger.js';
 import { createMetrics } from '../adapters/metrics.js';
+import { S3SegmentArchive } from '../adapters/s3/segment-archive.js';
 import { CloudWatchTrafficMetrics } from '../adapters/traffic-metrics.js';
 import { AdminConfig, capacityWindows, dynamoSettings, parseConfig, tableNames } from '../config.js';
 import { createAdminHandler } from '../handlers/admin.js';
@@ -71,6 +72,7 @@ export const handler = createAdminHandler({
     if (!config.LIMITS_QUEUE_URL) throw new Error('LIMITS_QUEUE_URL is not set: no view-limit queue.');
     return new SqsJobQueue(sqsSendBatch({ queueUrl: config.LIMITS_QUEUE_URL, region: config.AWS_REGION }));
   }),
+  archive: new S3SegmentArchive({ bucket: config.ARCHIVE_BUCKET_NAME, region: config.AWS_REGION }),
   clock: Date.now,
   logger: createLogger(),
   origin: lambdaOriginGuard(config),

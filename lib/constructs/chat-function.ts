@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Aws, Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import {
@@ -13,6 +13,7 @@ import {
 import { Alias, Architecture, type IFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type * as z from 'zod';
@@ -21,7 +22,8 @@ import { SCALED_ALIAS } from '../../lambdas/domain/capacity/target.js';
 import { SERVICE_NAME } from '../../lambdas/adapters/logger.js';
 import { FUNCTION_MEMORY_MB, type FunctionDefinition } from '../../lambdas/routes.js';
 import { FUNCTION_BUNDLING } from '../bundling.js';
-import { controlTable, type GlobalIndexDefinition } from '../../lambdas/tables.js';
+import { allRoomsIndex, controlTable, type GlobalIndexDefinition } from '../../lambdas/tables.js';
+import { ARCHIVE_PREFIX } from '../../lambdas/adapters/s3/keys.js';
 import { fromProjectRoot } from '../paths.js';
 import { assertNever, type CapacityTiming } from '../stage-config.js';
 
@@ -68,6 +70,8 @@ export const TABLE_ACTIONS = {
   /** The admin API on the feed: listing (Query), deletions (the transaction's Update and tombstone Put). */
   moderatesComments: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   /** The admin API on the control table: rooms, channels, lists, audit; listing through its indexes. */
+  /** The archiver on rooms: read them (listing in batches) and move their watermark (ADR 0037). */
+  archivesRooms: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
   administersControl: [
     'dynamodb:GetItem',
     'dynamodb:BatchGetItem',
@@ -126,6 +130,8 @@ export interface FunctionCapabilities {
   readonly edgeParameterName?: string;
   /** Needed when the definition `schedulesCapacity`. */
   readonly capacity?: CapacityScheduling;
+  /** The segment archive's bucket (ADR 0037), needed when the definition has `archive`. */
+  readonly archive?: IBucket;
 }
 
 /**
@@ -138,7 +144,7 @@ export function capabilityEnvironment(
   definition: FunctionSpec,
   capabilities: FunctionCapabilities,
 ): Partial<FunctionEnvironment> {
-  const { realtime, edgeParameterName, capacity } = capabilities;
+  const { realtime, edgeParameterName, capacity, archive } = capabilities;
   const needs = (what: string, flag: string): never => {
     throw new Error(
       `${definition.description}: ${flag} needs ${what}; pass it in the function's capabilities.`,
@@ -167,6 +173,10 @@ export function capabilityEnvironment(
     environment.SCHEDULER_ROLE_ARN = capacity.schedulerRole.roleArn;
     environment.SCHEDULE_GROUP_NAME = capacity.scheduleGroupName;
     Object.assign(environment, timingEnvironment(capacity.timing));
+  }
+  if (definition.archive) {
+    if (!archive) return needs('the archive bucket', 'archive');
+    environment.ARCHIVE_BUCKET_NAME = archive.bucketName;
   }
   return environment;
 }
@@ -333,6 +343,7 @@ export class ChatFunction extends Construct {
       });
     }
     if (definition.schedulesCapacity) this.grantCapacityScheduling(capabilities.capacity!);
+    if (definition.archive) this.grantArchiveAccess(capabilities.archive!, definition.archive);
 
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
@@ -402,6 +413,35 @@ export class ChatFunction extends Construct {
         'The admin function creates one-time schedules per room at run time, so their names are not known ' +
         "at deploy time; the grant is limited to schedules of this stage's own group, and to create, update, " +
         'delete and get (no list, no other group, no group management).',
+    });
+  }
+
+  /**
+   * The archive's objects under `rooms/`: GetObject (`read`), and PutObject too (`write`); and
+   * ListBucket on that prefix, so a missing object answers 404 (an empty segment) rather than 403.
+   * Its own policy, so that its IAM5 acknowledgement names this grant alone.
+   */
+  private grantArchiveAccess(bucket: IBucket, level: 'read' | 'write'): void {
+    const policy = new Policy(this, 'ArchivePolicy', {
+      roles: [this.role],
+      statements: [
+        new PolicyStatement({
+          actions: level === 'write' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
+          resources: [bucket.arnForObjects(`${ARCHIVE_PREFIX}*`)],
+        }),
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': `${ARCHIVE_PREFIX}*` } },
+        }),
+      ],
+    });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagResource(Stack.of(this).resolve(bucket.bucketArn))}/${ARCHIVE_PREFIX}*]`,
+      reason:
+        'One object per room and segment, named at run time (rooms/<roomId>/segments/<n>.json.gz), so the ' +
+        'grant is the rooms/ prefix of the archive bucket alone: GetObject, PutObject only where the function ' +
+        'writes the archive, no delete; ListBucket only under that prefix (a missing object is then a 404).',
     });
   }
 
@@ -479,10 +519,34 @@ export class ChatFunction extends Construct {
     );
   }
 
+  /**
+   * The archiver on the control table (ADR 0037): every room listed through the all-rooms index
+   * (keys only: Query on that index), the rooms read in one batch, each room's watermark written.
+   */
+  archivesRooms(table: ITable): void {
+    this.allow(table, TABLE_ACTIONS.archivesRooms);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${allRoomsIndex.name}`],
+      }),
+    );
+  }
+
   /** The table itself only: no index ARNs until a function needs an index. */
   private allow(table: ITable, actions: readonly string[]): void {
     this.function.addToRolePolicy(
       new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }),
     );
   }
+}
+
+/** How cdk-nag writes a resolved ARN in a finding id: an import by its export name, an attribute as `<Id.Arn>`. */
+function nagResource(resolved: unknown): string {
+  const value = resolved as { 'Fn::ImportValue'?: unknown; 'Fn::GetAtt'?: [string, string] };
+  if (typeof value['Fn::ImportValue'] === 'string') return value['Fn::ImportValue'];
+  if (value['Fn::GetAtt']) return `<${value['Fn::GetAtt'][0]}.${value['Fn::GetAtt'][1]}>`;
+  throw new Error(
+    `The archive bucket's ARN is neither an import nor an attribute: ${JSON.stringify(resolved)}.`,
+  );
 }

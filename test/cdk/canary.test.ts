@@ -148,9 +148,11 @@ describe.each(STAGES)('the canary (%s)', (stage) => {
         RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
       }),
     ]);
-    // EventBridge may invoke the alias, from this rule only.
+    // EventBridge may invoke the alias, from this rule only (the archiver's rule has its own, test/cdk/archive.test.ts).
     const permissions = resourcesOfType(s.api, 'AWS::Lambda::Permission').filter(
-      ([, p]) => (p.Properties as CfnJson).Principal === 'events.amazonaws.com',
+      ([, p]) =>
+        (p.Properties as CfnJson).Principal === 'events.amazonaws.com' &&
+        JSON.stringify((p.Properties as CfnJson).FunctionName).includes(logicalId(canary.function.alias)),
     );
     expect(permissions.map(([, p]) => (p.Properties as CfnJson).SourceArn)).toEqual([
       { 'Fn::GetAtt': [logicalId(canary.rule), 'Arn'] },

@@ -2,6 +2,7 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { Config, ScalerConfig } from '../../lambdas/config.js';
@@ -106,14 +107,15 @@ describe.each(STAGES)('capacity infrastructure (%s)', (stage) => {
       expect((version.Properties as CfnJson).FunctionName).toEqual({ Ref: logicalId(api.functions[name]) });
     });
 
-    it('publishes one alias per function, the scaler’s, the canary’s, the origin secret rotation’s and the view-limit functions’ included, and nothing else named', () => {
+    it('publishes one alias per function, the scaler’s, the canary’s, the origin secret rotation’s, the view-limit functions’ and the archiver’s included, and nothing else named', () => {
       const aliases = resourcesOfType(s.api, 'AWS::Lambda::Alias');
-      expect(aliases).toHaveLength(names.length + 5);
+      expect(aliases).toHaveLength(names.length + 6);
       expect(aliases.map(([, a]) => (a.Properties as CfnJson).Name)).toEqual(aliases.map(() => SCALED_ALIAS));
       expect(aliases.map(([id]) => id)).toContain(logicalId(scaler.alias));
       expect(aliases.map(([id]) => id)).toContain(logicalId(api.canary.function.alias));
       expect(aliases.map(([id]) => id)).toContain(logicalId(api.viewLimits.scheduler.alias));
       expect(aliases.map(([id]) => id)).toContain(logicalId(api.viewLimits.worker.alias));
+      expect(aliases.map(([id]) => id)).toContain(logicalId(api.archiver.function.alias));
     });
   });
 
@@ -356,7 +358,11 @@ describe('CapacityScaler guards', () => {
     const scaled = Object.fromEntries(
       SCALED_FUNCTIONS.map((name) => [
         name,
-        new ChatFunction(stack, name, { definition: functions[name], ...common }),
+        new ChatFunction(stack, name, {
+          definition: functions[name],
+          ...common,
+          capabilities: { archive: new Bucket(stack, `${name}Archive`) },
+        }),
       ]),
     ) as never;
     const capacity = new CapacityScaler(stack, 'Capacity', {

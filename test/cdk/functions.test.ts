@@ -148,7 +148,7 @@ describe.each([
   ['dev', dev],
   ['prod', prod],
 ] as const)('functions (%s)', (stage, synthesized) => {
-  it('one Lambda function per function of lambdas/routes.ts, the scaler, the canary, the origin secret rotation and the view-limit scheduler and worker, beside CDK’s own deploy-time handlers', () => {
+  it('one Lambda function per function of lambdas/routes.ts, the scaler, the canary, the origin secret rotation, the view-limit scheduler and worker and the archiver, beside CDK’s own deploy-time handlers', () => {
     const api = synthesized.stacks.api;
     const ours = [
       ...names.map((name) => api.functions[name]),
@@ -157,6 +157,7 @@ describe.each([
       api.originSecret.rotation!.function,
       api.viewLimits.scheduler.function,
       api.viewLimits.worker.function,
+      api.archiver.function.function,
     ].map((fn) => logicalId(fn));
     const all = resourcesOfType(synthesized.api, 'AWS::Lambda::Function').map(([id]) => id);
     expect(
@@ -171,7 +172,7 @@ describe.each([
         : ['CustomCDKBucketDeployment'],
     );
     expect(all).toEqual(expect.arrayContaining(ours));
-    expect(new Set(ours).size).toBe(names.length + 5);
+    expect(new Set(ours).size).toBe(names.length + 6);
   });
 
   describe.each(names)('%s', (name) => {
@@ -230,6 +231,7 @@ describe.each([
         SCALER_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:111111111111:function:scaler:live',
         SCHEDULER_ROLE_ARN: 'arn:aws:iam::111111111111:role/scheduler',
         ORIGIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:origin-AbCdEf',
+        ARCHIVE_BUCKET_NAME: 'hybridchat-dev-data-archivebucket-abc',
       };
       const parsed = Object.fromEntries(
         Object.entries(variables).map(([key, value]) => [

@@ -60,6 +60,7 @@ describe('npm start', () => {
       const apiUrl = /API origin \(API Gateway\)\s+(\S+)/.exec(output)?.[1];
       const originValue = /x-origin-verify: (\S+)\)/.exec(output)?.[1];
       const dynamodbPort = Number(/DynamoDB Local\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+      const s3Port = Number(/S3 \(s3rver\), segment archive\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
       expect(edgeUrl).toBeDefined();
       expect((await fetch(`${edgeUrl}/v1/rooms/demo`)).status).toBe(200);
       // The origin answers only what the edge sends on (ADR 0030): the header it prints.
@@ -70,6 +71,7 @@ describe('npm start', () => {
       });
       expect(live.status).toBe(200);
       expect(await accepts(dynamodbPort)).toBe(true);
+      expect(await accepts(s3Port)).toBe(true);
       expect(output).not.toContain('NodeVersionSupportWarning');
       expect(existsSync(certificateFile(output))).toBe(true);
 
@@ -78,6 +80,7 @@ describe('npm start', () => {
 
       expect(code).toBe(0);
       expect(await accepts(dynamodbPort)).toBe(false);
+      expect(await accepts(s3Port)).toBe(false);
       // In memory, the certificate's temporary directory goes with the stack.
       expect(existsSync(certificateFile(output))).toBe(false);
     } finally {
@@ -95,7 +98,7 @@ function startLocal() {
       'local/main.ts',
       '--in-memory',
       ...['--port', '0', '--api-port', '0', '--dynamodb-port', '0', '--appsync-port', '0'],
-      ...['--appsync-tls-port', '0'],
+      ...['--appsync-tls-port', '0', '--s3-port', '0'],
     ],
     { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -1,6 +1,7 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type {
   RoomCutoffWriter,
+  ArchiveWatermark,
   RoomLister,
   RoomPage,
   RoomPatch,
@@ -32,7 +33,9 @@ const PATCHABLE = [
 /** A listing cursor's position: `<createdAt>#<roomId>`. */
 const LISTING_POSITION = /^\d{4}-\d\d-\d\dT[\d:.]+Z#[A-Za-z0-9_-]{1,64}$/;
 
-export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, RoomLister, RoomCutoffWriter {
+export class DynamoRoomStore
+  implements RoomReader, RoomWriter, RoomUpdater, RoomLister, RoomCutoffWriter, ArchiveWatermark
+{
   constructor(
     private readonly db: DynamoClient,
     private readonly tableName: string,
@@ -165,6 +168,35 @@ export class DynamoRoomStore implements RoomReader, RoomWriter, RoomUpdater, Roo
         this.db.update(growWriteShardsInput(this.tableName, roomId, from, to)),
       );
       return 'grown';
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      return (await this.get(roomId)) ? 'stale' : 'not-found';
+    }
+  }
+
+  /** The archiver's watermark: one conditional UpdateItem of `archivedThrough` alone (ADR 0037). */
+  async setArchivedThrough(
+    roomId: string,
+    from: number | undefined,
+    to: number,
+  ): Promise<'set' | 'stale' | 'not-found'> {
+    if (!(Number.isInteger(to) && to >= 0 && (from === undefined || to > from))) {
+      throw new Error(`archivedThrough only grows: ${String(from)} → ${to}.`);
+    }
+    try {
+      await transientAsUnavailable(() =>
+        this.db.update({
+          TableName: this.tableName,
+          Key: roomKey(roomId),
+          UpdateExpression: 'SET archivedThrough = :to',
+          ConditionExpression:
+            from === undefined
+              ? 'attribute_exists(pk) AND attribute_not_exists(archivedThrough)'
+              : 'attribute_exists(pk) AND archivedThrough = :from',
+          ExpressionAttributeValues: { ':to': to, ...(from === undefined ? {} : { ':from': from }) },
+        }),
+      );
+      return 'set';
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
       return (await this.get(roomId)) ? 'stale' : 'not-found';

@@ -73,3 +73,26 @@ export interface CommentHistory {
     limit: number,
   ): Promise<(Comment & { readonly deletedAt?: string })[][]>;
 }
+
+/**
+ * Closed segments kept after their items leave the table (ADR 0037): one object per segment,
+ * the segment's visible items and tombstones as they stood when written (deleted items left out,
+ * no viewer-time filters: bans, purges and the view cutoff apply when it is read).
+ */
+export interface SegmentArchive {
+  /** The archived document, or undefined when the segment has no object (an empty segment has none). */
+  get(roomId: string, segment: number): Promise<ArchivedSegment | undefined>;
+  /** Writes (or rewrites) the segment's object. */
+  put(roomId: string, segment: number, document: ArchivedSegment): Promise<void>;
+}
+
+/** What one archived object holds: the segment document, closed, before viewer-time filters. */
+export interface ArchivedSegment {
+  readonly roomId: string;
+  readonly segment: number;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly closed: true;
+  readonly comments: Comment[];
+  readonly tombstones: { readonly commentId: string; readonly deletedAt: string }[];
+}

@@ -2,6 +2,7 @@ import {
   isTombstone,
   isVisible,
   presentItem,
+  publicItem,
   type FeedItem,
   type FeedRecord,
   type Tombstone,
@@ -18,7 +19,7 @@ import {
   type ViewerBan,
 } from '../moderation/moderation.js';
 import type { Clock } from '../clock.js';
-import type { CommentReader } from './ports.js';
+import type { ArchivedSegment, CommentReader, SegmentArchive } from './ports.js';
 import type { ModerationReader } from '../moderation/ports.js';
 import type { RoomReader } from '../rooms/ports.js';
 import { GLOBAL_ROOM_ID } from '../paths.js';
@@ -35,6 +36,8 @@ export interface ReadFeedDeps {
   readonly liveLimit: number;
   /** Channel bans and blocks (cached like rooms). Without it, only room-scope moderation applies. */
   readonly moderation?: Pick<ModerationReader, 'channel'>;
+  /** Closed segments below the room's `archivedThrough` are read from here (ADR 0037). Without it, from the table. */
+  readonly archive?: Pick<SegmentArchive, 'get'>;
 }
 
 export interface LiveDocument {
@@ -99,6 +102,9 @@ export interface SegmentDocument {
   readonly tombstones: TombstoneView[];
 }
 
+/** A segment's items as stored (the table's records, the archived object): no `vpos` yet. */
+export type SegmentContent = Pick<ArchivedSegment, 'comments' | 'tombstones'>;
+
 export interface TombstoneView {
   readonly commentId: string;
   readonly deletedAt: string;
@@ -108,28 +114,55 @@ const byIdAscending = ascendingBy<FeedRecord>((c) => c.id);
 const byIdDescending = descendingBy<FeedRecord>((c) => c.id);
 
 /**
- * Splits feed records (oldest first) into what viewers see and the deletions
- * they must apply. Comments of users banned now (room or channel) and purged
- * comments are hidden too. Each item gets its offset from the room's event start (`vpos`).
+ * What a segment holds before any viewer-time filter — its visible items (deleted ones left out)
+ * and its deletions — from feed records oldest first. The archive stores exactly this (ADR 0037).
  */
+export function segmentContent(records: readonly FeedRecord[]): SegmentContent {
+  return {
+    comments: records.filter(isVisible).map(publicItem),
+    tombstones: records
+      .filter(isTombstone)
+      .map(({ commentId, deletedAt }: Tombstone) => ({ commentId, deletedAt })),
+  };
+}
+
+/**
+ * What viewers see of a segment's content: comments of users banned now (room or channel) and
+ * purged comments are hidden, and with `cutoffId` (the channel plan's view cutoff, ADR 0038)
+ * every item and tombstone below it. Each item gets its offset from the room's event start
+ * (`vpos`, ADR 0040), computed now, so a corrected start re-times archived segments too.
+ */
+function forViewers(
+  content: SegmentContent,
+  room: Room,
+  channel: ChannelModeration | undefined,
+  nowMs: number,
+  cutoffId?: string,
+): { comments: FeedItem[]; tombstones: TombstoneView[] } {
+  const banned = new Set(viewerBans(room, channel, nowMs).map((b) => b.userId));
+  const visible = (id: string) => cutoffId === undefined || id >= cutoffId;
+  const startMs = eventStartMs(room);
+  return {
+    comments: content.comments
+      .filter(
+        (item) =>
+          visible(item.id) &&
+          (item.kind !== 'comment' || !banned.has(item.userId)) &&
+          !isPurged(item, room.purges),
+      )
+      .map((item) => presentItem(item, startMs)),
+    tombstones: content.tombstones.filter((t) => visible(t.commentId)),
+  };
+}
+
+/** `live`'s view of feed records: no view cutoff (`live` is not limited). */
 function present(
   records: readonly FeedRecord[],
   room: Room,
   channel: ChannelModeration | undefined,
   nowMs: number,
 ): { comments: FeedItem[]; tombstones: TombstoneView[] } {
-  const startMs = eventStartMs(room);
-  const banned = new Set(viewerBans(room, channel, nowMs).map((b) => b.userId));
-  return {
-    comments: records
-      .filter(isVisible)
-      .filter((item) => item.kind !== 'comment' || !banned.has(item.userId))
-      .filter((item) => !isPurged(item, room.purges))
-      .map((item) => presentItem(item, startMs)),
-    tombstones: records
-      .filter(isTombstone)
-      .map(({ commentId, deletedAt }: Tombstone) => ({ commentId, deletedAt })),
-  };
+  return forViewers(segmentContent(records), room, channel, nowMs);
 }
 
 async function findRoom(rooms: RoomReader, roomId: string): Promise<Room> {
@@ -239,10 +272,9 @@ export async function getSegment(deps: ReadFeedDeps, roomId: string, rawN: strin
     throw new NotFoundError('segment_before_room', `Segment ${n} ends before room ${roomId} was created.`);
   }
 
-  const [fromId, toId] = [lowestIdAt(startMs), highestIdAt(endMs - 1)];
-  const [perShard, global, channel] = await Promise.all([
-    deps.comments.range(roomId, room.shards.read, fromId, toId),
-    deps.comments.range(GLOBAL_ROOM_ID, 1, fromId, toId),
+  const archived = deps.archive && room.archivedThrough !== undefined && n < room.archivedThrough;
+  const [content, channel] = await Promise.all([
+    archived ? archivedContent(deps.archive!, roomId, n) : tableContent(deps, room, startMs, endMs),
     channelOf(deps, room),
   ]);
   return {
@@ -254,7 +286,32 @@ export async function getSegment(deps: ReadFeedDeps, roomId: string, rawN: strin
       startsAt: new Date(startMs).toISOString(),
       endsAt: new Date(endMs).toISOString(),
       closed: state === 'closed',
-      ...present(mergeSorted([...perShard, ...global], byIdAscending), room, channel, nowMs),
+      ...forViewers(content, room, channel, nowMs, room.viewCutoff?.id),
     },
   };
+}
+
+/** A segment's items read from the table: every shard and the global feed, merged by id. */
+export async function tableContent(
+  deps: Pick<ReadFeedDeps, 'comments'>,
+  room: Pick<Room, 'roomId' | 'shards'>,
+  startMs: number,
+  endMs: number,
+): Promise<SegmentContent> {
+  const [fromId, toId] = [lowestIdAt(startMs), highestIdAt(endMs - 1)];
+  const [perShard, global] = await Promise.all([
+    deps.comments.range(room.roomId, room.shards.read, fromId, toId),
+    deps.comments.range(GLOBAL_ROOM_ID, 1, fromId, toId),
+  ]);
+  return segmentContent(mergeSorted([...perShard, ...global], byIdAscending));
+}
+
+/** An archived segment's content; a segment in the archived range without an object was empty. */
+async function archivedContent(
+  archive: Pick<SegmentArchive, 'get'>,
+  roomId: string,
+  n: number,
+): Promise<Pick<ArchivedSegment, 'comments' | 'tombstones'>> {
+  const document = await archive.get(roomId, n);
+  return document ?? { comments: [], tombstones: [] };
 }

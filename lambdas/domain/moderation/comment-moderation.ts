@@ -6,7 +6,7 @@ import { descendingBy, mergeSorted } from '../feed/merge.js';
 import { isPurged, withPurge, type PurgeView } from './moderation.js';
 import type { Clock } from '../clock.js';
 import { allSegmentsPath } from '../paths.js';
-import type { CommentHistory, EdgeInvalidator, FeedWriter } from '../feed/ports.js';
+import type { CommentHistory, EdgeInvalidator, FeedWriter, SegmentArchive } from '../feed/ports.js';
 import type { ModerationWriter } from './ports.js';
 import type { RoomReader } from '../rooms/ports.js';
 import { pushEvent, type Published, type PushDeps } from '../realtime/push.js';
@@ -25,6 +25,8 @@ export interface CommentModerationDeps extends PushDeps {
   /** Drops CDN copies of segments a deletion or purge changed. */
   readonly edge?: EdgeInvalidator;
   readonly onInvalidateFailed?: (paths: readonly string[], error: unknown) => void;
+  /** Archived closed segments (ADR 0037): a deletion rewrites the item's archived segment. */
+  readonly archive?: SegmentArchive;
   readonly clock: Clock;
   readonly retentionDays: number;
 }
@@ -91,8 +93,9 @@ export async function purgeUserComments(
   const room = await roomFor(deps, principal, ['comments.purge'], roomId);
   const id = newCommentId(deps.clock());
   const nowMs = commentIdTime(id);
-  // Comments older than the retention are gone: their purges hide nothing.
-  const forgetBeforeMs = nowMs - (deps.retentionDays + 1) * 86_400_000;
+  // Comments older than the retention are gone from the table: their purges hide nothing there.
+  // Archived segments keep them (ADR 0037), and purges apply when they are read: none is forgotten.
+  const forgetBeforeMs = deps.archive ? -Infinity : nowMs - (deps.retentionDays + 1) * 86_400_000;
   const purges = await deps.moderation.updatePurges(roomId, (current) =>
     withPurge(current, userId, new Date(nowMs).toISOString(), forgetBeforeMs),
   );

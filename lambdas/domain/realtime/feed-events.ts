@@ -2,12 +2,12 @@ import type { Comment, NoticeLevel, Viewer } from '../feed/comment.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { commentIdTime, newCommentId } from '../feed/ids.js';
 import type { Clock } from '../clock.js';
-import type { EdgeInvalidator, FeedWriter } from '../feed/ports.js';
+import type { EdgeInvalidator, FeedWriter, SegmentArchive } from '../feed/ports.js';
 import type { RoomReader } from '../rooms/ports.js';
 import { pushEvent, type Published, type PushDeps } from './push.js';
 import { GLOBAL_ROOM_ID, segmentPath } from '../paths.js';
 import type { Room } from '../rooms/room.js';
-import { segmentOf } from '../feed/segments.js';
+import { segmentOf, segmentState } from '../feed/segments.js';
 import { pickWriteShard } from '../feed/shards.js';
 import { normalizeCommentText } from '../feed/text-rules.js';
 
@@ -22,6 +22,8 @@ export interface FeedEventDeps extends PushDeps {
   /** Drops cached copies of segments a deletion changed; without it, closed segments keep them up to a day. */
   readonly edge?: EdgeInvalidator;
   readonly onInvalidateFailed?: (paths: readonly string[], error: unknown) => void;
+  /** Archived closed segments (ADR 0037): a deletion rewrites the segment's object without the item. */
+  readonly archive?: SegmentArchive;
   readonly clock: Clock;
   readonly retentionDays: number;
   readonly random?: () => number;
@@ -100,7 +102,9 @@ export async function postNotice(
 /**
  * Deletes a feed item: marked deleted (left out of `live` and segments) and a
  * tombstone written beside it (so `live` tells clients that already show it),
- * then a COMMENT_DELETED event. Deleting twice is harmless and pushes once.
+ * then a COMMENT_DELETED event. When the item's segment is archived, its
+ * object is rewritten without the item — also when the item has already
+ * expired from the table (ADR 0037). Deleting twice is harmless and pushes once.
  */
 export async function deleteComment(
   deps: FeedEventDeps,
@@ -110,20 +114,46 @@ export async function deleteComment(
   const room = await findRoom(deps.rooms, roomId);
   const tombstoneId = newCommentId(deps.clock());
   const deletedAt = new Date(commentIdTime(tombstoneId)).toISOString();
-  const outcome = await deps.feed.markDeleted(
+  const stored = await deps.feed.markDeleted(
     roomId,
     room.shards.read,
     commentId,
     { id: tombstoneId, deletedAt },
     expiresAt(deps),
   );
-  if (outcome === 'not-found') {
+  // After the table: an archiver writing the segment now reads the item as deleted, or wrote
+  // the object before this looks for it (archiver.ts).
+  const archived = await removeFromArchive(deps, room, commentId);
+  if (stored === 'not-found' && !archived) {
     throw new NotFoundError('comment_not_found', `Room ${roomId} has no comment ${commentId}.`);
   }
-  if (outcome === 'already-deleted') return { value: outcome, pushed: false };
+  if (stored === 'already-deleted') {
+    // A retry of a deletion that failed after the table write: the object is fixed now; drop its copies.
+    if (archived) await invalidateSegment(deps, room, commentId, tombstoneId);
+    return { value: stored, pushed: false };
+  }
   const pushed = await pushEvent(deps, tombstoneId, roomId, 'COMMENT_DELETED', { commentId });
   await invalidateSegment(deps, room, commentId, tombstoneId);
-  return { value: outcome, pushed };
+  return { value: 'deleted', pushed };
+}
+
+/**
+ * Rewrites the archived object of the item's segment without the item, when the segment is
+ * closed and its object holds the item. True when it did. Items are found by id time (the id
+ * gives the segment), so an item that expired from the table is still found here.
+ */
+async function removeFromArchive(deps: FeedEventDeps, room: Room, commentId: string): Promise<boolean> {
+  if (!deps.archive) return false;
+  const { segmentSeconds } = room.settings;
+  const n = segmentOf(commentIdTime(commentId), segmentSeconds);
+  if (segmentState(n, deps.clock(), segmentSeconds) !== 'closed') return false;
+  const document = await deps.archive.get(room.roomId, n);
+  if (!document?.comments.some((item) => item.id === commentId)) return false;
+  await deps.archive.put(room.roomId, n, {
+    ...document,
+    comments: document.comments.filter((item) => item.id !== commentId),
+  });
+  return true;
 }
 
 /** A ping through the real path (the canary's self-ping). Not persisted: it carries no content. */

@@ -61,3 +61,16 @@ export interface RoomCutoffWriter {
   /** Sets the cutoff, or removes it when undefined; false when the room does not exist. */
   setViewCutoff(roomId: string, cutoff: Room['viewCutoff'] | undefined): Promise<boolean>;
 }
+
+/** The archiver's watermark (ADR 0037): its own UpdateItem, which never bumps the room's version. */
+export interface ArchiveWatermark {
+  /**
+   * Moves `archivedThrough` from `from` (undefined: never set) to `to` if the room still has
+   * `from`: a concurrent or repeated run finds 'stale' and stops, so the watermark only grows.
+   */
+  setArchivedThrough(
+    roomId: string,
+    from: number | undefined,
+    to: number,
+  ): Promise<'set' | 'stale' | 'not-found'>;
+}

@@ -3,7 +3,7 @@ import type { OriginGuard } from '../origin-guard.js';
 import type { AuditLog } from '../../domain/access/audit.js';
 import type { CapacityWindows, ScalerInvoker, ScheduleStore } from '../../domain/capacity/ports.js';
 import type { Clock } from '../../domain/clock.js';
-import type { CommentHistory, EdgeInvalidator, FeedWriter } from '../../domain/feed/ports.js';
+import type { CommentHistory, EdgeInvalidator, FeedWriter, SegmentArchive } from '../../domain/feed/ports.js';
 import type { ModerationReader, ModerationWriter } from '../../domain/moderation/ports.js';
 import type { RealtimePublisher } from '../../domain/realtime/ports.js';
 import type { RoomLister, RoomReader, RoomUpdater, RoomWriter } from '../../domain/rooms/ports.js';
@@ -47,6 +47,8 @@ export interface AdminDeps {
   readonly plans: PlanStore;
   /** Where plan changes and runs-now queue their channel's job: SQS in AWS, the local queue locally. */
   readonly limitJobs: LimitJobQueue;
+  /** Archived closed segments (ADR 0037): a deletion rewrites the item's archived segment. */
+  readonly archive?: SegmentArchive;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The origin header check every HTTP function runs first (ADR 0030). */

@@ -28,6 +28,7 @@ export function moderationOperations(admin: AdminDeps): AdminOperations {
     retentionDays: admin.retentionDays,
     publisher: admin.publisher,
     edge: admin.edge,
+    ...(admin.archive ? { archive: admin.archive } : {}),
     ...failureReports(admin.logger),
   };
   const ngDeps = { moderation: admin.moderation, clock: admin.clock };

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   AdminConfig,
+  ArchiverConfig,
   capacityWindows,
   dynamoSettings,
   parseConfig,
   PostConfig,
   ReadConfig,
   ScalerConfig,
+  SegmentConfig,
 } from '../../../lambdas/config.js';
 
 /** What the Lambda runtime sets, and the tables every function names. */
@@ -28,6 +30,7 @@ const admin = {
   SCALER_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:scaler:live',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
   SCHEDULE_GROUP_NAME: 'hybrid-chat-dev',
+  ARCHIVE_BUCKET_NAME: 'hybridchat-dev-archive',
 };
 const scaler = {
   ...base,
@@ -92,6 +95,13 @@ describe('each kind of function parses only its own settings', () => {
 
     expect(config.REALTIME_API_KEY).toBeUndefined();
     expect(config.SCHEDULE_GROUP_NAME).toBe('hybrid-chat-dev');
+  });
+
+  it('refuses to start getSegment and the archiver without the archive bucket (ADR 0037); live and room do not need it', () => {
+    expect(failure(() => parseConfig(SegmentConfig, http))).toContain('ARCHIVE_BUCKET_NAME');
+    expect(failure(() => parseConfig(ArchiverConfig, base))).toContain('ARCHIVE_BUCKET_NAME');
+    expect(parseConfig(ArchiverConfig, { ...base, ARCHIVE_BUCKET_NAME: 'b' }).ARCHIVE_BUCKET_NAME).toBe('b');
+    expect(parseConfig(ReadConfig, http)).not.toHaveProperty('ARCHIVE_BUCKET_NAME');
   });
 
   it('refuses to start the scaler without what it scales, naming each', () => {

@@ -172,6 +172,24 @@ describe('purgeUserComments', () => {
     expect(invalidated).toEqual([[`/v1/rooms/${room.roomId}/segments/*`]]);
   });
 
+  it('keeps purges older than the retention when segments are archived (they still hide archived items)', async () => {
+    // Prepare: a purge from 40 days ago, beyond the 30-day retention.
+    const { room, rooms, commentDeps } = setup();
+    const old = new Date(T0 - 40 * 86_400_000).toISOString();
+    rooms.put({ ...room, purges: { early: old } });
+    const archive = { get: async () => undefined, put: async () => undefined };
+
+    // Act
+    await purgeUserComments({ ...commentDeps, archive }, moderatorOf('ch-1'), room.roomId, 'spammer');
+    const archived = Object.keys((await rooms.get(room.roomId))!.purges).sort();
+    await purgeUserComments(commentDeps, moderatorOf('ch-1'), room.roomId, 'other');
+    const tableOnly = Object.keys((await rooms.get(room.roomId))!.purges).sort();
+
+    // Assess: kept with the archive; without one, forgotten as before.
+    expect(archived).toEqual(['early', 'spammer']);
+    expect(tableOnly).toEqual(['other', 'spammer']);
+  });
+
   it('answers 403 for a caller without the role even when the room does not exist, else 404', async () => {
     const { commentDeps, published } = setup();
     expect(await rejection(purgeUserComments(commentDeps, artistOf('ch-1'), 'nowhere', 'u'))).toMatchObject({
