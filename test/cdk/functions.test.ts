@@ -383,27 +383,40 @@ describe.each([
       expect(publishers.sort()).toEqual([roleOf(synthesized, 'admin'), canaryRole].sort());
     });
 
-    it('lets only the admin role invalidate, and only this distribution', () => {
+    /** The view-limit worker's role: a changed cutoff invalidates the room's cached segments. */
+    const limitsWorkerRole = () =>
+      (
+        resources(synthesized.api)[logicalId(synthesized.stacks.api.viewLimits.worker.function)]!
+          .Properties as CfnJson
+      ).Role['Fn::GetAtt'][0] as string;
+
+    it('lets only the admin and view-limit worker roles invalidate, and only this distribution', () => {
       const grants = grantsOf(synthesized, 'cloudfront:CreateInvalidation');
-      expect(grants).toHaveLength(1);
-      const [{ roles, statement }] = grants as [Grant];
-      expect(roles).toEqual([roleOf(synthesized, 'admin')]);
-      expect(statement.Action).toBe('cloudfront:CreateInvalidation');
-      const resource = JSON.stringify(statement.Resource);
-      expect(resource).toContain(JSON.stringify({ Ref: logicalId(synthesized.stacks.api.cdn.distribution) }));
-      expect(resource).toContain(':distribution/');
-      expect(resource).not.toContain('*');
+      expect(grants.flatMap((g) => g.roles).sort()).toEqual(
+        [roleOf(synthesized, 'admin'), limitsWorkerRole()].sort(),
+      );
+      for (const { statement } of grants) {
+        expect(statement.Action).toBe('cloudfront:CreateInvalidation');
+        const resource = JSON.stringify(statement.Resource);
+        expect(resource).toContain(
+          JSON.stringify({ Ref: logicalId(synthesized.stacks.api.cdn.distribution) }),
+        );
+        expect(resource).toContain(':distribution/');
+        expect(resource).not.toContain('*');
+      }
     });
 
-    it('lets only the admin role read the edge parameter, and nothing else in SSM', () => {
+    it('lets only the admin and view-limit worker roles read the edge parameter, and nothing else in SSM', () => {
       const grants = grantsOf(synthesized, 'ssm:');
-      expect(grants).toHaveLength(1);
-      const [{ roles, statement }] = grants as [Grant];
-      expect(roles).toEqual([roleOf(synthesized, 'admin')]);
-      expect(statement.Action).toBe('ssm:GetParameter');
-      expect(JSON.stringify(statement.Resource)).toContain(
-        JSON.stringify({ Ref: logicalId(synthesized.stacks.api.edgeParameter) }),
+      expect(grants.flatMap((g) => g.roles).sort()).toEqual(
+        [roleOf(synthesized, 'admin'), limitsWorkerRole()].sort(),
       );
+      for (const { statement } of grants) {
+        expect(statement.Action).toBe('ssm:GetParameter');
+        expect(JSON.stringify(statement.Resource)).toContain(
+          JSON.stringify({ Ref: logicalId(synthesized.stacks.api.edgeParameter) }),
+        );
+      }
     });
 
     it('lets only the admin role read metrics: GetMetricData, nothing else of CloudWatch', () => {
@@ -417,8 +430,9 @@ describe.each([
     it('keeps the edge grants in a policy the admin function does not wait for (else: a cycle)', () => {
       // The function waits for (DependsOn) its role's default policy; the distribution waits for the
       // API, and so for the function. A grant naming the distribution must live in another policy.
-      const [edge] = grantsOf(synthesized, 'cloudfront:CreateInvalidation') as [Grant];
-      const [ssm] = grantsOf(synthesized, 'ssm:') as [Grant];
+      const admins = (grants: Grant[]) => grants.find((g) => g.roles.includes(roleOf(synthesized, 'admin')))!;
+      const edge = admins(grantsOf(synthesized, 'cloudfront:CreateInvalidation') as Grant[]);
+      const ssm = admins(grantsOf(synthesized, 'ssm:') as Grant[]);
       expect(ssm.policy).toBe(edge.policy);
       const admin = resources(synthesized.api)[lambdaOf(synthesized, 'admin').id]!;
       const dependsOn = [admin.DependsOn ?? []].flat() as string[];

@@ -488,7 +488,7 @@ describe('console: global NG words', () => {
 });
 
 describe('console: roles', () => {
-  it('shows an artist neither the capacity nor the audit tab, nor the operators’ pages', async () => {
+  it('shows an artist neither the capacity nor the audit tab, nor the operators’ pages (Plans only to read)', async () => {
     const roomId = await newRoom();
     const { page, errors } = await open(['artist'], ['default'], { path: `/rooms/${roomId}` });
     const tabs = page.getByRole('navigation', { name: 'Room' }).getByRole('link');
@@ -498,7 +498,8 @@ describe('console: roles', () => {
     expect(labels).not.toContain('Capacity & cost');
     expect(labels).not.toContain('Audit log');
     const nav = await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents();
-    expect(nav).toEqual(['Rooms']);
+    // Plans: read-only for the artist's own channels.
+    expect(nav).toEqual(['Rooms', 'Plans']);
     await go(page, '/capacity');
     await page.getByText('Your role cannot open this page.').waitFor();
     expect(errors).toEqual([]);

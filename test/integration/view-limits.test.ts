@@ -1,21 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeTime, ulid } from 'ulid';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { commentPartition } from '../../lambdas/adapters/dynamodb/keys.js';
 import { DynamoPlanStore } from '../../lambdas/adapters/dynamodb/plan-store.js';
 import { highestIdAt, lowestIdAt } from '../../lambdas/domain/feed/ids.js';
 import { computeChannelCutoffs, type CutoffDeps } from '../../lambdas/domain/limits/compute-cutoffs.js';
 import type { LimitJob } from '../../lambdas/domain/limits/job.js';
 import type { Room } from '../../lambdas/domain/rooms/room.js';
-import { testStores } from '../helpers/store.js';
+import { LOCAL_CREDENTIALS } from '../../local/appsync/auth.js';
+import { LOCAL_REGION } from '../../local/composition.js';
+import { createTables, tableNames } from '../../local/tables.js';
+import { integrationTarget, testStores } from '../helpers/store.js';
+import { mulberry32 } from '../unit/fakes.js';
 
 /**
  * The view-limit batch against DynamoDB Local (ADR 0038): a channel of 20 rooms and 100,000
  * stored records, written in the comment store's key shape, gets the cutoffs a brute-force
  * pass over the same records gives.
  */
-const stores = testStores();
+// Tables of its own in the suite's DynamoDB Local: 100,000 records in the shared ones would slow
+// every test that scans them (the bad-input files' snapshots scan both tables per case).
+const target = {
+  dynamodbEndpoint: integrationTarget().dynamodbEndpoint,
+  tables: tableNames(`limits-${randomUUID().slice(0, 8)}`),
+};
+const client = new DynamoDBClient({
+  region: LOCAL_REGION,
+  endpoint: target.dynamodbEndpoint,
+  credentials: LOCAL_CREDENTIALS,
+});
+const stores = testStores(target);
 const plans = new DynamoPlanStore(stores.db, stores.tables.control);
 
 const DAY = 86_400_000;
@@ -29,18 +45,6 @@ interface Seeded {
   readonly shard: number;
   readonly id: string;
   readonly visible: boolean;
-}
-
-/** A small seeded generator: the same records on every run. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** Writes records straight into the comments table, 25 per BatchWriteItem, several batches at once. */
@@ -112,9 +116,17 @@ let others: Room[] = [];
 const records: Seeded[] = [];
 const otherCutoff = { id: lowestIdAt(NOW - DAY), computedAt: new Date(NOW - DAY).toISOString() };
 
+afterAll(async () => {
+  for (const table of [target.tables.comments, target.tables.control]) {
+    await client.send(new DeleteTableCommand({ TableName: table }));
+  }
+  client.destroy();
+});
+
 beforeAll(async () => {
+  await createTables(client, target.tables);
   // Prepare: 20 rooms (every fourth with three shards), and a room of another channel with a cutoff.
-  const next = random(13);
+  const next = mulberry32(13);
   rooms = await Promise.all(
     Array.from({ length: ROOMS }, (_, i) =>
       stores.room({ roomId: `${channelId}-${i}`, channelId, shards: i % 4 === 0 ? 3 : 1 }),
