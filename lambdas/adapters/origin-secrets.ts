@@ -1,4 +1,4 @@
-import awsLite from '@aws-lite/client';
+import { lazyAwsLite, type AwsLite, type AwsLiteConfig } from './aws-lite.js';
 import type { OriginSecrets } from '../handlers/origin-guard.js';
 
 /**
@@ -17,8 +17,6 @@ export interface SecretsManagerOriginSecretsOptions {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
-type AwsLite = Awaited<ReturnType<typeof awsLite>>;
-
 /**
  * Reads the origin secret's accepted versions with one raw aws-lite call per label (ADR 0022: the
  * viewer functions already carry aws-lite for DynamoDB; the AWS SDK's Secrets Manager client would
@@ -26,9 +24,20 @@ type AwsLite = Awaited<ReturnType<typeof awsLite>>;
  * (AWSPREVIOUS before the first rotation, AWSPENDING outside one) is simply left out.
  */
 export class SecretsManagerOriginSecrets implements OriginSecrets {
-  private client: Promise<AwsLite> | undefined;
+  private readonly connect: () => Promise<AwsLite>;
 
-  constructor(private readonly options: SecretsManagerOriginSecretsOptions) {}
+  constructor(private readonly options: SecretsManagerOriginSecretsOptions) {
+    this.connect = lazyAwsLite({
+      region: options.region,
+      ...(options.credentials ?? {}),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      plugins: [],
+      keepAlive: true,
+      retries: 2,
+      // Parse answers as plain JSON, never as DynamoDB attribute values (this client reads secrets only).
+      responseContentType: 'application/json',
+    } as AwsLiteConfig);
+  }
 
   async read(): Promise<readonly string[]> {
     const values = await Promise.all(ACCEPTED_STAGES.map((stage) => this.valueAt(stage)));
@@ -54,22 +63,5 @@ export class SecretsManagerOriginSecrets implements OriginSecrets {
       if (code === 'ResourceNotFoundException') return undefined;
       throw error;
     }
-  }
-
-  private connect(): Promise<AwsLite> {
-    return (this.client ??= awsLite({
-      region: this.options.region,
-      ...(this.options.credentials ?? {}),
-      ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
-      autoloadPlugins: false,
-      plugins: [],
-      keepAlive: true,
-      retries: 2,
-      // Parse answers as plain JSON, never as DynamoDB attribute values (this client reads secrets only).
-      responseContentType: 'application/json',
-    } as Parameters<typeof awsLite>[0]).catch((error: unknown) => {
-      this.client = undefined;
-      throw error;
-    }));
   }
 }

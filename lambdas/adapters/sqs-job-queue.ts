@@ -1,4 +1,4 @@
-import awsLite from '@aws-lite/client';
+import { lazyAwsLite, type AwsLiteConfig } from './aws-lite.js';
 import type { LimitJob, LimitJobQueue } from '../domain/limits/job.js';
 
 /** SQS's most entries per SendMessageBatch. */
@@ -54,27 +54,19 @@ export class SqsJobQueue implements LimitJobQueue {
   }
 }
 
-type AwsLite = Awaited<ReturnType<typeof awsLite>>;
-
 /**
  * SendMessageBatch over SQS's JSON protocol, signed by aws-lite. Called through aws-lite's client
  * rather than the `@aws-lite/sqs` plugin, whose 0.2.x marks SendMessageBatch as not implemented.
  */
 export function sqsSendBatch(options: SqsJobQueueOptions): SendBatch {
   const endpoint = options.endpoint ? new URL(options.endpoint) : undefined;
-  let client: Promise<AwsLite> | undefined;
-  const connect = () =>
-    (client ??= awsLite({
-      region: options.region,
-      ...(options.credentials ?? {}),
-      ...(endpoint ? { endpoint: endpoint.origin } : {}),
-      plugins: [],
-      autoloadPlugins: false,
-      retries: 2,
-    } as Parameters<typeof awsLite>[0]).catch((error: unknown) => {
-      client = undefined;
-      throw error;
-    }));
+  const connect = lazyAwsLite({
+    region: options.region,
+    ...(options.credentials ?? {}),
+    ...(endpoint ? { endpoint: endpoint.origin } : {}),
+    plugins: [],
+    retries: 2,
+  } as AwsLiteConfig);
   return async (entries) => {
     const aws = await connect();
     const response = await aws({

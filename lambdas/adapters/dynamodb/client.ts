@@ -1,4 +1,4 @@
-import awsLite from '@aws-lite/client';
+import { lazyAwsLite, type AwsLiteConfig } from '../aws-lite.js';
 import dynamodbPlugin from '@aws-lite/dynamodb';
 import type {
   BatchGetCommandInput,
@@ -110,26 +110,18 @@ const DEFAULT_TIMEOUT_MS = 2_000;
 /** aws-lite retries 5xx, 429 and network errors; two retries keep a call inside its deadline. */
 const RETRIES = 2;
 
-type AwsLite = Awaited<ReturnType<typeof awsLite>>;
-
 export function createDynamoClient(options: DynamoClientOptions): DynamoClient {
   const endpoint = options.endpoint ? new URL(options.endpoint) : undefined;
-  let client: Promise<AwsLite> | undefined;
-  const connect = () =>
-    (client ??= awsLite({
-      region: options.region,
-      ...(options.credentials ?? {}),
-      ...(endpoint ? { endpoint: endpoint.origin } : {}),
-      plugins: [dynamodbPlugin],
-      autoloadPlugins: false,
-      // aws-lite turns keep-alive off for endpoints that are not AWS's; DynamoDB Local wants it too.
-      keepAlive: true,
-      retries: RETRIES,
-      awsjsonMarshall: { removeUndefinedValues: true },
-    } as Parameters<typeof awsLite>[0]).catch((error: unknown) => {
-      client = undefined;
-      throw error;
-    }));
+  const connect = lazyAwsLite({
+    region: options.region,
+    ...(options.credentials ?? {}),
+    ...(endpoint ? { endpoint: endpoint.origin } : {}),
+    plugins: [dynamodbPlugin],
+    // aws-lite turns keep-alive off for endpoints that are not AWS's; DynamoDB Local wants it too.
+    keepAlive: true,
+    retries: RETRIES,
+    awsjsonMarshall: { removeUndefinedValues: true },
+  } as AwsLiteConfig);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   const call = async <T>(operation: string, input: object): Promise<T> => {

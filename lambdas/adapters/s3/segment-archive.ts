@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import awsLite from '@aws-lite/client';
+import { lazyAwsLite, type AwsLite, type AwsLiteConfig } from '../aws-lite.js';
 import s3Plugin from '@aws-lite/s3';
 import type { ArchivedSegment, SegmentArchive } from '../../domain/feed/ports.js';
 import { UnavailableError } from '../../domain/errors.js';
@@ -35,9 +35,18 @@ interface S3Calls {
  * the compressed body. A missing object is an empty segment.
  */
 export class S3SegmentArchive implements SegmentArchive {
-  private client: Promise<S3Calls> | undefined;
+  private readonly client: () => Promise<AwsLite>;
 
-  constructor(private readonly options: S3SegmentArchiveOptions) {}
+  constructor(private readonly options: S3SegmentArchiveOptions) {
+    const { region, endpoint, credentials } = options;
+    this.client = lazyAwsLite({
+      region,
+      ...(credentials ?? {}),
+      ...(endpoint ? { endpoint: new URL(endpoint).origin } : {}),
+      plugins: [s3Plugin],
+      keepAlive: true,
+    } as AwsLiteConfig);
+  }
 
   async get(roomId: string, segment: number): Promise<ArchivedSegment | undefined> {
     const s3 = await this.connect();
@@ -72,20 +81,7 @@ export class S3SegmentArchive implements SegmentArchive {
     }
   }
 
-  private connect(): Promise<S3Calls> {
-    const { region, endpoint, credentials } = this.options;
-    return (this.client ??= awsLite({
-      region,
-      ...(credentials ?? {}),
-      ...(endpoint ? { endpoint: new URL(endpoint).origin } : {}),
-      plugins: [s3Plugin],
-      autoloadPlugins: false,
-      keepAlive: true,
-    } as Parameters<typeof awsLite>[0])
-      .then((aws) => (aws as unknown as { S3: S3Calls }).S3)
-      .catch((error: unknown) => {
-        this.client = undefined;
-        throw error;
-      }));
+  private async connect(): Promise<S3Calls> {
+    return ((await this.client()) as unknown as { S3: S3Calls }).S3;
   }
 }
