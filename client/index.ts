@@ -11,7 +11,7 @@ import { createBackoff } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { FeedState } from './feed-state.js';
 import { ChatClientError } from './http.js';
-import { Poller } from './poller.js';
+import { POLL_DEFAULTS, Poller } from './poller.js';
 import { PushWatch } from './push-watch.js';
 import { connectRealtime, type RealtimeConnection } from './realtime.js';
 import { newClientMessageId, sendComment, type TokenProvider } from './sender.js';
@@ -308,9 +308,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       roomUrl,
       random,
       now: Date.now,
-      backoff: createBackoff({ baseMs: 1_000, maxMs: 30_000, random }),
-      maxBackfillMs: options.maxBackfillMs ?? 30 * 60_000,
-      history: { items: options.historyItems ?? 50, maxMs: 2 * 60_000 },
+      backoff: createBackoff({ ...POLL_DEFAULTS.backoff, random }),
+      maxBackfillMs: options.maxBackfillMs ?? POLL_DEFAULTS.maxBackfillMs,
+      history: {
+        items: options.historyItems ?? POLL_DEFAULTS.history.items,
+        maxMs: POLL_DEFAULTS.history.maxMs,
+      },
       paused: () => pauseWhenHidden && doc?.visibilityState === 'hidden',
     },
     {

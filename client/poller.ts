@@ -2,6 +2,15 @@ import type { Backoff } from './backoff.js';
 import { ChatClientError, requestJson, type Fetch } from './http.js';
 import type { LiveDocument, PollingState, SegmentDocument } from './types.js';
 
+/** The SDK's poll settings (`createChatClient`'s defaults); the load generator runs viewers with the same. */
+export const POLL_DEFAULTS = {
+  backoff: { baseMs: 1_000, maxMs: 30_000 },
+  /** The longest absence read back from segments. */
+  maxBackfillMs: 30 * 60_000,
+  /** What the first load shows from before joining. */
+  history: { items: 50, maxMs: 2 * 60_000 },
+} as const;
+
 export interface PollerOptions {
   readonly fetch: Fetch;
   /** `<base>/v1/rooms/<roomId>`. */
