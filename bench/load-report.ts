@@ -18,6 +18,15 @@ export interface StageInput {
   readonly edgeAfter: EdgeStats;
   /** The stack's event-loop delay over the stage. */
   readonly stackEventLoop: EventLoopDelay;
+  /**
+   * CPU seconds over the stage's wall time (from the generator's start to its last answer), for
+   * the stack's process and DynamoDB Local's JVM (undefined where /proc could not be read).
+   */
+  readonly cpu: {
+    readonly wallSeconds: number;
+    readonly stackSeconds: number;
+    readonly dynamodbSeconds: number | undefined;
+  };
 }
 
 export interface CoefficientCheck {
@@ -69,6 +78,15 @@ export interface StageReport {
   readonly receivedMBPerSecond: number;
   readonly stackEventLoop: EventLoopDelay;
   readonly generatorEventLoop: EventLoopDelay;
+  /**
+   * Cores each process kept busy (CPU seconds ÷ wall seconds): on a small machine the three share
+   * them, and this says which one the stage's limit was.
+   */
+  readonly cpuCores: {
+    readonly stack: number;
+    readonly dynamodbLocal: number;
+    readonly generator: number;
+  };
   readonly capped: boolean;
   readonly coefficients: readonly CoefficientCheck[];
 }
@@ -172,6 +190,11 @@ export function stageReport(input: StageInput): StageReport {
     receivedMBPerSecond: round((live.bytes + liveTick.bytes + segment.bytes + post.bytes) / 1e6 / elapsedS),
     stackEventLoop: input.stackEventLoop,
     generatorEventLoop: result.generatorEventLoop,
+    cpuCores: {
+      stack: round(input.cpu.stackSeconds / input.cpu.wallSeconds),
+      dynamodbLocal: round((input.cpu.dynamodbSeconds ?? NaN) / input.cpu.wallSeconds),
+      generator: round(result.generatorCpuSeconds / elapsedS),
+    },
     capped: result.capped,
     coefficients,
   };
@@ -204,12 +227,13 @@ export function renderLoadMarkdown(stages: readonly StageReport[]): string {
       `${fmt(s.posts.p50Ms)} / ${fmt(s.posts.p99Ms)}`,
       `${fmt(s.stackEventLoop.p50Ms)} / ${fmt(s.stackEventLoop.p99Ms)} / ${fmt(s.stackEventLoop.maxMs)}`,
       `${fmt(s.generatorEventLoop.p99Ms)}`,
+      `${fmt(s.cpuCores.stack)} / ${fmt(s.cpuCores.dynamodbLocal)} / ${fmt(s.cpuCores.generator)}`,
       fmt(s.receivedMBPerSecond),
     ].join(' | '),
   );
   const stageTable = [
-    '| viewers | requests / errors | polls/s offered → achieved | origin calls / interval: live / segments | segment reads / viewer / interval | posts/s answered | post p50 / p99 ms | stack event-loop delay p50 / p99 / max ms | generator loop p99 ms | MB/s received |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| viewers | requests / errors | polls/s offered → achieved | origin calls / interval: live / segments | segment reads / viewer / interval | posts/s answered | post p50 / p99 ms | stack event-loop delay p50 / p99 / max ms | generator loop p99 ms | CPU cores: stack / DynamoDB Local / generator | MB/s received |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
   ];
   const names = stages[0]?.coefficients.map((c) => c.name) ?? [];

@@ -10,7 +10,7 @@ import { Agent, request, type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createBackoff } from '../client/backoff.js';
 import type { Fetch } from '../client/http.js';
-import { Poller } from '../client/poller.js';
+import { POLL_DEFAULTS, Poller } from '../client/poller.js';
 import { EventLoopMonitor, type EventLoopDelay } from '../local/event-loop.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -69,16 +69,12 @@ export interface LoadStageResult {
   readonly postsOffered: number;
   /** This process's event-loop delay: when high, the generator, not the stack, set the pace. */
   readonly generatorEventLoop: EventLoopDelay;
+  /** This process's CPU seconds (user + system) over `elapsedMs`. */
+  readonly generatorCpuSeconds: number;
   /** True when `maxRequests` stopped the stage early. */
   readonly capped: boolean;
 }
 
-/** The SDK's own settings for the poll loop (client/index.ts `createChatClient`). */
-const SDK_POLL = {
-  backoff: { baseMs: 1_000, maxMs: 30_000 },
-  maxBackfillMs: 30 * 60_000,
-  history: { items: 50, maxMs: 2 * 60_000 },
-};
 /** Sockets the viewers share (as a CDN edge multiplexes them); posts have their own pool. */
 const VIEWER_SOCKETS = 256;
 /** Each poster is a client of its own: enough sockets that posts never queue in this process. */
@@ -236,9 +232,9 @@ export async function runLoadStage(options: LoadStageOptions): Promise<LoadStage
           roomUrl: `${options.edgeUrl}${roomPath}`,
           random: Math.random,
           now: Date.now,
-          backoff: createBackoff(SDK_POLL.backoff),
-          maxBackfillMs: SDK_POLL.maxBackfillMs,
-          history: SDK_POLL.history,
+          backoff: createBackoff(POLL_DEFAULTS.backoff),
+          maxBackfillMs: POLL_DEFAULTS.maxBackfillMs,
+          history: POLL_DEFAULTS.history,
           paused: () => false,
         },
         { document: () => undefined, state: () => undefined, error: () => undefined },
@@ -263,6 +259,7 @@ export async function runLoadStage(options: LoadStageOptions): Promise<LoadStage
   };
 
   loop.reset();
+  const cpuAtStart = process.cpuUsage();
   const start = performance.now();
   const joinSpreadMs = options.pollIntervalSeconds * 1000;
   const joins = pollers.map((poller, i) =>
@@ -281,6 +278,7 @@ export async function runLoadStage(options: LoadStageOptions): Promise<LoadStage
   while (!capped && performance.now() < deadline) await sleep(50);
   stopping = true;
   const elapsedMs = performance.now() - start;
+  const cpuUsed = process.cpuUsage(cpuAtStart);
   clearInterval(postTimer);
   for (const timer of joins) clearTimeout(timer);
   for (const poller of pollers) poller.stop();
@@ -310,6 +308,7 @@ export async function runLoadStage(options: LoadStageOptions): Promise<LoadStage
     postLateness: summarize(postLateness),
     postsOffered: nextPost,
     generatorEventLoop,
+    generatorCpuSeconds: (cpuUsed.user + cpuUsed.system) / 1e6,
     capped,
   };
 }

@@ -18,7 +18,9 @@ import { adminPath } from '../lambdas/domain/paths.js';
 import type { EdgeStats } from '../local/edge-cache.js';
 import type { EventLoopDelay } from '../local/event-loop.js';
 import { projectRoot } from '../local/paths.js';
+import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { ownCpuSeconds, processCpuSeconds } from './cpu-time.js';
 import { renderLoadMarkdown, stageReport, type StageReport } from './load-report.js';
 import { CHILD_FLAG, type LoadStageOptions, type LoadStageResult } from './load-viewers.js';
 
@@ -85,10 +87,13 @@ const loadBefore = loadavg().map((n) => Math.round(n * 100) / 100);
 progress(`load average before: ${loadBefore.join(' ')} on ${cpus().length} cores`);
 
 progress('starting the local stack (DynamoDB Local in memory, free loopback ports)…');
-const stack = await startLocalStack({ seed: false, logLevel: 'ERROR' });
+// Started here rather than by the stack, so each stage can read the JVM's CPU time.
+const dynamodb = await startDynamoDbLocal();
+const stack = await startLocalStack({ seed: false, logLevel: 'ERROR', dynamodbEndpoint: dynamodb.endpoint });
+const stopAll = () => stack.stop().finally(() => dynamodb.stop());
 // Ctrl-C stops DynamoDB Local too (a forked generator gets the signal from the terminal itself).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void stack.stop().finally(() => process.exit(130)));
+  process.once(signal, () => void stopAll().finally(() => process.exit(130)));
 }
 const reports: StageReport[] = [];
 try {
@@ -103,6 +108,11 @@ try {
     progress(`stage: ${viewers} viewers, ${postsPerSecond} posts/s, ${seconds} s…`);
     await call<EventLoopDelay>(stack.edgeUrl, 'POST', '/local/event-loop/reset');
     const edgeBefore = await call<EdgeStats>(stack.edgeUrl, 'GET', '/local/edge');
+    const cpuBefore = {
+      wallMs: Date.now(),
+      stack: ownCpuSeconds(),
+      dynamodb: processCpuSeconds(dynamodb.pid),
+    };
     const result = await runStage({
       edgeUrl: stack.edgeUrl,
       roomId: ROOM_ID,
@@ -113,6 +123,11 @@ try {
       tokens,
       maxRequests: MAX_REQUESTS_PER_STAGE,
     });
+    const cpu = {
+      wallSeconds: (Date.now() - cpuBefore.wallMs) / 1000,
+      stackSeconds: ownCpuSeconds() - cpuBefore.stack,
+      dynamodbSeconds: difference(processCpuSeconds(dynamodb.pid), cpuBefore.dynamodb),
+    };
     const edgeAfter = await call<EdgeStats>(stack.edgeUrl, 'GET', '/local/edge');
     const stackEventLoop = await call<EventLoopDelay>(stack.edgeUrl, 'GET', '/local/event-loop');
     const report = stageReport({
@@ -123,6 +138,7 @@ try {
       edgeBefore,
       edgeAfter,
       stackEventLoop,
+      cpu,
     });
     reports.push(report);
     for (const [code, count] of Object.entries(report.errorCodes)) {
@@ -133,7 +149,7 @@ try {
     );
   }
 } finally {
-  await stack.stop();
+  await stopAll();
 }
 
 const markdown = renderLoadMarkdown(reports);
@@ -254,4 +270,8 @@ function runStage(options: LoadStageOptions): Promise<LoadStageResult> {
       result ? resolve(result) : reject(new Error(`The load generator exited with ${code} and no result.`)),
     );
   });
+}
+
+function difference(after: number | undefined, before: number | undefined): number | undefined {
+  return after === undefined || before === undefined ? undefined : after - before;
 }

@@ -13,6 +13,8 @@ export interface DynamoDbLocalOptions {
 
 export interface RunningDynamoDbLocal {
   readonly endpoint: string;
+  /** The JVM's process id (a new one after `restart()`): `npm run load` reads its CPU time. */
+  readonly pid: number | undefined;
   /**
    * Stops the process (SIGTERM, SIGKILL after 5 s) and starts it again on the same port and data
    * directory; resolves when it answers again. Tests of recovery use it: what was acknowledged
@@ -80,6 +82,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   }
   return {
     endpoint,
+    get pid() {
+      return child.pid;
+    },
     restart: async () => {
       await kill('SIGTERM');
       await spawn();

@@ -51,6 +51,10 @@ describe('npm run load', () => {
       expect(stage!.edgeOriginCalls).toBeLessThan(stage!.edgeRequests);
       expect(stage!.stackEventLoop.samples).toBeGreaterThan(0);
       expect(stage!.generatorEventLoop.samples).toBeGreaterThan(0);
+      // Each of the three processes did work in the stage, DynamoDB Local's read from /proc.
+      expect(stage!.cpuCores.stack).toBeGreaterThan(0);
+      expect(stage!.cpuCores.dynamodbLocal).toBeGreaterThan(0);
+      expect(stage!.cpuCores.generator).toBeGreaterThan(0);
       expect(stage!.coefficients.map((c) => c.name)).toEqual(
         expect.arrayContaining(['originFetchesPerLocationPerInterval', 'postHandlerMs', 'liveHandlerMs']),
       );

@@ -44,6 +44,7 @@ function input(over: Partial<LoadStageResult> = {}): StageInput {
     postLateness: summary(1, 3),
     postsOffered: 600,
     generatorEventLoop: loop(10),
+    generatorCpuSeconds: 9,
     capped: false,
     ...over,
   };
@@ -55,6 +56,7 @@ function input(over: Partial<LoadStageResult> = {}): StageInput {
     edgeBefore: edge(0, 0),
     edgeAfter: edge(1_600, 31),
     stackEventLoop: loop(12),
+    cpu: { wallSeconds: 32, stackSeconds: 16, dynamodbSeconds: 28.8 },
   };
 }
 
@@ -84,6 +86,19 @@ describe('stageReport', () => {
     // 100 × (1 + (30 − 1.5) ÷ 3) ÷ 30 s
     expect(report.pollsPerSecond).toEqual({ offered: 35, achieved: 36.67 });
     expect(report.generatorKeptUp).toBe(true);
+  });
+
+  it('says how many cores each process kept busy, and a dash where DynamoDB Local could not be read', () => {
+    const report = stageReport(input());
+    const unread = stageReport({
+      ...input(),
+      cpu: { wallSeconds: 32, stackSeconds: 16, dynamodbSeconds: undefined },
+    });
+
+    // stack 16 s ÷ 32 s of wall time, the JVM 28.8 ÷ 32, the generator 9 s ÷ its 30 s stage
+    expect(report.cpuCores).toEqual({ stack: 0.5, dynamodbLocal: 0.9, generator: 0.3 });
+    expect(renderLoadMarkdown([report])).toContain('| 0.5 / 0.9 / 0.3 |');
+    expect(renderLoadMarkdown([unread])).toContain('| 0.5 / – / 0.3 |');
   });
 
   it('sums errors over every kind and says when the generator fell behind its schedule', () => {
