@@ -134,11 +134,15 @@ export class Poller {
     }
     this.offsetMs = Math.max(this.offsetMs, Date.parse(live.generatedAt) - receivedMs);
     this.settledUntilMs = Math.max(this.settledUntilMs ?? 0, Date.parse(live.window.settledUntil));
-    this.tick = live.window.tick + 1;
     if (live.pollAfterMs !== this.pollMs || this.phase === undefined) {
       this.pollMs = live.pollAfterMs;
       this.phase = this.options.random() * this.pollMs;
     }
+    // The next tick, or the current one when this poll ran late (a slow answer, a long backfill):
+    // the origin no longer answers ticks before the previous one, and the next document's
+    // backfill reads the gap. The server clock is known as a lower bound, so the tick picked is
+    // the current or the previous one, both answered.
+    this.tick = Math.max(live.window.tick + 1, Math.floor(this.serverNow() / this.pollMs));
     this.failures = 0;
     this.setState('ok');
     this.sink.document(live, backfill);
