@@ -183,6 +183,8 @@ export const AdminConfig = z.extend(
     CAPACITY_LEAD_MINUTES: true,
     CAPACITY_TAIL_MINUTES: true,
     LIMITS_QUEUE_URL: true,
+    // The capacity plan checks `live` documents against it (ADR 0035).
+    LIVE_COMMENT_LIMIT: true,
   }),
   {
     ...Runtime,
@@ -204,6 +206,7 @@ export const ScalerConfig = z.extend(
     CONTROL_TABLE_NAME: true,
     CAPACITY_LEAD_MINUTES: true,
     CAPACITY_TAIL_MINUTES: true,
+    LIVE_COMMENT_LIMIT: true,
   }),
   {
     ...Runtime,
