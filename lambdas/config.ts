@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import './domain/zod-english.js';
 import { DEFAULT_CANARY_ROOM_ID } from './domain/canary/room-ids.js';
-import { DEFAULT_LIVE_COMMENT_LIMIT } from './domain/feed/ticks.js';
+import { DEFAULT_LIVE_COMMENT_LIMIT, MAX_LIVE_COMMENT_LIMIT } from './domain/feed/ticks.js';
 import { ROOM_ID_PATTERN } from './domain/paths.js';
 
 /** A lead or tail longer than a day is a unit mistake (hours for minutes), not a plan. */
@@ -50,7 +50,7 @@ export const Config = z.object({
   /** How long a function trusts its in-memory copy of a room (settings take effect within this). */
   ROOM_CACHE_TTL_MS: z._default(envInt(0, 60_000), 1_000),
   /** Most comments one `live` document carries (DEFAULT_LIVE_COMMENT_LIMIT says why 500). */
-  LIVE_COMMENT_LIMIT: z._default(envInt(1, 1_000), DEFAULT_LIVE_COMMENT_LIMIT),
+  LIVE_COMMENT_LIMIT: z._default(envInt(1, MAX_LIVE_COMMENT_LIMIT), DEFAULT_LIVE_COMMENT_LIMIT),
   /** Days a comment is kept before the table's TTL removes it. */
   COMMENT_RETENTION_DAYS: z._default(envInt(1, 3_650), 30),
   /**
@@ -183,6 +183,8 @@ export const AdminConfig = z.extend(
     CAPACITY_LEAD_MINUTES: true,
     CAPACITY_TAIL_MINUTES: true,
     LIMITS_QUEUE_URL: true,
+    // The capacity plan checks `live` documents against it (ADR 0035).
+    LIVE_COMMENT_LIMIT: true,
   }),
   {
     ...Runtime,
@@ -204,6 +206,7 @@ export const ScalerConfig = z.extend(
     CONTROL_TABLE_NAME: true,
     CAPACITY_LEAD_MINUTES: true,
     CAPACITY_TAIL_MINUTES: true,
+    LIVE_COMMENT_LIMIT: true,
   }),
   {
     ...Runtime,

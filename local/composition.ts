@@ -155,7 +155,8 @@ export function composeLocalFunctions(options: LocalFunctionsOptions): LocalFunc
   const reads = { ...viewer, clock, liveLimit: settings.LIVE_COMMENT_LIMIT };
   const archive = options.archive ? localSegmentArchive(options.archive) : undefined;
   const admin = adminStores(dynamo, tables);
-  const windows = capacityWindows(settings);
+  // The plan checks `live` documents against the limit the read functions use (ADR 0035).
+  const windows = { ...capacityWindows(settings), liveCommentLimit: settings.LIVE_COMMENT_LIMIT };
   // One check per function, like one per Lambda instance.
   const origin = () => new OriginGuard(options.originSecrets, options.originCheck ?? {});
 

@@ -66,7 +66,11 @@ export const handler = createAdminHandler({
   scaler: lazy(
     () => new LambdaScalerInvoker(config.SCALER_FUNCTION_ARN, new LambdaClient({}), currentCorrelationId),
   ),
-  capacity: { ...capacityWindows(config), region: config.AWS_REGION },
+  capacity: {
+    ...capacityWindows(config),
+    liveCommentLimit: config.LIVE_COMMENT_LIMIT,
+    region: config.AWS_REGION,
+  },
   retentionDays: config.COMMENT_RETENTION_DAYS,
   limitJobs: lazy(() => {
     if (!config.LIMITS_QUEUE_URL) throw new Error('LIMITS_QUEUE_URL is not set: no view-limit queue.');

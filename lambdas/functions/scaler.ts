@@ -32,7 +32,7 @@ export const handler = createScalerHandler({
         ),
     ),
     auditLog: new DynamoAuditStore(dynamo, config.CONTROL_TABLE_NAME),
-    plan: capacityPlanner(capacityWindows(config)),
+    plan: capacityPlanner({ ...capacityWindows(config), liveCommentLimit: config.LIVE_COMMENT_LIMIT }),
     clock: Date.now,
   },
   logger: createLogger(),

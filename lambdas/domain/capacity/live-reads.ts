@@ -15,13 +15,19 @@ import { LIMITS, READ_UNIT_BYTES, type AssumptionValues } from './assumptions.js
  * starts (P + 1.5 s).
  */
 export function liveReadUnitsPerOriginCall(
-  room: { readonly itemsPerSecond: number; readonly pollSeconds: number; readonly shards: number },
+  room: {
+    readonly itemsPerSecond: number;
+    readonly pollSeconds: number;
+    readonly shards: number;
+    /** `LIVE_COMMENT_LIMIT`; DEFAULT_LIVE_COMMENT_LIMIT when not given. */
+    readonly liveCommentLimit?: number;
+  },
   a: Pick<AssumptionValues, 'commentItemBytes'>,
 ): number {
   const perBlock = LIMITS.eventuallyConsistentReadUnitsPer4Kb.value;
   const spanSeconds = liveSpanMs(room.pollSeconds * 1000) / 1000;
   const itemsPerShard = Math.min(
-    DEFAULT_LIVE_COMMENT_LIMIT + 1,
+    (room.liveCommentLimit ?? DEFAULT_LIVE_COMMENT_LIMIT) + 1,
     (room.itemsPerSecond * spanSeconds) / room.shards,
   );
   const blocksPerShard = Math.max(1, Math.ceil((itemsPerShard * a.commentItemBytes) / READ_UNIT_BYTES));

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { UnprocessableError } from '../errors.js';
 import { RoomId } from '../rooms/room.js';
 import { MAX_SHARDS } from '../feed/shards.js';
+import { DEFAULT_LIVE_COMMENT_LIMIT, MAX_LIVE_COMMENT_LIMIT } from '../feed/ticks.js';
 import { AssumptionOverrides, DEFAULT_ASSUMPTIONS, type AssumptionValues } from './assumptions.js';
 import type { PlannedRoom } from './target.js';
 
@@ -31,6 +32,8 @@ export interface PlanOptions {
   readonly tailMs: number;
   /** Overrides of DEFAULT_ASSUMPTIONS; each must lie in its entry's range (assumptions.ts). */
   readonly assumptions?: Partial<AssumptionValues>;
+  /** The read functions' `LIVE_COMMENT_LIMIT` (default DEFAULT_LIVE_COMMENT_LIMIT): most items in one `live` document. */
+  readonly liveCommentLimit?: number;
 }
 
 /** A whole number in a range; one message for every way of missing it (type, fraction, range). */
@@ -69,11 +72,16 @@ const PlanOptionsInput = z.strictObject({
   leadTimeMs: between(0, MAX_LEAD_OR_TAIL_MS, 'ms (7 days)'),
   tailMs: between(0, MAX_LEAD_OR_TAIL_MS, 'ms (7 days)'),
   assumptions: AssumptionOverrides.optional(),
+  liveCommentLimit: between(1, MAX_LIVE_COMMENT_LIMIT, 'comments').optional(),
 });
 
 export interface ValidPlanInput {
   readonly rooms: readonly PlannedRoom[];
-  readonly options: { readonly leadTimeMs: number; readonly tailMs: number };
+  readonly options: {
+    readonly leadTimeMs: number;
+    readonly tailMs: number;
+    readonly liveCommentLimit: number;
+  };
   readonly assumptions: AssumptionValues;
 }
 
@@ -105,10 +113,10 @@ export function validatePlanInput(rooms: readonly PlannedRoom[], options: PlanOp
   if (!parsedRooms.success || !parsedOptions.success || problems.length > 0) {
     throw new UnprocessableError(INVALID_CAPACITY_INPUT, `Invalid capacity input: ${problems.join('; ')}.`);
   }
-  const { leadTimeMs, tailMs, assumptions } = parsedOptions.data;
+  const { leadTimeMs, tailMs, assumptions, liveCommentLimit } = parsedOptions.data;
   return {
     rooms: parsedRooms.data,
-    options: { leadTimeMs, tailMs },
+    options: { leadTimeMs, tailMs, liveCommentLimit: liveCommentLimit ?? DEFAULT_LIVE_COMMENT_LIMIT },
     assumptions: { ...DEFAULT_ASSUMPTIONS, ...definedOnly(assumptions ?? {}) },
   };
 }

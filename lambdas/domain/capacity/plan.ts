@@ -7,6 +7,7 @@
 import { UnprocessableError } from '../errors.js';
 import { MAX_SHARDS } from '../feed/shards.js';
 import { LIMITS, type AssumptionValues } from './assumptions.js';
+import { liveDocumentWarning } from './live-document.js';
 import { INVALID_CAPACITY_INPUT, validatePlanInput, type PlanOptions } from './plan-input.js';
 import { roomCapacity, roomLoad, type RoomCapacity, type RoomLoad } from './room-load.js';
 import { round3 } from './rounding.js';
@@ -62,16 +63,21 @@ export function planCapacity(rooms: readonly PlannedRoom[], options: PlanOptions
     }
   }
 
+  // The interval a room polls at once the plan's CloudFront floor applies (its longest over its steps).
+  const effectivePoll = (load: RoomLoad) =>
+    recommended.get(load.room.roomId) ?? load.room.pollIntervalSeconds;
+
   return {
     assumptions: a,
-    rooms: loads.map((load) =>
-      roomCapacity(load, recommended.get(load.room.roomId) ?? load.room.pollIntervalSeconds, a),
-    ),
+    rooms: loads.map((load) => roomCapacity(load, effectivePoll(load), a)),
     steps,
     peak: peakOf(steps.map((s) => s.target)),
     warnings: worstOfEach([
       ...built.flatMap((b) => b.warnings),
       ...loads.flatMap(partitionWarning),
+      ...loads.flatMap((load) =>
+        liveDocumentWarning(load, effectivePoll(load), input.options.liveCommentLimit, a),
+      ),
       ...connectRateWarnings(loads, a),
     ]),
   };

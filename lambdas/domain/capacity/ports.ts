@@ -17,10 +17,15 @@ import type {
  * AWS adapters and local stand-ins implement them.
  */
 
-/** When an event's capacity is in force: from `leadTimeMs` before it starts to `tailMs` after it ends. */
+/**
+ * When an event's capacity is in force: from `leadTimeMs` before it starts to `tailMs` after it ends;
+ * and the one deployment setting the plan checks against.
+ */
 export interface CapacityWindows {
   readonly leadTimeMs: number;
   readonly tailMs: number;
+  /** The read functions' `LIVE_COMMENT_LIMIT`, which the plan checks `live` documents against (default 500). */
+  readonly liveCommentLimit?: number;
 }
 
 /** The capacity in force now, as the controls report it. */

@@ -1,7 +1,7 @@
 import { estimateCost, type CostEstimate } from '../cost/estimate.js';
 import { REGIONS, type Region } from '../cost/prices.js';
 import type { Room } from '../rooms/room.js';
-import { planCapacity, type CapacityPlan, type RoomCapacity } from './plan.js';
+import { planCapacity, type CapacityPlan, type PlanOptions, type RoomCapacity } from './plan.js';
 import { planLeavingOut, plannedRooms } from './scaler.js';
 import { capacityGaps, scheduleName } from './schedules.js';
 
@@ -33,6 +33,8 @@ export interface RoomCapacityView {
 export interface RoomCapacityOptions {
   readonly leadTimeMs: number;
   readonly tailMs: number;
+  /** The read functions' LIVE_COMMENT_LIMIT (default 500). */
+  readonly liveCommentLimit?: number;
   /** The deployment's region (AWS_REGION). */
   readonly region?: string;
 }
@@ -47,7 +49,7 @@ export function roomCapacityView(room: Room, options: RoomCapacityOptions): Room
   const [planned] = plannedRooms([room]);
   if (!planned) return { ...base, planned: false, missing: capacityGaps(room) };
 
-  const plan = planCapacity([planned], { leadTimeMs: options.leadTimeMs, tailMs: options.tailMs });
+  const plan = planCapacity([planned], planOptions(options));
   const capacity = plan.rooms[0]!;
   const hours = (planned.endsAtMs - planned.startsAtMs) / 3_600_000;
   const cost = estimateCost({
@@ -96,8 +98,15 @@ export function upcomingPlan(
   options: RoomCapacityOptions,
   nowMs: number,
 ): { readonly plan: CapacityPlan; readonly leftOut: readonly { roomId: string; reason: string }[] } {
-  const windows = { leadTimeMs: options.leadTimeMs, tailMs: options.tailMs };
+  const windows = planOptions(options);
   const upcoming = plannedRooms(rooms).filter((room) => room.endsAtMs + options.tailMs > nowMs);
   const { result, leftOut } = planLeavingOut(upcoming, (some) => planCapacity(some, windows));
   return { plan: result, leftOut };
 }
+
+/** The plan's options from the view's: the windows, and the live limit when the deployment gives one. */
+const planOptions = (options: RoomCapacityOptions): PlanOptions => ({
+  leadTimeMs: options.leadTimeMs,
+  tailMs: options.tailMs,
+  ...(options.liveCommentLimit === undefined ? {} : { liveCommentLimit: options.liveCommentLimit }),
+});

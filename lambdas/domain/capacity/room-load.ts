@@ -41,7 +41,7 @@ export interface RoomLoad {
 
 export function roomLoad(
   room: PlannedRoom,
-  window: { readonly leadTimeMs: number; readonly tailMs: number },
+  options: { readonly leadTimeMs: number; readonly tailMs: number; readonly liveCommentLimit: number },
   a: AssumptionValues,
 ): RoomLoad {
   const viewers = room.expectedViewers;
@@ -68,7 +68,15 @@ export function roomLoad(
   const perBlock = LIMITS.eventuallyConsistentReadUnitsPer4Kb.value;
   const liveReadUnits =
     liveOriginPerSecond *
-    liveReadUnitsPerOriginCall({ itemsPerSecond: postsPerSecond, pollSeconds: poll, shards: writeShards }, a);
+    liveReadUnitsPerOriginCall(
+      {
+        itemsPerSecond: postsPerSecond,
+        pollSeconds: poll,
+        shards: writeShards,
+        liveCommentLimit: options.liveCommentLimit,
+      },
+      a,
+    );
   // A closed segment holds every comment of its slice, posted at up to the peak rate;
   // each query rounds up to a whole block, hence one block per query on top.
   const segmentBytes = postsPerSecond * segment * a.commentItemBytes;
@@ -76,8 +84,8 @@ export function roomLoad(
 
   return {
     room,
-    windowFromMs: room.startsAtMs - window.leadTimeMs,
-    windowToMs: room.endsAtMs + window.tailMs,
+    windowFromMs: room.startsAtMs - options.leadTimeMs,
+    windowToMs: room.endsAtMs + options.tailMs,
     viewerRequestsPerSecond: viewers / poll,
     postsPerSecond,
     liveOriginPerSecond,

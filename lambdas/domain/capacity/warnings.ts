@@ -9,7 +9,8 @@ export type QuotaWarningCode =
   | 'apigateway_account_rate'
   | 'dynamodb_partition'
   | 'dynamodb_table_throughput'
-  | 'dynamodb_warm_throughput';
+  | 'dynamodb_warm_throughput'
+  | 'live_document_truncated';
 
 export interface QuotaWarning {
   /** `warning`: the plan exceeds the quota. `info`: it comes close, or commits to a cost worth knowing. */

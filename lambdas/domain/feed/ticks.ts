@@ -39,9 +39,14 @@ export const TICK_EARLY_MS = 500;
  * comments/s (the capacity plan's example event) whenever the document is made
  * at P = 3 s (7.5 s → 375), about 110/s when made as the tick starts (4.5 s),
  * and LINE LIVE's record broadcast (~170/s) at P = 1 s (2.5 s → 425). Past it
- * the document says `truncated` and players read segments for the rest.
+ * the document says `truncated` and players read segments for the rest, on
+ * every poll: requests then grow with the comment rate. The capacity plan
+ * warns about such rooms (`live_document_truncated`, ADR 0035).
  */
 export const DEFAULT_LIVE_COMMENT_LIMIT = 500;
+
+/** The most `LIVE_COMMENT_LIMIT` may be set to (config.ts); the capacity plan's advice stays within it. */
+export const MAX_LIVE_COMMENT_LIMIT = 1_000;
 
 export function tickOf(timeMs: number, pollMs: number): number {
   return Math.floor(timeMs / pollMs);

@@ -19,7 +19,13 @@ export function capacityOperations(admin: AdminDeps): AdminOperations {
   const deps: CapacityAdminDeps = {
     rooms: admin.rooms,
     scaler: admin.scaler,
-    windows: { leadTimeMs: admin.capacity.leadTimeMs, tailMs: admin.capacity.tailMs },
+    windows: {
+      leadTimeMs: admin.capacity.leadTimeMs,
+      tailMs: admin.capacity.tailMs,
+      ...(admin.capacity.liveCommentLimit === undefined
+        ? {}
+        : { liveCommentLimit: admin.capacity.liveCommentLimit }),
+    },
     ...(admin.capacity.region ? { region: admin.capacity.region } : {}),
     clock: admin.clock,
   };

@@ -211,6 +211,11 @@ describe('GET /admin/v1/rooms/{roomId}/capacity', () => {
     // 100,000 viewers polling every 3 s.
     expect(view.room.viewerRequestsPerSecond).toBeCloseTo(33_333.333, 2);
     expect(view.peak.provisionedConcurrency.postComment).toBeGreaterThan(0);
+    // The plan checks `live` documents against the functions' own LIVE_COMMENT_LIMIT (the suite's 50):
+    // 200 comments/s at the peak × 4.5 s = 900.
+    expect(view.warnings).toContainEqual(
+      expect.objectContaining({ code: 'live_document_truncated', level: 'warning', limit: 50, planned: 900 }),
+    );
     // The cost model's input is the room's event: 2 hours, its viewers and poll interval.
     expect(view.cost.input).toMatchObject({
       viewers: 100_000,

@@ -30,9 +30,9 @@ const aRun: ScalerRun = {
   skipped: [],
 };
 
-function setup() {
+function setup(expectedViewers = 20_000) {
   const room = {
-    ...createRoom({ roomId: 'gig', title: 'Gig', channelId: 'ch-1', expectedViewers: 20_000 }, new Date(NOW)),
+    ...createRoom({ roomId: 'gig', title: 'Gig', channelId: 'ch-1', expectedViewers }, new Date(NOW)),
     schedule: { startsAt: '2030-01-02T10:00:00.000Z', endsAt: '2030-01-02T12:00:00.000Z' },
   };
   const rooms = Object.assign(new InMemoryRooms(room), {
@@ -91,6 +91,24 @@ describe('capacity in the admin API', () => {
     });
     expect(plan.rooms.map((r) => r.roomId)).toEqual(['gig']);
     expect(plan.assumptions.length).toBeGreaterThan(0);
+  });
+
+  it('checks `live` documents against the deployment’s LIVE_COMMENT_LIMIT', async () => {
+    // 100,000 viewers post 200/s at the peak: 200 × (3 s + 1.5 s) = 900 comments per document.
+    const { deps } = setup(100_000);
+    const raised = { ...deps, windows: { ...deps.windows, liveCommentLimit: 1_000 } };
+    const truncation = (warnings: readonly { code: string }[] | undefined) =>
+      warnings?.filter((w) => w.code === 'live_document_truncated');
+
+    expect(truncation((await readRoomCapacity(deps, operator, 'gig')).warnings)).toEqual([
+      expect.objectContaining({ level: 'warning', limit: 500, planned: 900 }),
+    ]);
+    expect(truncation((await readRoomCapacity(raised, operator, 'gig')).warnings)).toEqual([
+      expect.objectContaining({ level: 'info', limit: 1_000, planned: 900 }),
+    ]);
+    expect(truncation((await readCapacityPlan(raised, operator)).warnings)).toEqual([
+      expect.objectContaining({ level: 'info', limit: 1_000 }),
+    ]);
   });
 
   it('runs the scaler for an operator, as the actor of the run', async () => {

@@ -131,6 +131,21 @@ describe('planCapacity refuses absurd options', () => {
       'options.tailMs: must be a whole number from 0 to 604,800,000 ms (7 days)',
     ],
     ['an unknown option', { leadTimeMs: 0, tailMs: 0, lead: 5 }, 'options: Unrecognized key: "lead"'],
+    [
+      'a live comment limit of 0',
+      { leadTimeMs: 0, tailMs: 0, liveCommentLimit: 0 },
+      'options.liveCommentLimit: must be a whole number from 1 to 1,000 comments',
+    ],
+    [
+      'a live comment limit above what LIVE_COMMENT_LIMIT accepts',
+      { leadTimeMs: 0, tailMs: 0, liveCommentLimit: 1_001 },
+      'options.liveCommentLimit: must be a whole number from 1 to 1,000 comments',
+    ],
+    [
+      'a fractional live comment limit',
+      { leadTimeMs: 0, tailMs: 0, liveCommentLimit: 450.5 },
+      'options.liveCommentLimit: must be a whole number',
+    ],
   ])('%s', (_, opts, message) => {
     const error = refusal([room()], opts);
     expect(error.code).toBe('invalid_capacity_input');

@@ -151,8 +151,18 @@ describe('planCapacity: one two-hour event', () => {
     expect(plan.steps[0]?.load.lambdaConcurrency).toBe(19);
     expect(plan.steps[0]?.load.controlReadUnitsPerSecond).toBe(28.5);
 
-    // 833 connects/s in the first minute > 200/s
+    // 200 posts/s × 4.5 s (a 3 s poll + 1.5 s) = 900 comments per `live` document > 500, over the room's
+    // window; 833 connects/s in the first minute > 200/s
     expect(plan.warnings).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        code: 'live_document_truncated',
+        roomId: 'concert',
+        limit: 500,
+        planned: 900,
+        fromMs: START - LEAD,
+        toMs: START + 2 * HOUR + TAIL,
+      }),
       expect.objectContaining({
         level: 'warning',
         code: 'appsync_connect_rate',
@@ -163,7 +173,7 @@ describe('planCapacity: one two-hour event', () => {
         toMs: START + MIN,
       }),
     ]);
-    expect(plan.warnings[0]?.message).toMatch(/raise the quota.*connect with random jitter/);
+    expect(plan.warnings[1]?.message).toMatch(/raise the quota.*connect with random jitter/);
   });
 
   it('1,000,000 viewers: shards, warm throughput, a wider post throttle, and a slower poll for CloudFront', () => {
@@ -223,6 +233,8 @@ describe('planCapacity: one two-hour event', () => {
       'warning:cloudfront_requests',
       'info:dynamodb_warm_throughput',
       'info:dynamodb_warm_throughput',
+      // 2,000 posts/s × 7.5 s (the 6 s floor + 1.5 s) = 15,000 comments per document > 500
+      'warning:live_document_truncated',
       // 8,333/s > 200/s, at the start (later than the window's opening)
       'warning:appsync_connect_rate',
     ]);
@@ -301,9 +313,12 @@ describe('planCapacity: several rooms', () => {
     expect(plan.peak).toEqual(overlap?.target);
     // Rooms listed by id, whatever the input order.
     expect(plan.rooms.map((r) => r.roomId)).toEqual(['a', 'b']);
-    // Each room's own connect surge, at its own start (the starts are an hour apart).
+    // Each room's own connect surge, at its own start (the starts are an hour apart); each room's own
+    // `live` documents (200 posts/s × 4.5 s = 900 > 500) over its window: rooms never share a document.
     expect(plan.warnings.map((w) => [w.code, w.roomId, w.fromMs])).toEqual([
+      ['live_document_truncated', 'a', START - LEAD],
       ['appsync_connect_rate', 'a', START],
+      ['live_document_truncated', 'b', START + HOUR - LEAD],
       ['appsync_connect_rate', 'b', START + HOUR],
     ]);
   });
