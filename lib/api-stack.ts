@@ -201,6 +201,7 @@ export class ApiStack extends Stack {
         environment,
         capabilities: {
           realtime: props.realtime,
+          stage: props.stage,
           edgeParameterName: parameterName,
           archive,
           ...(capacity ? { capacity: capacity.scheduling } : {}),
@@ -343,6 +344,7 @@ export class ApiStack extends Stack {
 
     const edgeFunctions = [...new Set(routes.filter((r) => r.cache === 'edge').map((r) => r.function))];
     this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: props.stage,
       apiStage: this.http.restApi.deploymentStage,
       routeFunctions: this.functions,
       postFunction: this.functions.postComment,
