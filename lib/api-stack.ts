@@ -71,6 +71,14 @@ export function edgeParameterName(stage: Stage): string {
   return `/hybrid-chat/${stage}/edge`;
 }
 
+/**
+ * The REST API's name: its metrics' `ApiName` dimension, so stages sharing an account and region
+ * keep apart (the stage name alone does not: two `dev` deployments would mix) — ADR 0033.
+ */
+export function restApiName(stage: Stage): string {
+  return `hybrid-chat-${stage}`;
+}
+
 export interface ApiStackProps extends StackProps {
   readonly stage: Stage;
   /** The comment feed (`DataStack.comments`). */
@@ -247,6 +255,7 @@ export class ApiStack extends Stack {
     >;
 
     this.http = new ChatApi(this, 'Http', {
+      restApiName: restApiName(props.stage),
       stageName: props.stage,
       routes,
       // The aliases, not the functions: provisioned concurrency lives on the alias (ADR 0016).

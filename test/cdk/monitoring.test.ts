@@ -144,7 +144,7 @@ describe('alarms in the Api stack', () => {
     const props = alarmProps('api-5xx-rate');
     const { expression, metrics } = alarmMetrics(props);
     expect(expression).toBe('IF(requests >= 60, 100 * errors / requests, 0)');
-    const stage = { ApiName: 'Api', Stage: { Ref: logicalId(api.http.restApi.deploymentStage) } };
+    const stage = { ApiName: 'hybrid-chat-dev', Stage: { Ref: logicalId(api.http.restApi.deploymentStage) } };
     expect(metrics).toEqual([
       {
         id: 'errors',
@@ -167,6 +167,25 @@ describe('alarms in the Api stack', () => {
     expect(props.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
     expect(props.EvaluationPeriods).toBe(3);
     expect(props.TreatMissingData).toBe('notBreaching');
+  });
+
+  it('reads every API Gateway metric, in alarms and on the dashboard, under the REST API’s own name', () => {
+    const [[, restApi]] = resourcesOfType(s.api, 'AWS::ApiGateway::RestApi') as [[string, CfnJson]];
+    const name = restApi.Properties.Name as string;
+    expect(name).toBe('hybrid-chat-dev');
+
+    const inAlarms = resourcesOfType(s.api, 'AWS::CloudWatch::Alarm')
+      .flatMap(([, alarm]) => alarmMetrics((alarm as CfnJson).Properties).metrics)
+      .filter((m) => m.namespace === 'AWS/ApiGateway');
+    expect(inAlarms.length).toBeGreaterThan(0);
+    for (const m of inAlarms) expect(m.dimensions.ApiName, m.name).toBe(name);
+
+    // Dashboard metrics are [namespace, name, dimension, value, …, options?].
+    const onDashboard = (dashboardBody(s.api).widgets as CfnJson[])
+      .flatMap((w) => (w.properties.metrics ?? []) as unknown[][])
+      .filter((m) => m[0] === 'AWS/ApiGateway');
+    expect(onDashboard.length).toBeGreaterThan(0);
+    for (const m of onDashboard) expect(m[m.indexOf('ApiName') + 1], String(m[1])).toBe(name);
   });
 
   it('alarms on the post function’s p99 duration at a sixth of its timeout, three minutes running', () => {
