@@ -73,6 +73,8 @@ export function functionEnvironment(stack: LocalStack, secretsManagerUrl: string
     SCALED_FUNCTION_NAMES: JSON.stringify({ postComment: 'p', getLive: 'l', getSegment: 's' }),
     REST_API_ID: 'bench',
     REST_API_STAGE: 'bench',
+    // The admin function's metrics dimension (ADR 0033).
+    STAGE: 'bench',
     // The stack's archive bucket: getSegment and admin need a name; an open segment never reads it.
     ARCHIVE_BUCKET_NAME: stack.archive.bucket,
   };

@@ -104,7 +104,10 @@ export const Config = z.object({
   ),
   /** The Secrets Manager secret holding the canary's viewer token (`{"token":"…"}`). */
   CANARY_TOKEN_SECRET_ARN: z.optional(NonEmpty),
-  /** The deployment stage: a dimension of the canary's metrics, so stages sharing an account stay apart. */
+  /**
+   * The deployment stage: a dimension of the metrics the publishing functions (admin, canary) emit,
+   * so stages sharing an account stay apart.
+   */
   STAGE: z.optional(NonEmpty),
 
   // The view-limit batch's settings (ADR 0039).
@@ -195,6 +198,7 @@ export const AdminConfig = z.extend(
     SCHEDULER_ROLE_ARN: required(shape.SCHEDULER_ROLE_ARN),
     SCHEDULE_GROUP_NAME: required(shape.SCHEDULE_GROUP_NAME),
     ARCHIVE_BUCKET_NAME: required(shape.ARCHIVE_BUCKET_NAME),
+    STAGE: required(shape.STAGE),
   },
 );
 export type AdminConfig = z.infer<typeof AdminConfig>;

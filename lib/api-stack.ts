@@ -71,6 +71,14 @@ export function edgeParameterName(stage: Stage): string {
   return `/hybrid-chat/${stage}/edge`;
 }
 
+/**
+ * The REST API's name: its metrics' `ApiName` dimension, so stages sharing an account and region
+ * keep apart (the stage name alone does not: two `dev` deployments would mix) — ADR 0033.
+ */
+export function restApiName(stage: Stage): string {
+  return `hybrid-chat-${stage}`;
+}
+
 export interface ApiStackProps extends StackProps {
   readonly stage: Stage;
   /** The comment feed (`DataStack.comments`). */
@@ -201,6 +209,7 @@ export class ApiStack extends Stack {
         environment,
         capabilities: {
           realtime: props.realtime,
+          stage: props.stage,
           edgeParameterName: parameterName,
           archive,
           ...(capacity ? { capacity: capacity.scheduling } : {}),
@@ -246,6 +255,7 @@ export class ApiStack extends Stack {
     >;
 
     this.http = new ChatApi(this, 'Http', {
+      restApiName: restApiName(props.stage),
       stageName: props.stage,
       routes,
       // The aliases, not the functions: provisioned concurrency lives on the alias (ADR 0016).
@@ -343,6 +353,7 @@ export class ApiStack extends Stack {
 
     const edgeFunctions = [...new Set(routes.filter((r) => r.cache === 'edge').map((r) => r.function))];
     this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: props.stage,
       apiStage: this.http.restApi.deploymentStage,
       routeFunctions: this.functions,
       postFunction: this.functions.postComment,

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import * as z from 'zod/mini';
 import '../domain/zod-english.js';
+import { normalizeDisplayName } from '../domain/access/display-name.js';
 import type { Viewer } from '../domain/feed/comment.js';
 import { isCommentStyleId, type CommentStyleId } from '../domain/feed/comment-styles.js';
 import { UnauthorizedError, UnavailableError } from '../domain/errors.js';
@@ -34,13 +35,10 @@ const CLOCK_TOLERANCE_SEC = 5;
  */
 const VERIFIED_TOKEN_TTL_MS = 600_000;
 
+/** The claims a token must carry; what a display name may contain is the domain's rule (`normalizeDisplayName`). */
 const ViewerClaims = z.object({
   sub: z.string().check(z.minLength(1), z.maxLength(128)),
-  name: z.string().check(
-    z.minLength(1),
-    z.maxLength(64),
-    z.refine((n) => !/[\p{Cc}\p{Cf}]/u.test(n), 'no control or format characters'),
-  ),
+  name: z.string(),
 });
 
 /** Asymmetric algorithms only: the API must never hold a key that can mint tokens. */
@@ -124,11 +122,13 @@ export class ViewerTokenVerifier {
         'The viewer token must carry "sub" (user id) and "name" (display name) claims.',
       );
     }
+    // A name breaking the rules is a 422 for the host to fix, not a 401: the token is authentic.
+    const displayName = normalizeDisplayName(claims.data.name);
     const style = this.entitledStyle(payload[COMMENT_STYLE_CLAIM]);
     return {
       viewer: {
         userId: claims.data.sub,
-        displayName: claims.data.name.normalize('NFC'),
+        displayName,
         ...(style ? { style } : {}),
       },
       expiresAtSec: payload.exp!,

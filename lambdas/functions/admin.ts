@@ -34,7 +34,7 @@ export const handler = createAdminHandler({
       new AppSyncPublisher({
         graphqlUrl: config.REALTIME_GRAPHQL_URL,
         region: config.AWS_REGION,
-        metrics: createMetrics(),
+        metrics: createMetrics(config.STAGE),
         correlationId: currentCorrelationId,
       }),
   ),

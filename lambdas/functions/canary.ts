@@ -13,7 +13,7 @@ import { DynamoRoomStore } from '../adapters/dynamodb/room-store.js';
 import { createLogger } from '../adapters/logger.js';
 import { CanaryConfig, dynamoSettings, parseConfig } from '../config.js';
 import { createCanaryHandler } from '../handlers/canary.js';
-import { createCanaryMetrics } from '../adapters/metrics.js';
+import { createMetrics } from '../adapters/metrics.js';
 
 const config = parseConfig(CanaryConfig, process.env);
 const token = config.CANARY_TOKEN_SECRET_ARN
@@ -40,6 +40,6 @@ export const handler = createCanaryHandler({
     viewerToken: token ? token.token : async () => undefined,
     clock: Date.now,
   },
-  metrics: createCanaryMetrics(config.STAGE),
+  metrics: createMetrics(config.STAGE),
   logger: createLogger(),
 });

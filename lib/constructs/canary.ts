@@ -91,9 +91,9 @@ export class Canary extends Construct {
         ...props.environment,
         CANARY_EDGE_URL: props.edgeUrl,
         CANARY_TOKEN_SECRET_ARN: this.tokenSecret.secretArn,
-        STAGE: props.stage,
       },
-      capabilities: { realtime: props.realtime },
+      // `publishes` sets STAGE from the stage: its metrics' dimension (ADR 0032).
+      capabilities: { realtime: props.realtime, stage: props.stage },
       memorySize: CANARY_MEMORY_MB,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,

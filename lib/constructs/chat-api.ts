@@ -59,6 +59,11 @@ export interface StageThrottling {
 }
 
 export interface ChatApiProps {
+  /**
+   * The API's name, unique per account and region (`hybrid-chat-<stage>`): API Gateway's metrics
+   * are keyed by it (`ApiName`), and `restApi.deploymentStage.metric*()` read it from here.
+   */
+  readonly restApiName: string;
   /** The deployment stage's name (`dev`, `prod`); the routes' paths carry the API version. */
   readonly stageName: string;
   readonly routes: readonly Route[];
@@ -124,6 +129,7 @@ export class ChatApi extends Construct {
 
     const cloudWatchRole = props.cloudWatchRole ?? true;
     this.restApi = new RestApi(this, 'Api', {
+      restApiName: props.restApiName,
       description: 'Hybrid live chat: comments API (behind CloudFront)',
       endpointTypes: [EndpointType.REGIONAL],
       binaryMediaTypes: [...props.binaryMediaTypes],

@@ -123,6 +123,11 @@ export interface FunctionCapabilities {
   /** Needed when the definition `publishes` or `readsMetrics`. */
   readonly realtime?: RealtimeEndpoints;
   /**
+   * The deployment stage, needed when the definition `publishes`: a publisher counts the publishes
+   * it gave up on (`RealtimePublishFailed`) with the stage as a dimension (ADR 0033).
+   */
+  readonly stage?: string;
+  /**
    * The fixed name of the edge parameter, needed when the definition `invalidatesEdge` or
    * `readsMetrics`. A plain string, not the parameter's token: the parameter is made after the
    * distribution, which is made after the API, which needs this function (ADR 0011).
@@ -136,7 +141,7 @@ export interface FunctionCapabilities {
 
 /**
  * The environment the capability flags of a definition add, and only those: `publishes` → the
- * realtime endpoints and key; `readsMetrics` → the AppSync API id and the edge parameter;
+ * realtime endpoints and key, and the stage its failure metric carries; `readsMetrics` → the AppSync API id and the edge parameter;
  * `invalidatesEdge` → the edge parameter; `schedulesCapacity` → the scaler, the scheduler role,
  * the schedule group and the lead and tail minutes. Throws when a flag's input is missing.
  */
@@ -144,7 +149,7 @@ export function capabilityEnvironment(
   definition: FunctionSpec,
   capabilities: FunctionCapabilities,
 ): Partial<FunctionEnvironment> {
-  const { realtime, edgeParameterName, capacity, archive } = capabilities;
+  const { realtime, stage, edgeParameterName, capacity, archive } = capabilities;
   const needs = (what: string, flag: string): never => {
     throw new Error(
       `${definition.description}: ${flag} needs ${what}; pass it in the function's capabilities.`,
@@ -158,6 +163,8 @@ export function capabilityEnvironment(
     environment.REALTIME_CLIENT_GRAPHQL_URL = realtime.graphqlUrl;
     environment.REALTIME_CLIENT_REALTIME_URL = realtime.realtimeUrl;
     environment.REALTIME_API_KEY = realtime.apiKey;
+    if (!stage) return needs('the stage', 'publishes');
+    environment.STAGE = stage;
   }
   if (definition.readsMetrics) {
     if (!realtime) return needs('the realtime API id', 'readsMetrics');

@@ -107,6 +107,11 @@ export interface WebAclMetrics {
 }
 
 export interface MonitoringProps {
+  /**
+   * The deployment stage (`dev`, `prod`): the `stage` dimension the functions' own metrics carry
+   * (`createMetrics` in lambdas/adapters/metrics.ts), so stages sharing an account never mix.
+   */
+  readonly stage: string;
   /** The API's deployment stage: `5XXError` and `Count` for the stage (ApiName + Stage). */
   readonly apiStage: ApiStage;
   /** Every route function, by name: errors and throttles for each. */
@@ -348,11 +353,11 @@ export class Monitoring extends Construct {
       );
     }
 
-    // Realtime: our own give-up count (Powertools adds the `service` dimension), then AppSync's.
+    // Realtime: our own give-up count (Powertools adds `service`; `createMetrics` adds `stage`), then AppSync's.
     const publishFailed = new Metric({
       namespace: APP_NAMESPACE,
       metricName: PUBLISH_FAILED_METRIC,
-      dimensionsMap: { service: SERVICE_NAME },
+      dimensionsMap: { service: SERVICE_NAME, stage: props.stage },
       statistic: 'Sum',
       period: MINUTE,
     });

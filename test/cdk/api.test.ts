@@ -14,6 +14,7 @@ import {
   type Route,
   routes,
 } from '../../lambdas/routes.js';
+import { restApiName } from '../../lib/api-stack.js';
 import { ChatApi, gatewayResponseCacheControl } from '../../lib/constructs/chat-api.js';
 import { STAGES } from '../../lib/stage-config.js';
 import {
@@ -58,6 +59,16 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
   it('is regional: CloudFront is the only edge', () => {
     const [[, api]] = resourcesOfType(s.api, 'AWS::ApiGateway::RestApi') as [[string, CfnJson]];
     expect(api.Properties.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
+  });
+
+  it('is named for its stage, so stages sharing an account and region keep their API metrics apart', () => {
+    const [[, api]] = resourcesOfType(s.api, 'AWS::ApiGateway::RestApi') as [[string, CfnJson]];
+    expect(api.Properties.Name).toBe(`hybrid-chat-${stage}`);
+    expect(api.Properties.Name).toBe(restApiName(stage));
+    // What the stage's metrics (the monitoring's ApiName dimension) read.
+    expect(s.stacks.api.http.restApi.restApiName).toBe(api.Properties.Name);
+    const others = STAGES.filter((other) => other !== stage).map(restApiName);
+    expect(others).not.toContain(api.Properties.Name);
   });
 
   it('has a method for every route, with a Lambda proxy integration to the route function’s live alias', () => {
@@ -307,6 +318,7 @@ describe('ChatApi route checks', () => {
       IFunction
     >;
     return new ChatApi(stack, 'Api', {
+      restApiName: 'hybrid-chat-dev',
       stageName: 'dev',
       routes: table,
       functions: fns,

@@ -311,6 +311,7 @@ describe.each([
       'SCALED_FUNCTION_NAMES',
       'REST_API_ID',
       'REST_API_STAGE',
+      'STAGE',
     ];
     const variablesOf = (name: FunctionName) =>
       lambdaOf(synthesized, name).props.Environment.Variables as Record<string, unknown>;
@@ -503,11 +504,12 @@ describe('capabilityEnvironment', () => {
   });
 
   it('adds exactly what each flag needs', () => {
-    expect(capabilityEnvironment({ ...base, publishes: true }, { realtime })).toEqual({
+    expect(capabilityEnvironment({ ...base, publishes: true }, { realtime, stage: 'prod' })).toEqual({
       REALTIME_GRAPHQL_URL: 'https://g',
       REALTIME_CLIENT_GRAPHQL_URL: 'https://g',
       REALTIME_CLIENT_REALTIME_URL: 'wss://r',
       REALTIME_API_KEY: 'da2-k',
+      STAGE: 'prod',
     });
     expect(capabilityEnvironment({ ...base, invalidatesEdge: true }, { edgeParameterName: '/p' })).toEqual({
       EDGE_PARAMETER_NAME: '/p',
@@ -538,6 +540,9 @@ describe('capabilityEnvironment', () => {
 
   it('fails the synth when a flag’s input is missing', () => {
     expect(() => capabilityEnvironment({ ...base, publishes: true }, {})).toThrow(/publishes needs/);
+    expect(() => capabilityEnvironment({ ...base, publishes: true }, { realtime })).toThrow(
+      /publishes needs the stage/,
+    );
     expect(() => capabilityEnvironment({ ...base, invalidatesEdge: true }, { realtime })).toThrow(
       /edge parameter name/,
     );

@@ -6,7 +6,9 @@ import { Distribution } from 'aws-cdk-lib/aws-cloudfront';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { describe, expect, it, vi } from 'vitest';
+import { createMetrics } from '../../lambdas/adapters/metrics.js';
 import { routes } from '../../lambdas/routes.js';
 import { buildApp } from '../../lib/app.js';
 import {
@@ -17,10 +19,12 @@ import {
   Monitoring,
   type MonitoringProps,
   POST_P99_MS,
+  PUBLISH_FAILED_METRIC,
   RUNBOOK,
   WAF_BLOCKED_PER_MINUTE,
 } from '../../lib/constructs/monitoring.js';
 import { fromProjectRoot } from '../../lib/paths.js';
+import { captureEmf, emfDimensions } from '../helpers/emf.js';
 import { resolveStageConfig } from '../../lib/stage-config.js';
 import { type CfnJson, logicalId, PROD_CONTEXT, resources, resourcesOfType, synthesize } from './synth.js';
 
@@ -140,7 +144,7 @@ describe('alarms in the Api stack', () => {
     const props = alarmProps('api-5xx-rate');
     const { expression, metrics } = alarmMetrics(props);
     expect(expression).toBe('IF(requests >= 60, 100 * errors / requests, 0)');
-    const stage = { ApiName: 'Api', Stage: { Ref: logicalId(api.http.restApi.deploymentStage) } };
+    const stage = { ApiName: 'hybrid-chat-dev', Stage: { Ref: logicalId(api.http.restApi.deploymentStage) } };
     expect(metrics).toEqual([
       {
         id: 'errors',
@@ -163,6 +167,25 @@ describe('alarms in the Api stack', () => {
     expect(props.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
     expect(props.EvaluationPeriods).toBe(3);
     expect(props.TreatMissingData).toBe('notBreaching');
+  });
+
+  it('reads every API Gateway metric, in alarms and on the dashboard, under the REST API’s own name', () => {
+    const [[, restApi]] = resourcesOfType(s.api, 'AWS::ApiGateway::RestApi') as [[string, CfnJson]];
+    const name = restApi.Properties.Name as string;
+    expect(name).toBe('hybrid-chat-dev');
+
+    const inAlarms = resourcesOfType(s.api, 'AWS::CloudWatch::Alarm')
+      .flatMap(([, alarm]) => alarmMetrics((alarm as CfnJson).Properties).metrics)
+      .filter((m) => m.namespace === 'AWS/ApiGateway');
+    expect(inAlarms.length).toBeGreaterThan(0);
+    for (const m of inAlarms) expect(m.dimensions.ApiName, m.name).toBe(name);
+
+    // Dashboard metrics are [namespace, name, dimension, value, …, options?].
+    const onDashboard = (dashboardBody(s.api).widgets as CfnJson[])
+      .flatMap((w) => (w.properties.metrics ?? []) as unknown[][])
+      .filter((m) => m[0] === 'AWS/ApiGateway');
+    expect(onDashboard.length).toBeGreaterThan(0);
+    for (const m of onDashboard) expect(m[m.indexOf('ApiName') + 1], String(m[1])).toBe(name);
   });
 
   it('alarms on the post function’s p99 duration at a sixth of its timeout, three minutes running', () => {
@@ -257,7 +280,7 @@ describe('alarms in the Api stack', () => {
     });
   });
 
-  it('alarms on every publish that gave up, as the admin function’s Powertools metric with its service dimension', () => {
+  it('alarms on every publish that gave up, as the admin function’s Powertools metric with its service and stage dimensions', () => {
     const props = alarmProps('realtime-publish-failed');
     expect(alarmMetrics(props).metrics).toEqual([
       {
@@ -265,13 +288,29 @@ describe('alarms in the Api stack', () => {
         name: 'RealtimePublishFailed',
         stat: 'Sum',
         period: 60,
-        dimensions: { service: 'hybrid-live-chat' },
+        dimensions: { service: 'hybrid-live-chat', stage: 'dev' },
       },
     ]);
     expect(props.Threshold).toBe(1);
     expect(props.EvaluationPeriods).toBe(1);
     // Emitted only on failure: no data is the healthy case.
     expect(props.TreatMissingData).toBe('notBreaching');
+  });
+
+  it('reads the publish failures with exactly the namespace and dimensions the functions’ emitter writes', () => {
+    const emitted = captureEmf();
+    const metrics = createMetrics('dev');
+    metrics.addMetric(PUBLISH_FAILED_METRIC, MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+    const [emf] = emitted();
+    vi.restoreAllMocks();
+
+    const [read] = alarmMetrics(alarmProps('realtime-publish-failed')).metrics;
+    expect(emf).toMatchObject({ _aws: { CloudWatchMetrics: [{ Namespace: read!.namespace }] } });
+    expect(emfDimensions(emf!)).toEqual(read!.dimensions);
+    // And the admin function is told the stage it emits with.
+    const admin = resources(s.api)[logicalId(api.functions.admin)]!.Properties as CfnJson;
+    expect(admin.Environment.Variables.STAGE).toBe('dev');
   });
 
   it('alarms on AppSync’s server errors and on new connections near its quota, for this API id', () => {
@@ -424,6 +463,7 @@ function standalone(region: string | undefined, extra: Partial<MonitoringProps> 
   const restApi = new RestApi(stack, 'Api');
   restApi.root.addMethod('GET', new MockIntegration());
   const monitoring = new Monitoring(stack, 'Monitoring', {
+    stage: 'dev',
     apiStage: restApi.deploymentStage,
     routeFunctions: { post: fn('post'), live: fn('live') },
     postFunction: fn('post'),

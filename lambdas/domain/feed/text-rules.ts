@@ -17,16 +17,31 @@ export const DEFAULT_MAX_COMMENT_LENGTH = 200;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+// Every C0 and C1 control character but the line feed (comment text keeps its line breaks).
 // Matching control characters is this pattern's purpose.
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
+const CONTROL_CHARACTERS = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/u;
+const LINE_BREAKS = /[\n\r\u2028\u2029]/u;
 // Characters that render as nothing (zero-width, fillers, blank braille, variation
 // selectors, tags) and so cannot make a comment or a line non-empty. They stay
 // inside text: ZWJ and variation selectors build emoji.
 const INVISIBLE =
   // eslint-disable-next-line no-misleading-character-class -- combining marks are listed on purpose, each alone
   /[\s\u00AD\u034F\u115F\u1160\u180E\u200B-\u200D\u2060-\u2064\uFE00-\uFE0F\uFEFF\u2800\u3164\uFFA0\u{E0000}-\u{E007F}]/gu;
-const isBlank = (text: string) => text.replace(INVISIBLE, '').length === 0;
+
+// The character checks, shared by every text the chat shows (comment text here, display names in
+// ../access/display-name.ts), so each rule is written once.
+
+/** An unpaired UTF-16 surrogate: no character at all (JSON's `\ud800` escape makes one). */
+export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
+/** Bidi embedding, override, isolate and mark characters ("Trojan Source"). */
+export const hasBidiControls = (text: string): boolean => text.search(BIDI_CONTROLS) !== -1;
+/** C0 or C1 control characters, the line feed excepted (see `hasLineBreaks`). */
+export const hasControlCharacters = (text: string): boolean => CONTROL_CHARACTERS.test(text);
+/** Line feed, carriage return, or Unicode's line or paragraph separator. */
+export const hasLineBreaks = (text: string): boolean => LINE_BREAKS.test(text);
+/** Empty once the characters that render as nothing are left out. */
+export const isBlank = (text: string): boolean => text.replace(INVISIBLE, '').length === 0;
 
 /**
  * Applies every rule; with `maxLength`, the length limit too. Callers that must
@@ -34,7 +49,7 @@ const isBlank = (text: string) => text.replace(INVISIBLE, '').length === 0;
  * check the length themselves with `assertCommentLength`.
  */
 export function normalizeCommentText(raw: string, maxLength = Infinity): string {
-  if (LONE_SURROGATE.test(raw)) {
+  if (hasLoneSurrogate(raw)) {
     throw new UnprocessableError('invalid_text', 'Text contains an unpaired surrogate code unit.');
   }
   const text = raw
@@ -42,7 +57,7 @@ export function normalizeCommentText(raw: string, maxLength = Infinity): string 
     .replace(/\t/g, ' ')
     .normalize('NFC')
     .replace(BIDI_CONTROLS, '');
-  if (CONTROL_CHARACTERS.test(text)) {
+  if (hasControlCharacters(text)) {
     throw new UnprocessableError('invalid_characters', 'Text contains control characters.');
   }
   const collapsed = text

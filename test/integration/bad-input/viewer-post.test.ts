@@ -62,6 +62,8 @@ interface Case {
   readonly body?: unknown;
   readonly status: number;
   readonly code: string;
+  /** What the message must say, where it matters. */
+  readonly message?: RegExp;
 }
 
 const cases: Case[] = [
@@ -123,25 +125,42 @@ const cases: Case[] = [
     status: 401,
     code: 'unauthorized',
   },
+  // Authentic tokens whose display name breaks the rule: the host must fix it, so 422, not 401 (ADR 0005).
   {
     name: 'a display name with a bidi override',
     headers: () => bearer(viewer({ name: 'Ada\u202Eevil' })),
-    status: 401,
-    code: 'unauthorized',
+    status: 422,
+    code: 'invalid_display_name',
+    message: /bidi control characters.*host service/,
   },
   {
     name: 'a display name with a control character',
     headers: () => bearer(viewer({ name: 'Ada\u0007' })),
-    status: 401,
-    code: 'unauthorized',
+    status: 422,
+    code: 'invalid_display_name',
+    message: /control characters.*host service/,
+  },
+  {
+    name: 'a display name with a line break',
+    headers: () => bearer(viewer({ name: 'Ada\nOperator' })),
+    status: 422,
+    code: 'invalid_display_name',
+    message: /line breaks.*host service/,
+  },
+  {
+    name: 'a display name of zero-width characters only',
+    headers: () => bearer(viewer({ name: '\u200B\u2060' })),
+    status: 422,
+    code: 'invalid_display_name',
+    message: /empty.*host service/,
   },
   {
     name: 'a display name of 65 characters',
     headers: () => bearer(viewer({ name: 'A'.repeat(65) })),
-    status: 401,
-    code: 'unauthorized',
+    status: 422,
+    code: 'invalid_display_name',
+    message: /65 characters long; at most 64.*host service/,
   },
-  // Malformed or mistyped bodies
   { name: 'malformed JSON', body: '{"text": "hi",', status: 400, code: 'invalid_json' },
   { name: 'an empty body', body: '', status: 400, code: 'invalid_json' },
   { name: 'a JSON null', body: 'null', status: 400, code: 'invalid_body' },
@@ -281,6 +300,7 @@ describe('POST /v1/rooms/{roomId}/comments refuses bad input and writes nothing'
 
     expect(result.statusCode).toBe(c.status);
     expectErrorShape(JSON.parse(result.body), c.code);
+    if (c.message) expect(JSON.parse(result.body).message).toMatch(c.message);
     expect(await tablesSnapshot(stores, MARKER)).toEqual(before);
   });
 });

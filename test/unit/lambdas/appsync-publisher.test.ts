@@ -9,7 +9,9 @@ import {
   PublishError,
   PUBLISH_MUTATION,
 } from '../../../lambdas/adapters/appsync-publisher.js';
+import { createMetrics } from '../../../lambdas/adapters/metrics.js';
 import type { RoomEvent } from '../../../lambdas/domain/realtime/room-event.js';
+import { captureEmf, emfDimensions } from '../../helpers/emf.js';
 
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret-test' };
 
@@ -184,6 +186,24 @@ describe('AppSyncPublisher', () => {
     expect(metrics.addMetric).toHaveBeenCalledTimes(1);
     expect(metrics.addMetric).toHaveBeenCalledWith('RealtimePublishFailed', 'Count', 1);
     expect(metrics.publishStoredMetrics).toHaveBeenCalledTimes(1);
+  });
+
+  it('counts a failure with Powertools Metrics as one EMF document carrying the service and stage dimensions', async () => {
+    const appsync = await fakeAppSync(status(401));
+    const { instance } = publisher(appsync.url, { metrics: createMetrics('prod') });
+    const emitted = captureEmf();
+
+    await instance.publish(notice).catch(() => undefined);
+
+    const [emf, ...more] = emitted();
+    expect(more).toEqual([]);
+    expect(emf).toMatchObject({
+      _aws: {
+        CloudWatchMetrics: [{ Namespace: 'HybridLiveChat', Metrics: [{ Name: 'RealtimePublishFailed' }] }],
+      },
+      RealtimePublishFailed: 1,
+    });
+    expect(emfDimensions(emf!)).toEqual({ service: 'hybrid-live-chat', stage: 'prod' });
   });
 
   it.each([

@@ -1,26 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCanaryMetrics } from '../../../lambdas/adapters/metrics.js';
+import { createMetrics } from '../../../lambdas/adapters/metrics.js';
 import { createLogger } from '../../../lambdas/adapters/logger.js';
 import { createCanaryHandler } from '../../../lambdas/handlers/canary.js';
+import { captureEmf } from '../../helpers/emf.js';
 import { aRoom, InMemoryRooms } from '../fakes.js';
 
 afterEach(() => vi.restoreAllMocks());
-
-/** Everything written to stdout meanwhile (Powertools writes EMF there), parsed where it is an EMF document. */
-function captureEmf(): () => Record<string, unknown>[] {
-  const lines: string[] = [];
-  const capture = (chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture as typeof process.stdout.write);
-  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void capture(line));
-  return () =>
-    lines
-      .flatMap((chunk) => chunk.split('\n'))
-      .filter((line) => line.includes('"_aws"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 describe('the canary handler with Powertools Metrics', () => {
   it('emits one EMF document per run in HybridLiveChat, with the service and stage dimensions the construct exposes', async () => {
@@ -39,7 +24,7 @@ describe('the canary handler with Powertools Metrics', () => {
         clock: Date.now,
         timeouts: { pushMs: 50 },
       },
-      metrics: createCanaryMetrics('prod'),
+      metrics: createMetrics('prod'),
       logger: createLogger({ logLevel: 'SILENT' }),
     });
 

@@ -31,6 +31,8 @@ const admin = {
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
   SCHEDULE_GROUP_NAME: 'hybrid-chat-dev',
   ARCHIVE_BUCKET_NAME: 'hybridchat-dev-archive',
+  // The dimension its publish-failure metric carries (ADR 0033).
+  STAGE: 'dev',
 };
 const scaler = {
   ...base,

@@ -155,3 +155,39 @@ describe('ViewerTokenVerifier, the comment_style claim', () => {
     expect(warnings().map(([, extra]) => extra)).toEqual([{ claim: 'neon' }, { claim: 'plaid' }]);
   });
 });
+
+describe('ViewerTokenVerifier, the name claim', () => {
+  const named = (name: unknown) => sign('u-1', 3_600, { name });
+
+  it('reads the display name composed to NFC', async () => {
+    const { verifier } = setUp();
+
+    const viewer = await verifier.verify(`Bearer ${await named('Zoe\u0308')}`);
+
+    expect(viewer.displayName).toBe('Zo\u00EB');
+  });
+
+  it('refuses an authentic token whose name breaks the display-name rule with 422 invalid_display_name, not 401', async () => {
+    const { verifier } = setUp();
+
+    const failure = verifier.verify(`Bearer ${await named('Ada\u202Eevil')}`);
+
+    await expect(failure).rejects.not.toBeInstanceOf(UnauthorizedError);
+    await expect(failure).rejects.toMatchObject({
+      status: 422,
+      code: 'invalid_display_name',
+      retryable: false,
+      message: expect.stringMatching(/"name" claim\) contains bidi control characters.*host service/),
+    });
+  });
+
+  it('still answers 401 for a token without a name claim, or with one that is not a string', async () => {
+    const { verifier } = setUp();
+
+    for (const name of [undefined, 42]) {
+      const failure = verifier.verify(`Bearer ${await named(name)}`);
+      await expect(failure).rejects.toBeInstanceOf(UnauthorizedError);
+      await expect(failure).rejects.toThrow(/must carry "sub" \(user id\) and "name"/);
+    }
+  });
+});
