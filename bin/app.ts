@@ -8,6 +8,8 @@
  *      applies an event's capacity before it starts, and returns to the baseline after it ends)
  *   -c alarmEmail=ops@example.com (optional: subscribed to the alarm topic)
  *   -c waf=false (AWS WAF on the API stage is on by default; ADR 0031)
+ *   -c liveCommentLimit=900 (most comments one `live` document carries, 1–1000; default 500; the
+ *      capacity plan's `live_document_truncated` warning says when to raise it, ADR 0035)
  * The account and region come from the CLI's credentials when it has them.
  * The web player and the admin console are deployed from the web build's output
  * (`PLAYER_BUILD_DIRECTORY`, `CONSOLE_BUILD_DIRECTORY`): run the web build before synth, or synth
@@ -31,6 +33,7 @@ try {
     capacityTailMinutes: app.node.tryGetContext('capacityTailMinutes'),
     alarmEmail: app.node.tryGetContext('alarmEmail'),
     waf: app.node.tryGetContext('waf'),
+    liveCommentLimit: app.node.tryGetContext('liveCommentLimit'),
   });
 } catch (error) {
   console.error(`Cannot build the app: ${(error as Error).message}`);

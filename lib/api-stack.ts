@@ -104,6 +104,13 @@ export interface ApiStackProps extends StackProps {
    */
   readonly waf?: boolean;
   /**
+   * `LIVE_COMMENT_LIMIT` for every function (`-c liveCommentLimit`): the read functions, the admin
+   * function and the scaler must agree on it, or the plan's `live_document_truncated` advice would
+   * not match the documents (ADR 0035).
+   * @default unset: the functions' default (500)
+   */
+  readonly liveCommentLimit?: number;
+  /**
    * @default PriceClass.PRICE_CLASS_200 (see `ChatCdnProps.priceClass`)
    */
   readonly priceClass?: PriceClass;
@@ -189,6 +196,7 @@ export class ApiStack extends Stack {
       VIEWER_TOKEN_JWKS_URL: props.viewerToken.jwksUrl,
       VIEWER_TOKEN_ISSUER: props.viewerToken.issuer,
       VIEWER_TOKEN_AUDIENCE: props.viewerToken.audience,
+      ...(props.liveCommentLimit !== undefined ? { LIVE_COMMENT_LIMIT: String(props.liveCommentLimit) } : {}),
     };
 
     // By the Data stack's named exports: the grants' ARN, and so their acknowledgement, is fixed.

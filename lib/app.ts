@@ -78,6 +78,7 @@ export function buildApp(app: App, config: StageConfig, options: BuildOptions = 
     realtime: realtime.endpoints,
     capacity: config.capacity,
     waf: config.waf,
+    ...(config.liveCommentLimit !== undefined ? { liveCommentLimit: config.liveCommentLimit } : {}),
     playerDirectory: options.playerDirectory,
     consoleDirectory: options.consoleDirectory,
     adminConsoleClient: auth.adminUsers.consoleClient,

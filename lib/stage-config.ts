@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_CAPACITY_LEAD_MINUTES, DEFAULT_CAPACITY_TAIL_MINUTES } from '../lambdas/config.js';
+import { MAX_LIVE_COMMENT_LIMIT } from '../lambdas/domain/feed/ticks.js';
 
 /** The environments one `cdk deploy` makes. */
 export const STAGES = ['dev', 'prod'] as const;
@@ -51,6 +52,12 @@ export interface StageConfig {
   readonly alarmEmail?: string;
   /** AWS WAF on the API stage (ADR 0031): on unless `-c waf=false`. */
   readonly waf: boolean;
+  /**
+   * `LIVE_COMMENT_LIMIT` for every function (`-c liveCommentLimit=900`): the read functions cut
+   * `live` documents at it, and the admin function and the scaler plan with it (ADR 0035). Unset:
+   * the functions' default, 500.
+   */
+  readonly liveCommentLimit?: number;
 }
 
 /**
@@ -73,6 +80,7 @@ export interface StageContext {
   readonly capacityTailMinutes?: unknown;
   readonly alarmEmail?: unknown;
   readonly waf?: unknown;
+  readonly liveCommentLimit?: unknown;
 }
 
 const VIEWER_TOKEN_CONTEXT = {
@@ -136,12 +144,19 @@ export function resolveStageConfig(context: StageContext): StageConfig {
     ),
   };
   const alarmEmail = optionalEmail('alarmEmail', context.alarmEmail);
+  const liveCommentLimit = optionalWholeNumber(
+    'liveCommentLimit',
+    context.liveCommentLimit,
+    1,
+    MAX_LIVE_COMMENT_LIMIT,
+  );
   return {
     stage,
     viewerToken,
     capacity,
     waf: onOff('waf', context.waf, true),
     ...(alarmEmail ? { alarmEmail } : {}),
+    ...(liveCommentLimit !== undefined ? { liveCommentLimit } : {}),
   };
 }
 
@@ -160,6 +175,28 @@ function onOff(key: keyof StageContext, value: unknown, fallback: boolean): bool
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
   throw new Error(`Context ${key} must be true or false, got ${JSON.stringify(value)}.`);
+}
+
+/** A whole number from `min` to `max` as `-c key=900` (a string) or cdk.json (a number); nothing when unset. */
+function optionalWholeNumber(
+  key: keyof StageContext,
+  value: unknown,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(
+      `Context ${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return n;
 }
 
 /**

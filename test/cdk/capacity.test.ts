@@ -336,6 +336,34 @@ describe('capacity timing from context', () => {
   });
 });
 
+describe('liveCommentLimit from context', () => {
+  const variablesOf = (config: Parameters<typeof buildApp>[1]) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stacks = buildApp(app, config);
+    const template = resources(Template.fromStack(stacks.api));
+    const { functions } = stacks.api;
+    // The two read functions cut documents at it; the admin function and the scaler plan with it.
+    return [
+      functions.getLive,
+      functions.getSegment,
+      functions.admin,
+      stacks.api.capacity.scaler.function,
+    ].map((fn) => (template[logicalId(fn)]!.Properties as CfnJson).Environment.Variables);
+  };
+
+  it('reaches the read functions, the admin function and the scaler alike', () => {
+    const variables = variablesOf(
+      resolveStageConfig({ stage: 'prod', ...PROD_CONTEXT, liveCommentLimit: '900' }),
+    );
+    expect(variables.map((v) => v.LIVE_COMMENT_LIMIT)).toEqual(['900', '900', '900', '900']);
+  });
+
+  it('is left to the functions’ default when not given', () => {
+    const variables = variablesOf(resolveStageConfig({ stage: 'prod', ...PROD_CONTEXT }));
+    expect(variables.map((v) => v.LIVE_COMMENT_LIMIT)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
 describe('CapacityScaler guards', () => {
   const build = () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });

@@ -1,7 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { Config } from '../../lambdas/config.js';
+import { Config, ReadConfig } from '../../lambdas/config.js';
+import { MAX_LIVE_COMMENT_LIMIT } from '../../lambdas/domain/feed/ticks.js';
 import {
   DEV_VIEWER_TOKEN_PLACEHOLDERS,
   MAX_CAPACITY_MINUTES,
@@ -128,5 +129,36 @@ describe('resolveStageConfig: capacity lead and tail minutes', () => {
       );
     }
     expect(() => capacity({ capacityTailMinutes: '2h' })).toThrow(/capacityTailMinutes .*"2h"/);
+  });
+});
+
+describe('resolveStageConfig: liveCommentLimit', () => {
+  const limit = (liveCommentLimit: unknown) => resolveStageConfig({ liveCommentLimit }).liveCommentLimit;
+
+  it('takes a whole number from 1 to 1,000, from the command line (a string) or cdk.json (a number)', () => {
+    expect(limit('900')).toBe(900);
+    expect(limit(1)).toBe(1);
+    expect(limit(MAX_LIVE_COMMENT_LIMIT)).toBe(1_000);
+  });
+
+  it('leaves it unset when absent or empty, so the functions keep their default', () => {
+    expect(limit(undefined)).toBeUndefined();
+    expect(limit('')).toBeUndefined();
+    expect(resolveStageConfig({})).not.toHaveProperty('liveCommentLimit');
+  });
+
+  it('accepts exactly what the read functions’ Config accepts', () => {
+    const parses = (n: number) => ReadConfig.shape.LIVE_COMMENT_LIMIT.safeParse(String(n)).success;
+    for (const n of [1, 500, MAX_LIVE_COMMENT_LIMIT]) expect(parses(n) && limit(n) === n).toBe(true);
+    for (const n of [0, MAX_LIVE_COMMENT_LIMIT + 1]) {
+      expect(parses(n)).toBe(false);
+      expect(() => limit(n)).toThrow(/liveCommentLimit must be a whole number from 1 to 1000/);
+    }
+  });
+
+  it('refuses fractions, units and non-numbers, naming the value', () => {
+    for (const bad of ['1.5', 2.5, '-5', '900 items', true, null]) {
+      expect(() => limit(bad), JSON.stringify(bad)).toThrow(/liveCommentLimit must be a whole number/);
+    }
   });
 });

@@ -104,7 +104,7 @@ function advice(fit: {
     return limit <= MAX_LIVE_COMMENT_LIMIT ? limit : undefined;
   };
   const raiseTo = (limit: number) =>
-    `raise LIVE_COMMENT_LIMIT to ${formatNumber(limit)} (at most ${formatNumber(MAX_LIVE_COMMENT_LIMIT)}; documents grow)`;
+    `raise LIVE_COMMENT_LIMIT to ${formatNumber(limit)} (cdk deploy -c liveCommentLimit=${limit}; at most ${formatNumber(MAX_LIVE_COMMENT_LIMIT)}; documents grow)`;
   const poll = largestFittingPoll(itemsPerSecond, fitUnder);
   const limit = limitFor(items);
   if (poll !== undefined) {
