@@ -29,6 +29,8 @@ afterAll(async () => {
 
 interface PlayerOptions {
   readonly user?: string;
+  /** The display name the demo page asks the dev token issuer for (default: the user id). */
+  readonly name?: string;
   readonly realtime?: boolean;
   readonly setup?: (page: Page) => Promise<unknown>;
 }
@@ -40,6 +42,7 @@ async function openPlayer(roomId: string, options: PlayerOptions = {}) {
   const errors = pageErrors(page);
   await options.setup?.(page);
   const query = new URLSearchParams({ room: roomId, user: options.user ?? 'viewer-1', lang: 'en' });
+  if (options.name !== undefined) query.set('name', options.name);
   if (options.realtime === false) query.set('realtime', 'off');
   await page.goto(`${stack.edgeUrl}/player/?${query}`);
   await page.locator('hybrid-live-chat header h2').filter({ hasText: /\S/ }).waitFor();
@@ -221,6 +224,33 @@ describe('player', () => {
       },
     );
     expect(await page.locator('hybrid-live-chat input').isDisabled()).toBe(true);
+  });
+
+  it('explains a display name the chat refuses in words, and nothing is posted', async () => {
+    // Prepare: a host name with a right-to-left override, which the post path refuses (422).
+    const roomId = await newLocalRoom(stack);
+    const { page } = await openPlayer(roomId, {
+      user: 'rtl-name',
+      name: 'evil\u202Egnp.exe',
+      realtime: false,
+    });
+
+    // Act
+    await send(page, 'hello');
+
+    // Assess: the player's own words for the code, the typed text kept, the room still empty.
+    const error = page.locator('hybrid-live-chat .error');
+    await vi.waitFor(
+      async () => expect(await error.textContent()).toMatch(/display name cannot be shown in chat/),
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(await page.locator('hybrid-live-chat input').inputValue()).toBe('hello');
+    const live = (await (await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/live`)).json()) as {
+      comments: unknown[];
+    };
+    expect(live.comments).toEqual([]);
   });
 
   it('shows slow mode with a countdown after a send', async () => {

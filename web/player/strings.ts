@@ -42,6 +42,8 @@ export const STRINGS = {
       ng_word: 'Your comment contains a word that is not allowed.',
       invalid_characters: 'Your comment contains characters that cannot be posted.',
       unauthorized: 'Your sign-in has expired. Reload the page to sign in again.',
+      invalid_display_name:
+        'Your display name cannot be shown in chat. Change it in your account settings, then reload the page.',
       blocked: 'The broadcaster has blocked you from commenting.',
       banned: 'You cannot comment in this room.',
       room_closed: 'This room is closed to new comments.',
@@ -92,6 +94,8 @@ export const STRINGS = {
       ng_word: '使用できない言葉が含まれています。',
       invalid_characters: '送信できない文字が含まれています。',
       unauthorized: 'ログインの有効期限が切れました。ページを再読み込みしてください。',
+      invalid_display_name:
+        'この表示名はチャットに表示できません。アカウント設定で表示名を変更してから、ページを再読み込みしてください。',
       blocked: '配信者によってコメントがブロックされています。',
       banned: 'このルームではコメントできません。',
       room_closed: 'このルームは新しいコメントを受け付けていません。',

@@ -114,13 +114,13 @@ export function TargetFigures({ target, caption }: { target: Target; caption: st
 }
 
 export function Warnings({ warnings }: { warnings: readonly Warning[] }) {
-  if (!warnings.length) return <p class="muted">The plan reaches no quota.</p>;
+  if (!warnings.length) return <p class="muted">The plan reaches no quota or limit.</p>;
   return (
     <ul class="warnings">
       {warnings.map((w, i) => (
         <li key={i} class={`notice ${w.level === 'warning' ? 'notice-warn' : 'notice-info'}`}>
           <p class="notice-title">
-            {w.level === 'warning' ? 'Over a quota' : 'Worth knowing'}: {w.code.replaceAll('_', ' ')}
+            {w.level === 'warning' ? 'Over a limit' : 'Worth knowing'}: {w.code.replaceAll('_', ' ')}
           </p>
           <p>{w.message}</p>
           <p class="hint">
