@@ -1,4 +1,5 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { EDGE_COMPRESSION_LEVELS } from '../local/edge-compression.js';
 import { commentPartition } from '../lambdas/adapters/dynamodb/keys.js';
 import { pollCacheControl, tickCacheControl } from '../lambdas/cache-control.js';
 import type { Comment } from '../lambdas/domain/feed/comment.js';
@@ -34,13 +35,8 @@ export const CODECS = ['gzip', 'brotli'] as const;
 export type Codec = (typeof CODECS)[number];
 export type Bytes = Readonly<Record<Codec, number>>;
 
-/**
- * CloudFront does not publish its levels. gzip 6 is zlib's default, what most
- * origins and proxies compress with on the fly; brotli 5 is a common
- * on-the-fly quality (11, the library default, is for static files and
- * compresses this JSON about 10% smaller, both sides alike).
- */
-export const LEVELS = { gzip: 6, brotli: 5 } as const;
+/** CloudFront's levels as the local edge assumes them (local/edge-compression.ts says why these). */
+export const LEVELS = EDGE_COMPRESSION_LEVELS;
 
 export function compressedBytes(text: string): Bytes {
   const input = Buffer.from(text, 'utf8');

@@ -13,6 +13,7 @@ import { openApiDocument } from '../lambdas/openapi.js';
 import { RoomId } from '../lambdas/domain/rooms/room.js';
 import type { LocalStats } from './adapters/traffic-metrics.js';
 import type { EdgeCache, EdgeResponse } from './edge-cache.js';
+import { compressForViewer } from './edge-compression.js';
 import type { EventLoopMonitor } from './event-loop.js';
 import type { LocalCapacity } from './capacity.js';
 import type { LocalCanary } from './canary.js';
@@ -67,40 +68,54 @@ export function createEdgeServer(services: LocalServices): Server {
   return createServer((req, res) => {
     void handle(req, res, async (request) => {
       if (request.path.startsWith('/local/')) return localEndpoint(services, request);
-      if (request.method === 'GET' || request.method === 'HEAD') {
-        if (request.path === OPENAPI_PATH) return openApi();
-        const file = services.web?.serve(request.path);
-        if (file) return file;
-      }
-      const gateway = services.gateway;
-      if (!gateway) return notReady();
-      const origin = services.originHeader();
-      const match = matchRoute(request.method === 'HEAD' ? 'GET' : request.method, request.path);
-      if (match?.route.cache !== 'edge' || (request.method !== 'GET' && request.method !== 'HEAD')) {
-        // Like CloudFront's origin custom headers: added, replacing any the viewer sent.
-        return gateway.invoke({ ...request, headers: { ...request.headers, [origin.name]: origin.value } });
-      }
-      // The cache key is the path only: no query string, headers or cookies reach the origin.
-      const originRequest: GatewayRequest = {
-        ...request,
-        method: 'GET',
-        query: new URLSearchParams(),
-        headers: {
-          ...pick(request.headers, ['host', 'user-agent', 'accept-encoding']),
-          [origin.name]: origin.value,
-        },
-        body: '',
-        rawBody: Buffer.alloc(0),
-      };
-      const { response, outcome, ageSeconds } = await services.edge.fetch(request.path, () =>
-        gateway.invoke(originRequest),
-      );
-      return {
-        ...response,
-        headers: { ...response.headers, 'x-cache': `${outcome} from local-edge`, age: String(ageSeconds) },
-      };
+      return edgeResponse(services, request);
     });
   });
+}
+
+/**
+ * What the distribution answers: web files, cached reads through the edge cache, the rest passed
+ * on. Every behaviour compresses (`compress: true`): a cached object once per encoding, so this
+ * compresses what the cache holds, before adding the per-request headers.
+ */
+async function edgeResponse(services: LocalServices, request: GatewayRequest): Promise<EdgeResponse> {
+  const compressed = (response: EdgeResponse) =>
+    compressForViewer(response, request.headers['accept-encoding']);
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    if (request.path === OPENAPI_PATH) return compressed(openApi());
+    const file = services.web?.serve(request.path);
+    if (file) return compressed(file);
+  }
+  const gateway = services.gateway;
+  if (!gateway) return notReady();
+  const origin = services.originHeader();
+  const match = matchRoute(request.method === 'HEAD' ? 'GET' : request.method, request.path);
+  if (match?.route.cache !== 'edge' || (request.method !== 'GET' && request.method !== 'HEAD')) {
+    // Like CloudFront's origin custom headers: added, replacing any the viewer sent.
+    return compressed(
+      await gateway.invoke({ ...request, headers: { ...request.headers, [origin.name]: origin.value } }),
+    );
+  }
+  // The cache key is the path only: no query string, headers or cookies reach the origin.
+  const originRequest: GatewayRequest = {
+    ...request,
+    method: 'GET',
+    query: new URLSearchParams(),
+    headers: {
+      ...pick(request.headers, ['host', 'user-agent', 'accept-encoding']),
+      [origin.name]: origin.value,
+    },
+    body: '',
+    rawBody: Buffer.alloc(0),
+  };
+  const { response, outcome, ageSeconds } = await services.edge.fetch(request.path, () =>
+    gateway.invoke(originRequest),
+  );
+  const sent = compressed(response);
+  return {
+    ...sent,
+    headers: { ...sent.headers, 'x-cache': `${outcome} from local-edge`, age: String(ageSeconds) },
+  };
 }
 
 /**

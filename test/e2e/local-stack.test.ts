@@ -1,3 +1,5 @@
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRoomCli } from '../../bin/room-cli.js';
 import { segmentOf } from '../../lambdas/domain/feed/segments.js';
@@ -76,6 +78,27 @@ async function until(ready: () => boolean): Promise<void> {
     if (waited > 15_000) throw new Error('condition not met within 15 s');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A GET whose body arrives as sent (fetch would decompress it), with or without Accept-Encoding. */
+function rawGet(
+  path: string,
+  acceptEncoding?: string,
+): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${stack.edgeUrl}${path}`,
+      { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 const edgeStats = async () =>
@@ -164,6 +187,37 @@ describe('local stack, end to end', () => {
       expect(answers[0]!.cacheControl).toMatch(/^public, max-age=15, s-maxage=\d+$/);
     }
     expect(after.originCalls - before.originCalls).toBe(2);
+  });
+
+  it('compresses a document as CloudFront does: Brotli or gzip as the viewer accepts, the same bytes for every viewer', async () => {
+    // Prepare: a room whose document is over CloudFront's 1,000-byte floor, on a 15 s tick.
+    const roomId = await newRoom('--poll-seconds', '15');
+    const token = await tokenFor('compress-viewer');
+    for (let i = 0; i < 12; i++) {
+      const res = await post(roomId, token, {
+        text: `a comment long enough to count ${i}`,
+        clientMessageId: `z-${i}`,
+      });
+      expect(res.status).toBe(201);
+    }
+    await until(() => 15_000 - (Date.now() % 15_000) > 3_000);
+    const path = `/v1/rooms/${roomId}/live/${Math.floor(Date.now() / 15_000)}`;
+
+    // Act: one viewer without Accept-Encoding, two asking for Brotli, one for gzip only.
+    const plain = await rawGet(path);
+    const [br1, br2] = [await rawGet(path, 'gzip, deflate, br'), await rawGet(path, 'gzip, deflate, br')];
+    const gzip = await rawGet(path, 'gzip');
+
+    // Assess
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.byteLength).toBeGreaterThan(1_000);
+    expect(br1.headers['content-encoding']).toBe('br');
+    expect(br1.headers.vary).toMatch(/Accept-Encoding/);
+    expect(brotliDecompressSync(br1.body).equals(plain.body)).toBe(true);
+    expect(br2.body.equals(br1.body)).toBe(true);
+    expect(br1.body.byteLength).toBeLessThan(plain.body.byteLength / 2);
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
   });
 
   it('refuses a tick that has not started at the origin every time, never from the cache', async () => {
