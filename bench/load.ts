@@ -32,8 +32,12 @@ export const MAX_REQUESTS_PER_STAGE = 2_000_000;
 /** Distinct dev viewer tokens the posts rotate through (each posts every posters ÷ rate seconds). */
 const MAX_POSTERS = 2_000;
 const ROOM_ID = 'load-run';
-/** Posts before the first stage, unmeasured: DynamoDB Local's JIT and the handlers' caches warm up. */
-const WARMUP_POSTS = 200;
+/**
+ * Seconds of the stages' post rate sent before the first stage, unmeasured, a few at a time:
+ * DynamoDB Local's JIT needs thousands of transactions before it reaches its speed (a first stage
+ * after 200 warm-up posts answered half the posts a later stage did), and the handlers' caches fill.
+ */
+const WARMUP_SECONDS_OF_POSTS = 15;
 const POLL_INTERVAL_SECONDS = 3;
 
 const USAGE = `Usage: npm run load -- [options]
@@ -102,8 +106,9 @@ try {
     `room ${ROOM_ID}: poll ${POLL_INTERVAL_SECONDS} s, slow mode off; issuing ${posters} viewer tokens…`,
   );
   const tokens = await issueTokens(stack.edgeUrl, posters);
-  progress(`warming up (not measured): ${Math.min(posters, WARMUP_POSTS)} posts, a few at a time…`);
-  await warmUp(stack.edgeUrl, tokens.slice(0, WARMUP_POSTS));
+  const warmUpPosts = Math.max(50, postsPerSecond * WARMUP_SECONDS_OF_POSTS);
+  progress(`warming up (not measured): ${warmUpPosts} posts, a few at a time…`);
+  await warmUp(stack.edgeUrl, tokens, warmUpPosts);
   for (const viewers of stages) {
     progress(`stage: ${viewers} viewers, ${postsPerSecond} posts/s, ${seconds} s…`);
     await call<EventLoopDelay>(stack.edgeUrl, 'POST', '/local/event-loop/reset');
@@ -216,17 +221,20 @@ async function issueTokens(edgeUrl: string, count: number): Promise<string[]> {
   return tokens;
 }
 
-async function warmUp(edgeUrl: string, tokens: readonly string[]): Promise<void> {
+async function warmUp(edgeUrl: string, tokens: readonly string[], posts: number): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
-      while (next < tokens.length) {
+      while (next < posts) {
         const n = next++;
         // Retried until accepted: a cold DynamoDB Local may time out the first transactions.
         for (let attempt = 0; ; attempt++) {
           const response = await fetch(`${edgeUrl}/v1/rooms/${ROOM_ID}/comments`, {
             method: 'POST',
-            headers: { authorization: `Bearer ${tokens[n]}`, 'content-type': 'application/json' },
+            headers: {
+              authorization: `Bearer ${tokens[n % tokens.length]}`,
+              'content-type': 'application/json',
+            },
             body: JSON.stringify({ text: `warm-up ${n}`, clientMessageId: `warm-up-${n}` }),
           });
           await response.arrayBuffer();
