@@ -185,13 +185,8 @@ function optionalWholeNumber(
   max: number,
 ): number | undefined {
   if (value === undefined || value === '') return undefined;
-  const n =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
-        ? Number(value)
-        : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
+  const n = wholeNumberOf(value);
+  if (!(n >= min && n <= max)) {
     throw new Error(
       `Context ${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`,
     );
@@ -205,18 +200,27 @@ function optionalWholeNumber(
  */
 function capacityMinutes(key: keyof StageContext, value: unknown, fallback: number): number {
   if (value === undefined || value === '') return fallback;
-  const minutes =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
-        ? Number(value)
-        : NaN;
-  if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_CAPACITY_MINUTES) {
+  const minutes = wholeNumberOf(value);
+  if (!(minutes >= 0 && minutes <= MAX_CAPACITY_MINUTES)) {
     throw new Error(
       `Context ${key} must be whole minutes from 0 to ${MAX_CAPACITY_MINUTES}, got ${JSON.stringify(value)}.`,
     );
   }
   return minutes;
+}
+
+/**
+ * `-c key=45` arrives as the string "45", cdk.json may hold the number 45: either as a whole
+ * number, or NaN for anything else (fractions, signs, units), which no range admits.
+ */
+function wholeNumberOf(value: unknown): number {
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+        ? Number(value)
+        : NaN;
+  return Number.isInteger(n) ? n : NaN;
 }
 
 /** Throws unless the settings are usable by the post function's `Config` schema. */

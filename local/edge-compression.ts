@@ -5,7 +5,7 @@
  * else to one that accepts `gzip` as gzip, else as it is; a strong `ETag` becomes weak. Each
  * cached object is compressed once per encoding, as CloudFront caches its compressed copies, so
  * the local edge sends the bytes the production edge would (the cost model prices those).
- * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html
+ * (CloudFront DeveloperGuide ServingCompressedFiles, docs/sources/aws/cloudfront-compression.md)
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { EdgeResponse } from './edge-cache.js';
