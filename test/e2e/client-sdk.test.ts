@@ -8,6 +8,7 @@ import {
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import WebSocket from 'ws';
 import { localAdmin, newLocalRoom } from '../helpers/local-admin.js';
+import { testStores } from '../helpers/store.js';
 
 /**
  * The viewer SDK in Node against the local stack, as a bot would run it: what
@@ -223,5 +224,52 @@ describe('viewer SDK (Node, with realtime over ws)', () => {
     await vi.waitFor(() => expect(deleted).toEqual([sent.id]), { timeout: 2_000 });
     await vi.waitFor(() => expect(texts(artistMessages)).toEqual(['hello, bots']), { timeout: 2_000 });
     expect(viewer.items().map((i) => i.text)).toEqual(['hello, bots']);
+  });
+
+  it('posts once when sent the moment a ban is lifted, though the post path still holds the ban for a second', async () => {
+    // Prepare: a banned viewer whose refused post has just put the ban in the post path's cache.
+    const roomId = await newLocalRoom(stack, { pollIntervalSeconds: 30 });
+    const { client: viewer } = client(roomId, {
+      realtime: {
+        graphqlUrl: stack.realtime.httpGraphqlUrl,
+        realtimeUrl: stack.realtime.httpRealtimeUrl,
+        apiKey: stack.realtime.apiKey,
+      },
+      WebSocket: WebSocket as unknown as ChatClientOptions['WebSocket'],
+      getToken: tokenFor('forgiven'),
+    });
+    viewer.start();
+    await vi.waitFor(() => expect(viewer.connection.realtime).toBe('connected'), { timeout: 5_000 });
+    await localAdmin(stack)('PUT', `/rooms/${roomId}/bans/forgiven`, { durationSeconds: 300 });
+    await vi.waitFor(() => expect(viewer.posting.allowed).toBe(false), { timeout: 2_000 });
+    // The post path's own cache takes up to a second to see the ban, as it will to see the lift.
+    const token = await tokenFor('forgiven')();
+    let probes = 0;
+    await vi.waitFor(
+      async () => {
+        const probe = await fetch(`${stack.edgeUrl}/v1/rooms/${roomId}/comments`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ text: 'still banned?', clientMessageId: `probe-${++probes}` }),
+        });
+        expect(probe.status).toBe(403);
+      },
+      { timeout: 3_000, interval: 100 },
+    );
+
+    // Act: lift the ban, and send as soon as the push says so.
+    const lifted = new Promise<void>((resolve) =>
+      viewer.on('unban', (ban) => {
+        if (ban.self) resolve();
+      }),
+    );
+    await localAdmin(stack)('DELETE', `/rooms/${roomId}/bans/forgiven`);
+    await lifted;
+    const sent = await viewer.send('thank you');
+
+    // Assess: accepted, and stored once (read from the table: the edge holds `live` for 30 s).
+    expect(sent.text).toBe('thank you');
+    const stored = await testStores(stack).commentItems(roomId, 1);
+    expect(stored.filter((item) => item.text === 'thank you')).toHaveLength(1);
   });
 });
