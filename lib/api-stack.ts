@@ -358,6 +358,8 @@ export class ApiStack extends Stack {
       distribution: this.cdn.distribution,
       parameter: this.edgeParameter,
     });
+    // Saving or removing a plan, and "run now", queue that channel's computation (ADR 0039).
+    this.viewLimits.sendsJobs(built.admin!);
 
     const edgeFunctions = [...new Set(routes.filter((r) => r.cache === 'edge').map((r) => r.function))];
     this.monitoring = new Monitoring(this, 'Monitoring', {

@@ -92,10 +92,10 @@ export class ViewLimits extends Construct {
     };
     this.scheduler = new ChatFunction(this, 'Scheduler', {
       definition: props.scheduler,
-      environment: { ...props.environment, LIMITS_QUEUE_URL: this.queue.queueUrl },
+      environment: props.environment,
       ...common,
     });
-    this.queue.grantSendMessages(this.scheduler.function);
+    this.sendsJobs(this.scheduler);
     this.scheduler.function.addToRolePolicy(
       new PolicyStatement({
         actions: [...SCHEDULER_CONTROL_ACTIONS],
@@ -137,6 +137,16 @@ export class ViewLimits extends Construct {
       // Retries within the hour: a run that lands late still beats none until tomorrow.
       target: new LambdaInvoke(this.scheduler.alias, { retryAttempts: 3, maxEventAge: Duration.hours(1) }),
     });
+  }
+
+  /**
+   * Lets a function queue jobs: the queue's URL as its `LIMITS_QUEUE_URL`, and SendMessage on the
+   * queue. The scheduler sends the daily jobs; the admin function sends one when a plan changes or
+   * an operator runs it now.
+   */
+  sendsJobs(fn: ChatFunction): void {
+    fn.addEnvironment('LIMITS_QUEUE_URL', this.queue.queueUrl);
+    this.queue.grantSendMessages(fn.function);
   }
 
   /** Jobs waiting in the dead-letter queue: each is a channel whose cutoffs were not computed. */

@@ -71,6 +71,22 @@ describe.each(STAGES)('REST API (%s)', (stage) => {
     expect(others).not.toContain(api.Properties.Name);
   });
 
+  it('lets the admin function queue view-limit jobs: the queue URL set, SendMessage on that queue', () => {
+    const admin = s.stacks.api.functions.admin;
+    const queue = s.stacks.api.viewLimits.queue;
+    const template = resources(s.api);
+    const variables = (template[logicalId(admin)]!.Properties as CfnJson).Environment.Variables;
+    expect(variables.LIMITS_QUEUE_URL).toEqual({ Ref: logicalId(queue) });
+    const role = (template[logicalId(admin)]!.Properties as CfnJson).Role['Fn::GetAtt'][0];
+    const sends = resourcesOfType(s.api, 'AWS::IAM::Policy')
+      .filter(([, p]) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+      .flatMap(([, p]) => (p.Properties!.PolicyDocument as CfnJson).Statement as CfnJson[])
+      .filter((statement) => [statement.Action].flat().includes('sqs:SendMessage'));
+    expect(sends.map((statement) => statement.Resource)).toEqual([
+      { 'Fn::GetAtt': [logicalId(queue), 'Arn'] },
+    ]);
+  });
+
   it('has a method for every route, with a Lambda proxy integration to the route function’s live alias', () => {
     const all = methods(s);
     for (const route of routes) {

@@ -232,6 +232,7 @@ describe.each([
         SCHEDULER_ROLE_ARN: 'arn:aws:iam::111111111111:role/scheduler',
         ORIGIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:origin-AbCdEf',
         ARCHIVE_BUCKET_NAME: 'hybridchat-dev-data-archivebucket-abc',
+        LIMITS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/limits',
       };
       const parsed = Object.fromEntries(
         Object.entries(variables).map(([key, value]) => [
