@@ -56,7 +56,7 @@ import {
   type LimitsSchedulerHandler,
 } from '../lambdas/handlers/limits-scheduler.js';
 import { createLimitsWorkerHandler, type LimitsWorkerHandler } from '../lambdas/handlers/limits-worker.js';
-import { LocalJobQueue } from './adapters/local-job-queue.js';
+import { localJobQueue } from './adapters/local-job-queue.js';
 import type { LocalQueue } from './queue.js';
 import { S3RVER_CREDENTIALS } from './s3.js';
 
@@ -333,7 +333,7 @@ export function composeLocalLimits(options: {
   return {
     scheduler: (queue) =>
       createLimitsSchedulerHandler({
-        enqueue: { plans, queue: new LocalJobQueue(queue), clock: Date.now },
+        enqueue: { plans, queue: localJobQueue(queue), clock: Date.now },
         logger,
       }),
     worker: createLimitsWorkerHandler({ compute: (job) => computeChannelCutoffs(deps, job), logger }),

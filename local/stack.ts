@@ -13,7 +13,7 @@ import { startLocalAppSync, type LocalAppSync } from './appsync/server.js';
 import { webSocketTrusting } from './adapters/trusting-websocket.js';
 import { LocalCanary } from './canary.js';
 import { LocalLimits } from './limits.js';
-import { LocalJobQueue } from './adapters/local-job-queue.js';
+import { localJobQueue } from './adapters/local-job-queue.js';
 import type { LocalQueue } from './queue.js';
 import { LocalArchiver } from './archiver.js';
 import { startLocalS3, type LocalS3 } from './s3.js';
@@ -286,7 +286,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         apiKey: appsync.apiKey,
       },
       limitJobs: options.limitJobs ?? {
-        send: (jobs) => new LocalJobQueue(limitsQueue.current!).send(jobs),
+        send: (jobs) => localJobQueue(limitsQueue.current!).send(jobs),
       },
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),

@@ -4,7 +4,7 @@ import type { LimitJob } from '../../../lambdas/domain/limits/job.js';
 import { createLimitsSchedulerHandler } from '../../../lambdas/handlers/limits-scheduler.js';
 import { createLimitsWorkerHandler } from '../../../lambdas/handlers/limits-worker.js';
 import { LIMITS_QUEUE } from '../../../lambdas/routes.js';
-import { LocalJobQueue } from '../../../local/adapters/local-job-queue.js';
+import { localJobQueue } from '../../../local/adapters/local-job-queue.js';
 import { LocalLimits } from '../../../local/limits.js';
 import { manualClock } from '../fakes.js';
 
@@ -31,7 +31,7 @@ function limitsWith(
               yield* channels;
             },
           },
-          queue: new LocalJobQueue(queue),
+          queue: localJobQueue(queue),
           clock,
         },
         logger,
@@ -144,7 +144,7 @@ describe('the view-limit batch on the local queue', () => {
       pollIntervalMs: 10,
     });
 
-    await new LocalJobQueue(limits.queue).send([
+    await localJobQueue(limits.queue).send([
       { channelId: 'late', reason: 'plan-changed', requestedAt: '2026-12-07T18:00:00.000Z' },
     ]);
 
