@@ -165,6 +165,7 @@ export const archiverFunction = {
   description: 'Archive closed segments to S3 and move the watermark of each room',
   /** A run works off at most ARCHIVE_SEGMENTS_PER_RUN segments a room, then stops; the next run continues. */
   timeoutMs: 300_000,
+  archive: 'write',
 } as const;
 
 /** How often the archiver runs: a closed segment reaches the archive within this plus a run. */

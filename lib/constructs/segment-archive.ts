@@ -74,7 +74,7 @@ export class Archiver extends Construct {
   constructor(scope: Construct, id: string, props: ArchiverProps) {
     super(scope, id);
     this.function = new ChatFunction(this, 'Function', {
-      definition: { ...archiverFunction, archive: 'write' },
+      definition: archiverFunction,
       environment: props.environment,
       capabilities: { archive: props.bucket },
       logRetention: props.logRetention,
