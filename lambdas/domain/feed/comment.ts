@@ -90,7 +90,10 @@ export function publicItem(item: Comment): Comment {
   };
 }
 
-/** The public form with its offset from the event's start (`startMs`, feed/vpos.ts). */
+/**
+ * An item already in its public form (`publicItem`: a segment's content, stored or archived) with
+ * its offset from the event's start (`startMs`, feed/vpos.ts).
+ */
 export function presentItem(item: Comment, startMs: number): FeedItem {
-  return { ...publicItem(item), vpos: vposOf(item.createdAt, startMs) };
+  return { ...item, vpos: vposOf(item.createdAt, startMs) };
 }
