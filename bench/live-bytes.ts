@@ -1,5 +1,4 @@
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { EDGE_COMPRESSION_LEVELS } from '../local/edge-compression.js';
+import { compress, EDGE_COMPRESSION_LEVELS } from '../local/edge-compression.js';
 import { commentPartition } from '../lambdas/adapters/dynamodb/keys.js';
 import { pollCacheControl, tickCacheControl } from '../lambdas/cache-control.js';
 import type { Comment } from '../lambdas/domain/feed/comment.js';
@@ -39,17 +38,7 @@ export type Bytes = Readonly<Record<Codec, number>>;
 export const LEVELS = EDGE_COMPRESSION_LEVELS;
 
 export function compressedBytes(text: string): Bytes {
-  const input = Buffer.from(text, 'utf8');
-  return {
-    gzip: gzipSync(input, { level: LEVELS.gzip }).length,
-    brotli: brotliCompressSync(input, {
-      params: {
-        [constants.BROTLI_PARAM_QUALITY]: LEVELS.brotli,
-        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-        [constants.BROTLI_PARAM_SIZE_HINT]: input.length,
-      },
-    }).length,
-  };
+  return { gzip: compress(text, 'gzip').length, brotli: compress(text, 'br').length };
 }
 
 /**

@@ -13,6 +13,7 @@ import { createBackoff } from '../client/backoff.js';
 import type { Fetch } from '../client/http.js';
 import { POLL_DEFAULTS, Poller } from '../client/poller.js';
 import { EventLoopMonitor, type EventLoopDelay } from '../local/event-loop.js';
+import { ownCpuSeconds } from './cpu-time.js';
 import { summarize, type Summary } from './stats.js';
 
 export interface LoadStageOptions {
@@ -263,7 +264,7 @@ export async function runLoadStage(options: LoadStageOptions): Promise<LoadStage
   };
 
   loop.reset();
-  const cpuAtStart = process.cpuUsage();
+  const cpuAtStart = ownCpuSeconds();
   const start = performance.now();
   const joinSpreadMs = options.pollIntervalSeconds * 1000;
   const joins = pollers.map((poller, i) =>
@@ -282,7 +283,7 @@ export async function runLoadStage(options: LoadStageOptions): Promise<LoadStage
   while (!capped && performance.now() < deadline) await sleep(50);
   stopping = true;
   const elapsedMs = performance.now() - start;
-  const cpuUsed = process.cpuUsage(cpuAtStart);
+  const cpuUsed = ownCpuSeconds() - cpuAtStart;
   clearInterval(postTimer);
   for (const timer of joins) clearTimeout(timer);
   for (const poller of pollers) poller.stop();
@@ -312,7 +313,7 @@ export async function runLoadStage(options: LoadStageOptions): Promise<LoadStage
     postLateness: summarize(postLateness),
     postsOffered: nextPost,
     generatorEventLoop,
-    generatorCpuSeconds: (cpuUsed.user + cpuUsed.system) / 1e6,
+    generatorCpuSeconds: cpuUsed,
     capped,
   };
 }
