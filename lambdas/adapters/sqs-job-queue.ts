@@ -2,7 +2,7 @@ import { lazyAwsLite, type AwsLiteConfig } from './aws-lite.js';
 import type { LimitJob, LimitJobQueue } from '../domain/limits/job.js';
 
 /** SQS's most entries per SendMessageBatch. */
-export const SQS_BATCH_SIZE = 10;
+const SQS_BATCH_SIZE = 10;
 
 export interface SqsJobQueueOptions {
   readonly queueUrl: string;

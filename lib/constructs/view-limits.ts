@@ -20,16 +20,16 @@ import {
 /** Daily at 18:00 UTC, 03:00 in Japan: after the night's streams, before the morning's. */
 export const DEFAULT_VIEW_LIMITS_SCHEDULE = 'cron(0 18 * * ? *)';
 /** How long a job that failed `maxReceiveCount` times waits in the dead-letter queue: SQS's longest. */
-export const DEAD_LETTER_RETENTION = Duration.days(14);
+const DEAD_LETTER_RETENTION = Duration.days(14);
 
 /** The control table's actions the worker needs: its channel's rooms and plan read, cutoffs written. */
-export const WORKER_CONTROL_ACTIONS = [
+const WORKER_CONTROL_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:UpdateItem',
 ] as const;
 /** The scheduler lists the limited channels' plans from the control table. */
-export const SCHEDULER_CONTROL_ACTIONS = ['dynamodb:Query'] as const;
+const SCHEDULER_CONTROL_ACTIONS = ['dynamodb:Query'] as const;
 
 export interface ViewLimitsProps {
   readonly stage: Stage;

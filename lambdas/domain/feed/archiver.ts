@@ -16,7 +16,7 @@ import { SEGMENT_CLOSE_GRACE_MS, segmentBounds, segmentOf } from './segments.js'
  * Segments read with one range query per shard. A step's items are held in memory at once: 30
  * segments of 10 s at 50 comments/s is 15,000 items (a few MB).
  */
-export const ARCHIVE_STEP_SEGMENTS = 30;
+const ARCHIVE_STEP_SEGMENTS = 30;
 /**
  * Most segments one run archives per room: a backlog (a room older than the archive) is worked
  * off over several runs instead of one run outlasting the function's timeout. 2,880 segments are

@@ -117,7 +117,7 @@ const byIdDescending = descendingBy<FeedRecord>((c) => c.id);
  * What a segment holds before any viewer-time filter — its visible items (deleted ones left out)
  * and its deletions — from feed records oldest first. The archive stores exactly this (ADR 0037).
  */
-export function segmentContent(records: readonly FeedRecord[]): SegmentContent {
+function segmentContent(records: readonly FeedRecord[]): SegmentContent {
   return {
     comments: records.filter(isVisible).map(publicItem),
     tombstones: records

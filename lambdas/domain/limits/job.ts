@@ -28,7 +28,7 @@ export interface EnqueueDeps {
 }
 
 /** Jobs are sent as the channels are read, this many at a time: SQS's largest batch. */
-export const ENQUEUE_CHUNK = 10;
+const ENQUEUE_CHUNK = 10;
 
 /**
  * Enqueues one job per limited channel, all with the same `requestedAt`; returns how many. Sent in

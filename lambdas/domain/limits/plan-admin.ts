@@ -48,7 +48,7 @@ export type PlanView = z.infer<typeof PlanView>;
 /** What a change did to the queue: the job, or null when it could not be queued. */
 export type Queued = { readonly job: LimitJob | null };
 
-export function planView(channelId: string, stored: StoredPlan | undefined): PlanView {
+function planView(channelId: string, stored: StoredPlan | undefined): PlanView {
   return {
     channelId,
     plan: stored ? stored.plan : null,

@@ -13,8 +13,8 @@ type CutoffRun = NonNullable<PlanView['lastRun']>;
 type RoomCutoff = CutoffRun['cutoffs'][number];
 
 /** How often, and how many times, "Recompute now" reads the plan while it waits for the run. */
-export const RUN_POLL_MS = 1_000;
-export const RUN_POLL_TRIES = 60;
+const RUN_POLL_MS = 1_000;
+const RUN_POLL_TRIES = 60;
 
 /** What N and D mean, in one line. */
 const MEANING =
