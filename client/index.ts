@@ -137,11 +137,6 @@ export interface ChatClient {
 
 /** A push younger than this wins over a `live` document that does not show it yet (rooms are cached ~1 s). */
 const PUSH_WINS_MS = 3_000;
-/**
- * How long after a lift of the viewer's ban arrived a `banned`/`blocked` refusal is taken as the
- * post path's cache (1 s) not having turned over yet: the 1 s, plus a margin for the retry's trip.
- */
-const UNBAN_SETTLE_MS = 1_500;
 
 export function createChatClient(options: ChatClientOptions): ChatClient {
   const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
@@ -189,31 +184,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const applyPurge = (purge: PurgeView) => {
     if (feed.purge(purge)) events.emit('purge', purge);
   };
-  /** When a lift of this viewer's ban last arrived (local clock): see `unbanSettleWaitMs`. */
-  let selfUnbannedAtMs: number | undefined;
   const applyBans = (change: { banned: ViewerBan[]; unbanned: ViewerBan[] }) => {
-    for (const ban of change.unbanned) {
-      const self = ban.userId === userId;
-      if (self) selfUnbannedAtMs = Date.now();
-      events.emit('unban', { ...ban, self });
-    }
+    for (const ban of change.unbanned) events.emit('unban', { ...ban, self: ban.userId === userId });
     for (const ban of change.banned) events.emit('ban', { ...ban, self: ban.userId === userId });
     if (change.banned.length + change.unbanned.length > 0) updatePosting();
-  };
-  /**
-   * The post path reads bans through a cache that refreshes within ROOM_CACHE_TTL_MS, 1 s (ADR 0022),
-   * and a lifted ban reaches this client (push or poll) only after it is written. So a send in the
-   * second after the lift may still be refused as `banned` or `blocked`: when this client has seen
-   * the lift and holds no ban of the viewer's own, it waits until that cache has turned over and
-   * posts once more, with the same clientMessageId. How long to wait, or undefined to give up.
-   */
-  const unbanSettleWaitMs = (error: unknown): number | undefined => {
-    if (!(error instanceof ChatClientError) || !['banned', 'blocked'].includes(error.code)) return undefined;
-    if (selfUnbannedAtMs === undefined) return undefined;
-    const sinceMs = Date.now() - selfUnbannedAtMs;
-    updatePosting();
-    if (sinceMs >= UNBAN_SETTLE_MS || !posting.allowed) return undefined;
-    return UNBAN_SETTLE_MS - sinceMs;
   };
   const applyRoom = (next: PublicRoom) => {
     if (room && JSON.stringify(room) === JSON.stringify(next)) return;
@@ -430,9 +404,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
           throw refusal(e.code, e.message);
         }
       }
-      const clientMessageId = newClientMessageId();
-      const post = () =>
-        sendComment(
+      try {
+        const comment = await sendComment(
           {
             fetch: fetchFn,
             postUrl: `${roomUrl}/comments`,
@@ -441,18 +414,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
             maxAttempts: 6,
           },
           text,
-          clientMessageId,
+          newClientMessageId(),
         );
-      try {
-        let comment: FeedItem;
-        try {
-          comment = await post();
-        } catch (error) {
-          const waitMs = unbanSettleWaitMs(error);
-          if (waitMs === undefined) throw error;
-          await new Promise((resolve) => setTimeout(resolve, waitMs));
-          comment = await post();
-        }
         if (room && room.settings.slowModeSeconds > 0) {
           slowModeUntilMs = Date.parse(comment.createdAt) + room.settings.slowModeSeconds * 1000;
         }

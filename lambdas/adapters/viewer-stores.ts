@@ -16,12 +16,15 @@ export interface TableNames {
  * settings change, a ban, applies within `cacheTtlMs`).
  */
 export function viewerStores(dynamo: DynamoClient, tables: TableNames, cacheTtlMs: number) {
+  const uncached = {
+    rooms: new DynamoRoomStore(dynamo, tables.control),
+    moderation: new DynamoModerationStore(dynamo, tables.control, false),
+  };
   return {
-    rooms: new CachedRoomReader(new DynamoRoomStore(dynamo, tables.control), cacheTtlMs),
-    moderation: new CachedModerationReader(
-      new DynamoModerationStore(dynamo, tables.control, false),
-      cacheTtlMs,
-    ),
+    rooms: new CachedRoomReader(uncached.rooms, cacheTtlMs),
+    moderation: new CachedModerationReader(uncached.moderation, cacheTtlMs),
     comments: new DynamoCommentStore(dynamo, tables.comments, tables.control),
+    /** The post path checks a ban or block refusal against the table itself (feed/post-comment.ts). */
+    uncached,
   };
 }

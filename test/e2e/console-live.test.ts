@@ -191,7 +191,7 @@ describe('console live view', () => {
         timeout: 3_000,
       },
     );
-    // At once, one send: the post path may hold the ban for a second more, and the SDK waits that out.
+    // At once, one send: the post path's cache may hold the ban a second more; a ban refusal checks the table.
     await viewer.page.locator('hybrid-live-chat input').fill('I will behave');
     await viewer.page.locator('hybrid-live-chat button.send').click();
     await vi.waitFor(

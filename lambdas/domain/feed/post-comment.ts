@@ -1,7 +1,7 @@
 import type { Comment, PostCommentBody, Viewer } from './comment.js';
 import { NotFoundError, RateLimitedError, UnprocessableError } from '../errors.js';
 import { commentIdTime, newCommentId } from './ids.js';
-import { postingRefusal } from '../moderation/moderation.js';
+import { postingRefusal, type ChannelModeration } from '../moderation/moderation.js';
 import type { Clock } from '../clock.js';
 import type { CommentWriter } from './ports.js';
 import type { ModerationReader } from '../moderation/ports.js';
@@ -14,6 +14,12 @@ export interface PostCommentDeps {
   readonly rooms: RoomReader;
   /** The room's channel (bans, blocks) and the global NG words; cached like rooms. */
   readonly moderation: ModerationReader;
+  /**
+   * The same reads without the cache: a refusal for a ban or block is checked against them first,
+   * so a lift applies at once rather than when the cache turns over (a viewer sends as soon as the
+   * player shows the lift). Only such refusals pay these reads.
+   */
+  readonly uncached?: { readonly rooms: RoomReader; readonly moderation: Pick<ModerationReader, 'channel'> };
   readonly comments: CommentWriter;
   readonly clock: Clock;
   readonly retentionDays: number;
@@ -49,6 +55,9 @@ export function startPostReads(deps: Pick<PostCommentDeps, 'rooms' | 'moderation
  * viewer's decoration if the room allows it — together with its idempotency
  * record and the user's slow-mode window.
  */
+/** Refusals a moderator's lift can end at any moment: worth one uncached look before answering. */
+const BAN_REFUSALS = new Set(['banned', 'blocked']);
+
 export async function postComment(
   deps: PostCommentDeps,
   roomId: string,
@@ -56,17 +65,27 @@ export async function postComment(
   body: PostCommentBody,
 ): Promise<PostCommentResult> {
   // The global list does not depend on the room: both reads (cached) at once.
-  const [room, globalNgWords] = await Promise.all([deps.rooms.get(roomId), deps.moderation.ngWords()]);
-  if (!room) throw new NotFoundError('room_not_found', `Room ${roomId} does not exist.`);
+  const [cachedRoom, globalNgWords] = await Promise.all([deps.rooms.get(roomId), deps.moderation.ngWords()]);
+  if (!cachedRoom) throw new NotFoundError('room_not_found', `Room ${roomId} does not exist.`);
+  let room = cachedRoom;
   const text = normalizeCommentText(body.text);
-  const refusal = postingRefusal({
-    room,
-    channel: await deps.moderation.channel(room.channelId),
-    globalNgWords: globalNgWords.words,
-    userId: viewer.userId,
-    text,
-    nowMs: deps.clock(),
-  });
+  const refusalWith = (current: Room, channel: ChannelModeration | undefined) =>
+    postingRefusal({
+      room: current,
+      channel,
+      globalNgWords: globalNgWords.words,
+      userId: viewer.userId,
+      text,
+      nowMs: deps.clock(),
+    });
+  let refusal = refusalWith(room, await deps.moderation.channel(room.channelId));
+  if (refusal && BAN_REFUSALS.has(refusal.code) && deps.uncached) {
+    const fresh = await deps.uncached.rooms.get(roomId);
+    if (fresh) {
+      room = fresh;
+      refusal = refusalWith(fresh, await deps.uncached.moderation.channel(fresh.channelId));
+    }
+  }
   if (refusal) {
     // A retry of a comment accepted earlier — before the room closed or chat
     // was turned off, before a ban or block, under a higher length limit or an

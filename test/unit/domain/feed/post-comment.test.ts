@@ -472,6 +472,50 @@ describe('postComment', () => {
     });
   });
 
+  describe('a ban lifted while the cache still holds it', () => {
+    /** The cached readers still say "banned"; the table (`uncached`) no longer does. */
+    function liftedSetup() {
+      const { room, comments, clock, deps } = setup({ room: { ...aRoom(), channelId: 'ch-1' } });
+      const stale = new InMemoryRooms({
+        ...room,
+        bans: { 'user-1': { bannedAt: new Date(clock()).toISOString() } },
+      });
+      const staleModeration = new InMemoryModeration(stale);
+      staleModeration.channels.set('ch-1', {
+        ...emptyChannel('ch-1'),
+        blocks: { 'user-1': { blockedAt: new Date(clock()).toISOString() } },
+      });
+      const table = { rooms: new InMemoryRooms(room), moderation: new InMemoryModeration(stale) };
+      return {
+        room,
+        comments,
+        table,
+        cachedOnly: { ...deps, rooms: stale, moderation: staleModeration },
+        withTable: { ...deps, rooms: stale, moderation: staleModeration, uncached: table },
+      };
+    }
+
+    it('posts when the table no longer has the ban or block, and refuses from the cache alone', async () => {
+      const { room, comments, cachedOnly, withTable } = liftedSetup();
+
+      const refused = await rejection(postComment(cachedOnly, room.roomId, aViewer(), body('hi', 'm-1')));
+      const posted = await postComment(withTable, room.roomId, aViewer(), body('thank you', 'm-2'));
+
+      expect(refused).toMatchObject({ status: 403, code: 'blocked' });
+      expect(posted.comment.text).toBe('thank you');
+      expect(comments.creates).toHaveLength(1);
+    });
+
+    it('reads the table only for ban and block refusals', async () => {
+      const { room, table, withTable } = liftedSetup();
+      const closed = { ...withTable, rooms: new InMemoryRooms({ ...room, status: 'closed' as const }) };
+
+      await rejection(postComment(closed, room.roomId, aViewer(), body('hi')));
+
+      expect(table.moderation.channelReads).toEqual([]);
+    });
+  });
+
   describe('channel bans and blocks', () => {
     const channelRoom = () => ({ ...aRoom(), channelId: 'ch-1' });
 
