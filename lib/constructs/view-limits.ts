@@ -23,11 +23,7 @@ export const DEFAULT_VIEW_LIMITS_SCHEDULE = 'cron(0 18 * * ? *)';
 const DEAD_LETTER_RETENTION = Duration.days(14);
 
 /** The control table's actions the worker needs: its channel's rooms and plan read, cutoffs written. */
-const WORKER_CONTROL_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:UpdateItem',
-] as const;
+const WORKER_CONTROL_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] as const;
 /** The scheduler lists the limited channels' plans from the control table. */
 const SCHEDULER_CONTROL_ACTIONS = ['dynamodb:Query'] as const;
 
